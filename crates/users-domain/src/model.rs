@@ -1,0 +1,59 @@
+use crate::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, TeamName, UserId, Username};
+
+/// A user of a W&B instance, as the server describes it.
+///
+/// `api_keys` and `teams` are `None` when the server did not load them (it may
+/// withhold them, for instance from a client it does not recognise): that means
+/// "unknown", never "none".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    /// The display name; may be empty.
+    pub name: String,
+    pub username: Username,
+    /// `None` where the server hides it from the caller.
+    pub email: Option<Email>,
+    /// Whether the user is an instance admin.
+    pub admin: bool,
+    /// Feature flags as the JSON text the server sent, if any.
+    pub flags: Option<String>,
+    /// The user's default entity (where their runs go by default).
+    pub entity: Option<String>,
+    /// When the user was soft-deleted, as the server's timestamp text.
+    pub deleted_at: Option<String>,
+    pub api_keys: Option<Vec<ApiKey>>,
+    pub teams: Option<Vec<TeamName>>,
+}
+
+impl User {
+    /// Whether `username_or_email` names this user exactly (email ignoring case).
+    pub fn is_named(&self, username_or_email: &str) -> bool {
+        self.username.as_str() == username_or_email
+            || self
+                .email
+                .as_ref()
+                .is_some_and(|email| email.eq_ignore_case(username_or_email))
+    }
+
+    /// How to refer to this user in a message: the email if known, else the username.
+    pub fn label(&self) -> String {
+        self.email
+            .as_ref()
+            .map_or_else(|| self.username.to_string(), ToString::to_string)
+    }
+}
+
+/// An API key's public metadata. The secret is never part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: ApiKeyId,
+    pub name: ApiKeyName,
+    pub description: Option<String>,
+}
+
+/// A key just generated: its metadata and, this once, its secret.
+#[derive(Debug, Clone)]
+pub struct GeneratedApiKey {
+    pub key: ApiKey,
+    pub secret: ApiKeySecret,
+}

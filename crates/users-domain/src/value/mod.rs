@@ -1,0 +1,13 @@
+//! Value types parsed at the boundary: once built, each one is valid.
+
+mod email;
+mod key_name;
+mod label;
+mod secret;
+
+pub use email::{Email, EmailError};
+pub use key_name::{ApiKeyName, ApiKeyNameError};
+pub use label::{
+    ApiKeyId, ApiKeyIdError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError,
+};
+pub use secret::{ApiKeySecret, ApiKeySecretError};

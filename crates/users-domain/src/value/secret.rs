@@ -1,0 +1,173 @@
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The secret half of an API key: what goes into the `Authorization` header.
+///
+/// Valid by the official SDK's rules: either a JWT (three dot-separated
+/// base64url parts), or an optional prefix ending in `-` (on-prem servers use
+/// `local-`) followed by at least 40 letters, digits, `_` or `-`.
+///
+/// It has no `Display` and no `Serialize`; its `Debug` shows nothing of it. Reach
+/// the value with [`ExposeSecret::expose_secret`] on the one line that needs it.
+#[derive(Clone)]
+pub struct ApiKeySecret(SecretString);
+
+/// Why a string is not a usable API key. Never quotes the key itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiKeySecretError {
+    #[error("api key is empty")]
+    Empty,
+    #[error("api key may only contain letters, digits, '_' and '-' after its prefix")]
+    BadCharacter,
+    #[error("api key must have 40+ characters after its prefix, has {length}")]
+    TooShort { length: usize },
+}
+
+/// The shortest secret part the official SDK accepts.
+const MIN_SECRET_CHARS: usize = 40;
+
+impl ApiKeySecret {
+    /// Parses an API key, consuming the input so no stray copy stays behind.
+    ///
+    /// # Errors
+    ///
+    /// An [`ApiKeySecretError`] that says which rule failed, without the key.
+    pub fn parse(value: impl Into<SecretString>) -> Result<Self, ApiKeySecretError> {
+        let secret = value.into();
+        check(secret.expose_secret())?;
+        Ok(Self(secret))
+    }
+
+    /// Whether `text` has the shape of an API key (used to tell a legacy key
+    /// name, which *is* the secret, from a plain label).
+    pub fn is_key_shaped(text: &str) -> bool {
+        check(text).is_ok()
+    }
+}
+
+fn check(key: &str) -> Result<(), ApiKeySecretError> {
+    if key.is_empty() {
+        return Err(ApiKeySecretError::Empty);
+    }
+    if is_jwt(key) {
+        return Ok(());
+    }
+    // Split at the first dash, as the SDK does: what follows may hold dashes too.
+    let secret = key.split_once('-').map_or(key, |(_, rest)| rest);
+    if !secret.chars().all(is_key_char) {
+        return Err(ApiKeySecretError::BadCharacter);
+    }
+    let length = secret.chars().count();
+    if length < MIN_SECRET_CHARS {
+        return Err(ApiKeySecretError::TooShort { length });
+    }
+    Ok(())
+}
+
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+fn is_jwt(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|part| !part.is_empty() && part.chars().all(is_key_char))
+}
+
+impl ExposeSecret<str> for ApiKeySecret {
+    fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl TryFrom<String> for ApiKeySecret {
+    type Error = ApiKeySecretError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl TryFrom<SecretString> for ApiKeySecret {
+    type Error = ApiKeySecretError;
+    fn try_from(value: SecretString) -> Result<Self, Self::Error> {
+        Self::parse(value)
+    }
+}
+
+impl fmt::Debug for ApiKeySecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKeySecret([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const FORTY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+
+    #[test]
+    fn a_classic_forty_character_key_parses() {
+        let key = ApiKeySecret::parse(FORTY.to_owned()).unwrap();
+        assert_eq!(key.expose_secret(), FORTY);
+    }
+
+    #[test]
+    fn an_on_prem_prefix_is_not_counted() {
+        assert!(ApiKeySecret::parse(format!("local-{FORTY}")).is_ok());
+        assert_eq!(
+            ApiKeySecret::parse(format!("local-{}", &FORTY[..39])).unwrap_err(),
+            ApiKeySecretError::TooShort { length: 39 }
+        );
+    }
+
+    #[test]
+    fn a_jwt_is_accepted_whatever_its_length() {
+        assert!(ApiKeySecret::parse("eyJh.eyJz.c2ln".to_owned()).is_ok());
+        assert!(ApiKeySecret::parse("a..b".to_owned()).is_err());
+    }
+
+    #[test]
+    fn bad_keys_are_refused_without_quoting_them() {
+        let sentinel = format!("{FORTY}!");
+        let error = ApiKeySecret::parse(sentinel.clone()).unwrap_err();
+        assert_eq!(error, ApiKeySecretError::BadCharacter);
+        assert!(!error.to_string().contains(FORTY));
+        assert_eq!(
+            ApiKeySecret::parse(String::new()).unwrap_err(),
+            ApiKeySecretError::Empty
+        );
+    }
+
+    #[test]
+    fn debug_shows_nothing_of_the_key() {
+        let key = ApiKeySecret::parse(FORTY.to_owned()).unwrap();
+        let debug = format!("{key:?}");
+        assert_eq!(debug, "ApiKeySecret([redacted])");
+    }
+
+    proptest! {
+        #[test]
+        fn keys_of_forty_or_more_key_characters_parse(key in "[A-Za-z0-9_]{40,90}", prefix in "([a-z]{1,8}-)?") {
+            let text = format!("{prefix}{key}");
+            prop_assert!(ApiKeySecret::parse(text).is_ok());
+        }
+
+        #[test]
+        fn keys_shorter_than_forty_are_refused(key in "[A-Za-z0-9_]{1,39}") {
+            let error = ApiKeySecret::parse(key.clone()).unwrap_err();
+            prop_assert_eq!(error, ApiKeySecretError::TooShort { length: key.len() });
+        }
+
+        #[test]
+        fn a_key_with_a_foreign_character_is_refused(head in "[a-z0-9]{20}", odd in "[ !#$%&*+/:;=?@~é]", tail in "[a-z0-9]{20}") {
+            let text = format!("{head}{odd}{tail}");
+            prop_assert!(ApiKeySecret::parse(text).is_err());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+
+use std::path::Path;
+
+use crate::domain_purity;
+use crate::step::{Step, cargo_has};
+
+/// Runs the whole pipeline.
+///
+/// # Errors
+///
+/// The first failing step, by name.
+pub(crate) fn run(root: &Path) -> Result<(), String> {
+    Step::cargo("format", &["fmt", "--all", "--check"]).run(root)?;
+    Step::cargo(
+        "lint",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .run(root)?;
+    domain_purity::run(root)?;
+    if cargo_has("nextest") {
+        Step::cargo(
+            "tests",
+            &[
+                "nextest",
+                "run",
+                "--workspace",
+                "--all-features",
+                "--no-fail-fast",
+            ],
+        )
+        .run(root)?;
+    } else {
+        println!("==> cargo-nextest not installed; using cargo test");
+        Step::cargo(
+            "tests",
+            &[
+                "test",
+                "--workspace",
+                "--all-features",
+                "--lib",
+                "--bins",
+                "--tests",
+                "--no-fail-fast",
+            ],
+        )
+        .run(root)?;
+    }
+    Step::cargo(
+        "doc tests",
+        &["test", "--workspace", "--all-features", "--doc"],
+    )
+    .run(root)?;
+    Step::cargo(
+        "docs",
+        &["doc", "--workspace", "--all-features", "--no-deps"],
+    )
+    .env("RUSTDOCFLAGS", "-D warnings")
+    .run(root)?;
+    println!("==> ci: all steps passed");
+    Ok(())
+}

@@ -1,0 +1,300 @@
+//! The five operations as the official SDK sends them, and their failures.
+
+use serde_json::{Value, json};
+use users_domain::ApiKeySecret;
+
+use crate::{
+    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, call,
+    decoded_id, first_error, start,
+};
+
+/// What wandb-core sends on `Api()` to check the credentials.
+const CORE_VIEWER: &str = "\nquery Viewer {\n\tviewer {\n\t\tid\n\t\tentity\n\t\tusername\n\t\temail\n\t\tflags\n\t\tteams {\n\t\t\tedges {\n\t\t\t\tnode {\n\t\t\t\t\tname\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t}\n}\n";
+
+const SEARCH: &str = "query SearchUsers($query: String) { users(query: $query) { edges { node { id email username apiKeys { edges { node { id name description } } } teams { edges { node { name } } } } } } }";
+
+async fn bob_keys(emulator: &users_emulator::RunningEmulator) -> Vec<Value> {
+    let (_, body) = call(emulator, Some(ADMIN_KEY), SEARCH, json!({ "query": "bob" })).await;
+    body["data"]["users"]["edges"][0]["node"]["apiKeys"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_start_up_viewer_query_of_wandb_core_is_answered() {
+    let emulator = start().await;
+
+    let (status, body) = call(&emulator, Some(BOB_KEY), CORE_VIEWER, json!({})).await;
+
+    assert_eq!(status, 200, "{body}");
+    let viewer = &body["data"]["viewer"];
+    assert_eq!(viewer["username"], "bob");
+    assert_eq!(viewer["entity"], "bob");
+    assert_eq!(viewer["teams"]["edges"][0]["node"]["name"], "ml");
+}
+
+#[tokio::test]
+async fn the_sdk_viewer_selection_comes_back_in_full_through_fragments() {
+    let emulator = start().await;
+
+    let (status, body) = call(&emulator, Some(BOB_KEY), SDK_GET_VIEWER, json!({})).await;
+
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("errors").is_none(), "{body}");
+    let viewer = &body["data"]["viewer"];
+    for field in [
+        "id",
+        "name",
+        "username",
+        "email",
+        "admin",
+        "flags",
+        "entity",
+        "deletedAt",
+        "apiKeys",
+        "teams",
+    ] {
+        assert!(viewer.get(field).is_some(), "{field} missing from {viewer}");
+    }
+    assert_eq!(decoded_id(&viewer["id"]).split(':').next(), Some("User"));
+    let key = &viewer["apiKeys"]["edges"][0]["node"];
+    assert_eq!(key["name"], "ci");
+    assert_eq!(key["description"], "ci runner");
+    assert!(decoded_id(&key["id"]).starts_with("ApiKey:"));
+}
+
+#[tokio::test]
+async fn aliases_and_typename_are_honoured() {
+    let emulator = start().await;
+
+    let (_, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        "query { me: viewer { __typename handle: username apiKeys { __typename edges { node { __typename } } } } }",
+        json!({}),
+    )
+    .await;
+
+    assert_eq!(body["data"]["me"]["__typename"], "User", "{body}");
+    assert_eq!(body["data"]["me"]["handle"], "admin");
+    assert_eq!(
+        body["data"]["me"]["apiKeys"]["__typename"],
+        "ApiKeyConnection"
+    );
+}
+
+#[tokio::test]
+async fn create_user_answers_under_the_result_alias_with_a_user_id() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SDK_CREATE_USER,
+        json!({ "email": "Ada.Lovelace@Example.com", "admin": false }),
+    )
+    .await;
+
+    assert_eq!(status, 200, "{body}");
+    let user = &body["data"]["result"]["user"];
+    assert_eq!(user["email"], "Ada.Lovelace@Example.com");
+    assert_eq!(user["username"], "ada.lovelace");
+    assert_eq!(user["admin"], false);
+    assert_eq!(user["name"], "");
+    assert_eq!(decoded_id(&user["id"]), "User:3");
+}
+
+#[tokio::test]
+async fn a_duplicate_email_is_409_already_exists() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SDK_CREATE_USER,
+        json!({ "email": "BOB@example.com" }),
+    )
+    .await;
+
+    assert_eq!(status, 409, "{body}");
+    let (message, code) = first_error(&body);
+    assert_eq!(code, "ALREADY_EXISTS");
+    assert!(message.contains("already exists"), "{message}");
+    assert_eq!(body["errors"][0]["path"], json!(["result"]));
+}
+
+#[tokio::test]
+async fn an_invalid_email_is_400() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SDK_CREATE_USER,
+        json!({ "email": "nobody" }),
+    )
+    .await;
+
+    assert_eq!(status, 400, "{body}");
+    assert!(first_error(&body).0.starts_with("invalid email"), "{body}");
+}
+
+#[tokio::test]
+async fn a_non_admin_gets_the_w_and_b_message_for_create_user_and_403() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(BOB_KEY),
+        SDK_CREATE_USER,
+        json!({ "email": "eve@example.com" }),
+    )
+    .await;
+
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        first_error(&body),
+        ("only admins can use createUser()", "PERMISSION_DENIED")
+    );
+}
+
+#[tokio::test]
+async fn a_non_admin_cannot_search_users() {
+    let emulator = start().await;
+
+    let (status, body) = call(&emulator, Some(BOB_KEY), SEARCH, json!({ "query": "" })).await;
+
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(first_error(&body).1, "PERMISSION_DENIED");
+}
+
+#[tokio::test]
+async fn search_matches_prefix_or_suffix_and_an_absent_query_lists_everyone() {
+    let emulator = start().await;
+
+    let (_, by_suffix) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SEARCH,
+        json!({ "query": "EXAMPLE.com" }),
+    )
+    .await;
+    let (_, everyone) = call(&emulator, Some(ADMIN_KEY), SEARCH, json!({})).await;
+    let (_, nobody) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SEARCH,
+        json!({ "query": "zzz" }),
+    )
+    .await;
+
+    let emails = |body: &Value| -> Vec<String> {
+        body["data"]["users"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["node"]["email"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(emails(&by_suffix), ["bob@example.com"]);
+    assert_eq!(emails(&everyone), ["bob@example.com", "admin@localhost"]);
+    assert!(emails(&nobody).is_empty());
+}
+
+#[tokio::test]
+async fn a_generated_secret_is_shown_once_and_listings_show_a_label() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(BOB_KEY),
+        SDK_GENERATE,
+        json!({ "description": "laptop" }),
+    )
+    .await;
+
+    assert_eq!(status, 200, "{body}");
+    let generated = &body["data"]["result"]["apiKey"];
+    let secret = generated["name"].as_str().unwrap().to_owned();
+    assert!(
+        ApiKeySecret::parse(secret.clone()).is_ok(),
+        "not a usable key"
+    );
+    assert_eq!(generated["description"], "laptop");
+    // The new key works, and no later answer shows its secret again.
+    let (status, viewer) = call(&emulator, Some(&secret), SDK_GET_VIEWER, json!({})).await;
+    assert_eq!(status, 200);
+    assert!(!viewer.to_string().contains(&secret));
+    let keys = bob_keys(&emulator).await;
+    assert_eq!(keys.len(), 2);
+    let listed = keys
+        .iter()
+        .find(|key| key["id"] == generated["id"])
+        .unwrap();
+    assert_ne!(listed["name"], secret.as_str());
+    assert!(!ApiKeySecret::is_key_shaped(
+        listed["name"].as_str().unwrap()
+    ));
+    assert_eq!(listed["description"], "laptop");
+}
+
+#[tokio::test]
+async fn deleting_a_key_revokes_it() {
+    let emulator = start().await;
+    let id = bob_keys(&emulator).await[0]["id"].clone();
+
+    let (status, body) = call(&emulator, Some(BOB_KEY), SDK_DELETE, json!({ "id": id })).await;
+    let (after, _) = call(&emulator, Some(BOB_KEY), "{ viewer { id } }", json!({})).await;
+
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["result"]["success"], true);
+    assert_eq!(after, 401);
+}
+
+#[tokio::test]
+async fn deleting_an_unknown_key_is_404() {
+    let emulator = start().await;
+
+    let (status, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        SDK_DELETE,
+        json!({ "id": "QXBpS2V5Ojk5OQ==" }),
+    )
+    .await;
+
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(first_error(&body).1, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_non_admin_cannot_delete_another_users_key() {
+    let emulator = start().await;
+    let (_, admin) = call(&emulator, Some(ADMIN_KEY), SDK_GET_VIEWER, json!({})).await;
+    let admin_key_id = admin["data"]["viewer"]["apiKeys"]["edges"][0]["node"]["id"].clone();
+
+    let (status, body) = call(
+        &emulator,
+        Some(BOB_KEY),
+        SDK_DELETE,
+        json!({ "id": admin_key_id }),
+    )
+    .await;
+
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(first_error(&body).1, "PERMISSION_DENIED");
+}
+
+#[tokio::test]
+async fn an_admin_may_delete_another_users_key() {
+    let emulator = start().await;
+    let id = bob_keys(&emulator).await[0]["id"].clone();
+
+    let (status, body) = call(&emulator, Some(ADMIN_KEY), SDK_DELETE, json!({ "id": id })).await;
+
+    assert_eq!(status, 200, "{body}");
+    assert!(bob_keys(&emulator).await.is_empty());
+}

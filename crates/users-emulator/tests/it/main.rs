@@ -1,0 +1,177 @@
+//! The emulator over real HTTP on 127.0.0.1: transport, auth, GraphQL
+//! execution and W&B's error shapes. The binary has its own module.
+
+// The whole crate is test code: a helper's failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod binary;
+mod graphql;
+mod transport;
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use secrecy::ExposeSecret as _;
+use serde_json::{Value, json};
+use users_domain::ApiKeySecret;
+use users_emulator::{Emulator, RunningEmulator};
+use users_memory::{Seed, SeedKey, SeedUser};
+
+pub(crate) const ADMIN_KEY: &str = "adminadminadminadminadminadminadmin00001";
+pub(crate) const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
+
+/// The `User` selection of the official SDK 0.31 (`UserFragment`), verbatim.
+pub(crate) const SDK_GET_VIEWER: &str = "
+query GetViewer {
+  viewer {
+    ...UserFragment
+  }
+}
+
+fragment ApiKeyFragment on ApiKey {
+  id
+  name
+  description
+}
+
+fragment UserFragment on User {
+  id
+  name
+  username
+  email
+  admin
+  flags
+  entity
+  deletedAt
+  apiKeys {
+    edges {
+      node {
+        ...ApiKeyFragment
+      }
+    }
+  }
+  teams {
+    edges {
+      node {
+        name
+      }
+    }
+  }
+}
+";
+
+pub(crate) const SDK_CREATE_USER: &str = "
+mutation CreateUserFromAdmin($email: String!, $admin: Boolean) {
+  result: createUser(input: {email: $email, admin: $admin}) {
+    user {
+      ...UserInfoFragment
+    }
+  }
+}
+
+fragment UserInfoFragment on User {
+  id
+  name
+  username
+  email
+  admin
+}
+";
+
+pub(crate) const SDK_GENERATE: &str = "
+mutation GenerateApiKey($description: String) {
+  result: generateApiKey(input: {description: $description}) {
+    apiKey {
+      ...ApiKeyFragment
+    }
+  }
+}
+
+fragment ApiKeyFragment on ApiKey {
+  id
+  name
+  description
+}
+";
+
+pub(crate) const SDK_DELETE: &str = "
+mutation DeleteApiKey($id: String!) {
+  result: deleteApiKey(input: {id: $id}) {
+    success
+  }
+}
+";
+
+pub(crate) fn secret(text: &str) -> ApiKeySecret {
+    ApiKeySecret::parse(text.to_owned()).unwrap()
+}
+
+/// The admin (holding [`ADMIN_KEY`]) and bob, a non-admin in team `ml` with
+/// one key labelled `ci` ([`BOB_KEY`]).
+pub(crate) fn seed() -> Seed {
+    Seed::new().user(
+        SeedUser::new("bob@example.com")
+            .team("ml")
+            .key(SeedKey::new(BOB_KEY).name("ci").description("ci runner")),
+    )
+}
+
+pub(crate) async fn start() -> RunningEmulator {
+    Emulator::builder()
+        .seed(seed())
+        .admin_key(secret(ADMIN_KEY))
+        .start()
+        .await
+        .unwrap()
+}
+
+pub(crate) fn basic(key: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("api:{key}")))
+}
+
+/// One GraphQL call as the SDK makes it; the status and the JSON body.
+pub(crate) async fn call(
+    emulator: &RunningEmulator,
+    key: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
+    let body = json!({ "query": query, "variables": variables, "operationName": "" });
+    post_raw(emulator, "/graphql", key, body.to_string().into_bytes()).await
+}
+
+pub(crate) async fn post_raw(
+    emulator: &RunningEmulator,
+    path: &str,
+    key: Option<&str>,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", emulator.base_url()))
+        .header("content-type", "application/json")
+        .header("user-agent", "W&B Public Client 0.31.0")
+        .header("use-admin-privileges", "true")
+        .body(body);
+    if let Some(key) = key {
+        request = request.header("authorization", basic(key));
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let body = response.json::<Value>().await.unwrap();
+    (status, body)
+}
+
+/// The first error's message and code.
+pub(crate) fn first_error(body: &Value) -> (&str, &str) {
+    let error = &body["errors"][0];
+    (
+        error["message"].as_str().unwrap_or_default(),
+        error["extensions"]["code"].as_str().unwrap_or_default(),
+    )
+}
+
+pub(crate) fn decoded_id(id: &Value) -> String {
+    String::from_utf8(STANDARD.decode(id.as_str().unwrap()).unwrap()).unwrap()
+}
+
+pub(crate) fn admin_key_of(emulator: &RunningEmulator) -> String {
+    emulator.admin_key().expose_secret().to_owned()
+}

@@ -1,0 +1,279 @@
+//! HTTP: credentials, paths, bodies, lifecycle.
+
+use std::sync::Arc;
+
+use serde_json::json;
+use users_emulator::{BOOTSTRAP_ADMIN_EMAIL, Emulator, EmulatorError, MAX_BODY_BYTES};
+use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
+
+use crate::{
+    ADMIN_KEY, SDK_GET_VIEWER, admin_key_of, basic, call, first_error, post_raw, secret, start,
+};
+
+const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
+
+#[tokio::test]
+async fn missing_credentials_get_401_with_a_challenge_and_a_graphql_error() {
+    let emulator = start().await;
+
+    let response = reqwest::Client::new()
+        .post(format!("{}/graphql", emulator.base_url()))
+        .json(&json!({ "query": "{ viewer { id } }" }))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(response.headers().contains_key("www-authenticate"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    let (message, code) = first_error(&body);
+    assert_eq!(code, "UNAUTHENTICATED");
+    assert!(message.contains("Authorization"), "{message}");
+}
+
+#[tokio::test]
+async fn an_unknown_or_malformed_key_gets_401() {
+    let emulator = start().await;
+
+    for key in [UNKNOWN_KEY, "short"] {
+        let (status, body) = call(&emulator, Some(key), "{ viewer { id } }", json!({})).await;
+
+        assert_eq!(status, 401, "{body}");
+        assert_eq!(first_error(&body).1, "UNAUTHENTICATED");
+        assert!(!body.to_string().contains(key), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn credentials_other_than_basic_api_are_refused() {
+    let emulator = start().await;
+
+    for header in [
+        format!("Bearer {ADMIN_KEY}"),
+        basic(ADMIN_KEY).replace("Basic ", "Basic x"),
+        format!(
+            "Basic {}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("user:{ADMIN_KEY}")
+            )
+        ),
+    ] {
+        let response = reqwest::Client::new()
+            .post(format!("{}/graphql", emulator.base_url()))
+            .header("authorization", header)
+            .json(&json!({ "query": "{ viewer { id } }" }))
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(response.status().as_u16(), 401);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_path_gets_404_naming_the_endpoint() {
+    let emulator = start().await;
+
+    let (status, body) = post_raw(
+        &emulator,
+        "/api/v1/graphql?key=x",
+        Some(ADMIN_KEY),
+        b"{}".to_vec(),
+    )
+    .await;
+
+    assert_eq!(status, 404);
+    let (message, code) = first_error(&body);
+    assert_eq!(code, "NOT_FOUND");
+    assert!(message.contains("POST /graphql"), "{message}");
+    assert!(!message.contains("key=x"), "{message}");
+}
+
+#[tokio::test]
+async fn get_on_the_endpoint_is_405() {
+    let emulator = start().await;
+
+    let response = reqwest::get(format!("{}/graphql", emulator.base_url()))
+        .await
+        .unwrap();
+
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+}
+
+#[tokio::test]
+async fn a_malformed_body_gets_400_with_a_graphql_error() {
+    let emulator = start().await;
+
+    for body in [
+        &b"{not json"[..],
+        br#"{"variables": {}}"#,
+        br#"{"query": "{ viewer { id } }", "variables": 3}"#,
+    ] {
+        let (status, answer) =
+            post_raw(&emulator, "/graphql", Some(ADMIN_KEY), body.to_vec()).await;
+
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(first_error(&answer).1, "INVALID_INPUT");
+    }
+}
+
+#[tokio::test]
+async fn a_document_that_does_not_parse_or_validate_gets_400() {
+    let emulator = start().await;
+
+    for query in ["{ viewer { id ", "{ viewer { password } }"] {
+        let (status, body) = call(&emulator, Some(ADMIN_KEY), query, json!({})).await;
+
+        assert_eq!(status, 400, "{body}");
+        assert!(body["errors"][0]["message"].is_string(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_gets_413() {
+    let emulator = start().await;
+    let padding = " ".repeat(MAX_BODY_BYTES + 1);
+    let body = format!(r#"{{"query": "{{ viewer {{ id }} }}"{padding}}}"#);
+
+    let (status, answer) =
+        post_raw(&emulator, "/graphql", Some(ADMIN_KEY), body.into_bytes()).await;
+
+    assert_eq!(status, 413, "{answer}");
+    assert!(first_error(&answer).0.contains("larger than"));
+}
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let emulator = start().await;
+    let url = format!("{}/graphql", emulator.base_url());
+
+    emulator.shutdown().await;
+
+    assert!(reqwest::Client::new().post(url).send().await.is_err());
+}
+
+#[tokio::test]
+async fn a_generated_admin_key_belongs_to_the_bootstrap_admin() {
+    let emulator = Emulator::builder().start().await.unwrap();
+    let key = admin_key_of(&emulator);
+
+    let (status, body) = call(&emulator, Some(&key), SDK_GET_VIEWER, json!({})).await;
+
+    assert_eq!(status, 200, "{body}");
+    let viewer = &body["data"]["viewer"];
+    assert_eq!(viewer["email"], BOOTSTRAP_ADMIN_EMAIL);
+    assert_eq!(viewer["username"], "admin");
+    assert_eq!(viewer["admin"], true);
+    assert_eq!(
+        emulator.base_url(),
+        format!("http://{}", emulator.local_addr())
+    );
+}
+
+#[tokio::test]
+async fn a_seeded_holder_of_the_admin_key_is_not_doubled() {
+    let seed = Seed::new().user(
+        SeedUser::new("root@example.com")
+            .admin(true)
+            .key(SeedKey::new(ADMIN_KEY)),
+    );
+    let emulator = Emulator::builder()
+        .seed(seed)
+        .admin_key(secret(ADMIN_KEY))
+        .start()
+        .await
+        .unwrap();
+
+    let (_, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        "{ users(query: \"\") { edges { node { email } } } }",
+        json!({}),
+    )
+    .await;
+
+    assert_eq!(
+        body["data"]["users"]["edges"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
+    assert_eq!(
+        body["data"]["users"]["edges"][0]["node"]["email"],
+        "root@example.com"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_seed_is_refused_naming_the_user() {
+    let seed = Seed::new().user(SeedUser::new("not-an-email"));
+
+    let error = Emulator::builder().seed(seed).start().await.unwrap_err();
+
+    assert!(matches!(error, EmulatorError::Seed(_)), "{error:?}");
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.contains("not-an-email"), "{source}");
+}
+
+#[tokio::test]
+async fn a_custom_repository_is_served_and_needs_an_admin_key() {
+    let world = InMemoryWorld::new();
+    world
+        .seed_user(
+            SeedUser::new("ops@example.com")
+                .admin(true)
+                .key(SeedKey::new(ADMIN_KEY)),
+        )
+        .unwrap();
+    let root = Arc::new(world.connect(secret(ADMIN_KEY)));
+
+    let missing = Emulator::builder()
+        .repository(root.clone())
+        .start()
+        .await
+        .unwrap_err();
+    let seeded = Emulator::builder()
+        .repository(root.clone())
+        .admin_key(secret(ADMIN_KEY))
+        .seed(Seed::new())
+        .start()
+        .await
+        .unwrap_err();
+    let emulator = Emulator::builder()
+        .repository(root)
+        .admin_key(secret(ADMIN_KEY))
+        .start()
+        .await
+        .unwrap();
+    let (status, body) = call(
+        &emulator,
+        Some(ADMIN_KEY),
+        "{ viewer { email } }",
+        json!({}),
+    )
+    .await;
+
+    assert!(matches!(missing, EmulatorError::AdminKeyRequired));
+    assert!(matches!(seeded, EmulatorError::SeedWithRepository));
+    assert_eq!(status, 200);
+    assert_eq!(body["data"]["viewer"]["email"], "ops@example.com");
+}
+
+#[tokio::test]
+async fn binding_a_taken_port_fails_naming_the_address() {
+    let emulator = start().await;
+
+    let error = Emulator::builder()
+        .listen(emulator.local_addr())
+        .start()
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, EmulatorError::Bind { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains(&emulator.local_addr().to_string())
+    );
+}

@@ -1,0 +1,288 @@
+//! Proof of fidelity: the official W&B SDK (`wandb==0.31.0` from the Python
+//! package index) manages users and keys on the emulator as it would on W&B.
+//!
+//! The SDK lives in a virtual environment that this test makes with the
+//! system's `python3` under `target/sdk-venv` (or `$CARGO_TARGET_DIR/sdk-venv`)
+//! and reuses afterwards; making it is the only step that reaches the network
+//! (the package index, through pip and its usual configuration). The SDK then
+//! talks only to the emulator on 127.0.0.1. `tests/sdk/drive_emulator.py`
+//! makes the calls and checks each answer; this test asserts on its exit
+//! status and on its report, one JSON object per check.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    time::Instant,
+};
+
+use serde_json::Value;
+use users_domain::ApiKeySecret;
+use users_emulator::Emulator;
+use users_memory::{Seed, SeedKey, SeedUser};
+
+const SDK: &str = "wandb==0.31.0";
+/// Written last, so that a venv without it is a half-made one.
+const READY_MARKER: &str = ".wbusers-sdk-ready";
+const ADMIN_KEY: &str = "sdkadminsdkadminsdkadminsdkadminsdkadmin";
+const BOB_KEY: &str = "sdkbobsdkbobsdkbobsdkbobsdkbobsdkbobsdkb";
+
+/// Every check the script must report, so that none can silently go missing.
+const REQUIRED_CHECKS: &[&str] = &[
+    "sdk is 0.31.0",
+    "Api() with the admin key",
+    "viewer is the bootstrap admin",
+    "default_entity",
+    "create_user",
+    "create_user admin=True",
+    "create_user with a duplicate email raises",
+    "user by email",
+    "user by username",
+    "unknown user is None",
+    "users by suffix",
+    "users by prefix",
+    "users with no match",
+    "User.teams and User.api_keys of a seeded user",
+    "a new user has no teams and no keys",
+    "generate_api_key returns a usable secret",
+    "the generated key authenticates",
+    "listings show labels, never the secret",
+    "delete_api_key by label",
+    "a deleted key no longer authenticates",
+    "deleting a key that is gone returns False",
+    "an unknown key name raises ValueError",
+    "an unknown api key fails Api()",
+    "Api() with a non-admin key",
+    "a non-admin viewer",
+    "a non-admin cannot create users",
+    "a non-admin cannot search users",
+    "a non-admin generates a key for themself",
+    "Api() from WANDB_BASE_URL and WANDB_API_KEY",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
+    let Some(python) = system_python() else {
+        eprintln!(
+            "SKIPPED the official-SDK proof: no `python3` on PATH; install Python 3 (with venv) to run it"
+        );
+        return;
+    };
+    let venv_python = tokio::task::spawn_blocking(move || ensure_sdk_venv(&python))
+        .await
+        .expect("the venv set-up panicked");
+    let emulator = Emulator::builder()
+        .seed(seed())
+        .admin_key(ApiKeySecret::parse(ADMIN_KEY.to_owned()).expect("a valid key"))
+        .start()
+        .await
+        .expect("the emulator starts");
+    let base_url = emulator.base_url();
+
+    let output = tokio::task::spawn_blocking(move || drive(&venv_python, &base_url))
+        .await
+        .expect("the SDK run panicked");
+    emulator.shutdown().await;
+
+    let report = Report::read(&output);
+    assert!(
+        report.failed.is_empty(),
+        "the official SDK misbehaved against the emulator:\n{}\n{}",
+        report.failed.join("\n"),
+        report.context()
+    );
+    let missing: Vec<&str> = REQUIRED_CHECKS
+        .iter()
+        .copied()
+        .filter(|check| !report.passed.iter().any(|passed| passed == check))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "checks never reported: {missing:?}\n{}",
+        report.context()
+    );
+    assert_eq!(report.done_failed, Some(0), "{}", report.context());
+    assert!(output.status.success(), "{}", report.context());
+}
+
+/// Bob: a non-admin in two teams, holding one key labelled `ci`.
+fn seed() -> Seed {
+    Seed::new().user(
+        SeedUser::new("bob@example.com")
+            .team("ml")
+            .team("research")
+            .key(SeedKey::new(BOB_KEY).name("ci")),
+    )
+}
+
+/// `python3`, or `None` when there is none (the only reason to skip).
+fn system_python() -> Option<PathBuf> {
+    match Command::new("python3").arg("--version").output() {
+        Ok(output) if output.status.success() => Some(PathBuf::from("python3")),
+        Ok(output) => panic!(
+            "`python3 --version` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => panic!("cannot run `python3`: {error}"),
+    }
+}
+
+fn target_dir() -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits in the workspace");
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), |dir| workspace.join(dir))
+}
+
+fn python_in(venv: &Path) -> PathBuf {
+    if cfg!(windows) {
+        venv.join("Scripts").join("python.exe")
+    } else {
+        venv.join("bin").join("python")
+    }
+}
+
+fn is_ready(venv: &Path) -> bool {
+    fs::read_to_string(venv.join(READY_MARKER)).is_ok_and(|text| text == SDK)
+        && python_in(venv).exists()
+}
+
+/// The venv's Python, with the SDK installed. Built aside under a name of its
+/// own and renamed into place when complete, so that concurrent runs never
+/// see a half-made venv (a venv's interpreter works from its new place).
+fn ensure_sdk_venv(python: &Path) -> PathBuf {
+    let target = target_dir();
+    let venv = target.join("sdk-venv");
+    if is_ready(&venv) {
+        return python_in(&venv);
+    }
+    let started = Instant::now();
+    let partial = target.join(format!("sdk-venv.partial-{}", std::process::id()));
+    fs::create_dir_all(&target).expect("the target directory can be created");
+    if partial.exists() {
+        fs::remove_dir_all(&partial).expect("a leftover partial venv can be removed");
+    }
+    run(
+        Command::new(python).args(["-m", "venv"]).arg(&partial),
+        "create the SDK's virtual environment with `python3 -m venv`",
+    );
+    run(
+        Command::new(python_in(&partial)).args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            SDK,
+        ]),
+        "install the official SDK from PyPI",
+    );
+    fs::write(partial.join(READY_MARKER), SDK).expect("the ready marker can be written");
+    if venv.exists() && !is_ready(&venv) {
+        fs::remove_dir_all(&venv).expect("a half-made venv can be removed");
+    }
+    if let Err(error) = fs::rename(&partial, &venv) {
+        // Another run may have put its own in place meanwhile.
+        assert!(
+            is_ready(&venv),
+            "cannot move the venv into {}: {error}",
+            venv.display()
+        );
+        let _ = fs::remove_dir_all(&partial);
+    }
+    eprintln!(
+        "installed {SDK} into {} in {:.0?}",
+        venv.display(),
+        started.elapsed()
+    );
+    python_in(&venv)
+}
+
+fn run(command: &mut Command, what: &str) {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot {what}: {error}"));
+    assert!(
+        output.status.success(),
+        "cannot {what} ({}):\n{}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs the script offline: a fresh HOME (no netrc, no wandb settings), the
+/// base URL pointing at the emulator, error reporting and telemetry off.
+fn drive(venv_python: &Path, base_url: &str) -> Output {
+    let home = tempfile::tempdir().expect("a temporary HOME");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sdk")
+        .join("drive_emulator.py");
+    Command::new(venv_python)
+        .arg(script)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("TMPDIR", home.path())
+        .env("NETRC", home.path().join("no-netrc"))
+        .env("WANDB_CONFIG_DIR", home.path().join("wandb-config"))
+        .env("WANDB_CACHE_DIR", home.path().join("wandb-cache"))
+        .env("WANDB_DATA_DIR", home.path().join("wandb-data"))
+        .env("WANDB_BASE_URL", base_url)
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_ERROR_REPORTING", "false")
+        .env("WBUSERS_BASE_URL", base_url)
+        .env("WBUSERS_ADMIN_KEY", ADMIN_KEY)
+        .env("WBUSERS_BOB_KEY", BOB_KEY)
+        .output()
+        .expect("the venv's python runs")
+}
+
+/// The script's report: one JSON object per check, then `{"done", "failed"}`.
+struct Report {
+    passed: Vec<String>,
+    failed: Vec<String>,
+    done_failed: Option<u64>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Report {
+    fn read(output: &Output) -> Self {
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let mut report = Self {
+            passed: Vec::new(),
+            failed: Vec::new(),
+            done_failed: None,
+            stdout: stdout.clone(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        for line in stdout.lines() {
+            let Ok(entry) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if entry["done"] == true {
+                report.done_failed = entry["failed"].as_u64();
+            } else if let Some(check) = entry["check"].as_str() {
+                if entry["ok"] == true {
+                    report.passed.push(check.to_owned());
+                } else {
+                    report
+                        .failed
+                        .push(format!("  FAILED {check}: {}", entry["detail"]));
+                }
+            }
+        }
+        report
+    }
+
+    fn context(&self) -> String {
+        format!(
+            "--- script stdout ---\n{}\n--- script stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}

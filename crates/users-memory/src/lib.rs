@@ -1,1 +1,42 @@
-//! placeholder
+//! An in-memory W&B server behind the [`UserRepository`](users_domain::UserRepository)
+//! port: a real fake, with the server's rules, for tests and for the emulator.
+//!
+//! One [`InMemoryWorld`] holds the state; each [`InMemoryUserRepository`]
+//! connected to it acts as the holder of one key, so several handles over one
+//! world can act as different principals.
+//!
+//! ```
+//! use secrecy::ExposeSecret as _;
+//! use users_domain::UserRepository as _;
+//! use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
+//!
+//! # tokio_test_block_on(async {
+//! let admin_key = InMemoryWorld::generate_secret();
+//! let world = InMemoryWorld::from_seed(Seed::new().user(
+//!     SeedUser::new("root@example.com")
+//!         .admin(true)
+//!         .key(SeedKey::new(admin_key.expose_secret())),
+//! ))
+//! .unwrap();
+//! let admin = world.connect(admin_key);
+//! let ada = admin.create_user(&"ada@example.com".parse().unwrap(), false).await.unwrap();
+//! assert_eq!(ada.username.as_str(), "ada");
+//! assert_eq!(ada.id.as_str(), "VXNlcjoy"); // base64 of "User:2"
+//! # });
+//! # fn tokio_test_block_on(f: impl std::future::Future<Output = ()>) {
+//! #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+//! # }
+//! ```
+
+mod error;
+mod mint;
+mod repository;
+mod seed;
+mod seeding;
+mod state;
+mod world;
+
+pub use error::SeedError;
+pub use repository::InMemoryUserRepository;
+pub use seed::{Seed, SeedKey, SeedUser};
+pub use world::InMemoryWorld;

@@ -1,1 +1,143 @@
-//! placeholder
+//! The contract suite every [`UserRepository`] adapter must pass.
+//!
+//! An adapter's tests implement [`Harness`] (how to start a fresh server
+//! world from a [`Seed`]) and [`World`] (how to reach that world as the holder
+//! of a key), then expand [`contract_suite!`] once: one `#[tokio::test]` per
+//! behaviour, each on a fresh world seeded with the standard [`Fixture`].
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use users_domain::{ApiKeySecret, UserRepository};
+//! use users_memory::InMemoryWorld;
+//! use users_testkit::{Harness, Seed, World};
+//!
+//! struct MemoryHarness;
+//! struct MemoryWorld(InMemoryWorld);
+//!
+//! #[async_trait]
+//! impl Harness for MemoryHarness {
+//!     async fn start(&self, seed: Seed) -> Box<dyn World> {
+//!         Box::new(MemoryWorld(InMemoryWorld::from_seed(seed).unwrap()))
+//!     }
+//! }
+//!
+//! impl World for MemoryWorld {
+//!     fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+//!         Box::new(self.0.connect(secret))
+//!     }
+//! }
+//!
+//! // In a test module: `users_testkit::contract_suite!(MemoryHarness);`
+//! // or one behaviour alone:
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! users_testkit::behaviours::search_ignores_case(&MemoryHarness).await;
+//! # });
+//! ```
+//!
+//! Every behaviour is also a plain `pub async fn(&dyn Harness)` in
+//! [`behaviours`], so a harness can run one alone. The behaviours compare only
+//! what the port carries, so a remote adapter over an emulator passes the same
+//! suite as the in-memory one.
+
+pub mod behaviours;
+mod fixture;
+mod setup;
+mod suite;
+
+use async_trait::async_trait;
+use users_domain::{ApiKeySecret, UserRepository};
+
+pub use fixture::{Fixture, Member, MemberKey};
+pub use users_memory::Seed;
+
+/// How to start a fresh server world for one behaviour.
+#[async_trait]
+pub trait Harness: Send + Sync {
+    /// A world holding the users of `seed`, and no data left by another
+    /// behaviour. A server may add its own bootstrap users besides.
+    ///
+    /// A harness that cannot start its world panics: the behaviour cannot run.
+    async fn start(&self, seed: Seed) -> Box<dyn World>;
+}
+
+/// One running server world, reachable as the holder of any key.
+pub trait World: Send + Sync {
+    /// An adapter acting as the holder of `secret`. Never fails here: an
+    /// unknown key fails each call with `Unauthenticated`.
+    fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository>;
+
+    /// Arms `fault` for the next matching call on this world, and says whether
+    /// it could. A world without a transport to fail (the in-memory one)
+    /// cannot: the behaviours then check the fault-free half of the clause.
+    fn stage(&self, fault: Fault) -> bool {
+        let _ = fault;
+        false
+    }
+}
+
+/// A failure of the transport or the server that some `# Errors` clauses of
+/// the port are about, and that only a harness can bring about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The server carries out the next call of this mutation, but its answer
+    /// never reaches the client (the connection drops once the request is in).
+    LoseAnswer(Mutation),
+    /// The server answers the next `generateApiKey` with a label where the new
+    /// secret should be, as current hosted servers may.
+    HideSecret,
+}
+
+/// The port's mutations, as [`Fault::LoseAnswer`] names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mutation {
+    CreateUser,
+    GenerateApiKey,
+    DeleteApiKey,
+}
+
+/// The names of all behaviours, in the order [`contract_suite!`] declares them.
+pub const BEHAVIOURS: &[&str] = __behaviours! { names };
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// Every `pub async fn` of the behaviour modules, read from their source.
+    fn defined() -> BTreeSet<String> {
+        let sources = [
+            include_str!("behaviours/act_as.rs"),
+            include_str!("behaviours/create.rs"),
+            include_str!("behaviours/delete.rs"),
+            include_str!("behaviours/generate.rs"),
+            include_str!("behaviours/search.rs"),
+            include_str!("behaviours/service.rs"),
+            include_str!("behaviours/viewer.rs"),
+        ];
+        sources
+            .iter()
+            .flat_map(|source| source.split("pub async fn ").skip(1))
+            .map(|rest| rest.split('(').next().unwrap_or_default().trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_suite_lists_every_behaviour_once() {
+        let listed: BTreeSet<String> = super::BEHAVIOURS
+            .iter()
+            .map(|&name| name.to_owned())
+            .collect();
+        assert_eq!(
+            listed.len(),
+            super::BEHAVIOURS.len(),
+            "a behaviour is listed twice"
+        );
+        assert_eq!(listed, defined());
+    }
+
+    #[test]
+    fn the_suite_has_at_least_25_behaviours() {
+        assert!(super::BEHAVIOURS.len() >= 25, "{}", super::BEHAVIOURS.len());
+    }
+}

@@ -1,0 +1,35 @@
+/// Why a seed cannot become a world. Names the user and the field, never a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SeedError {
+    /// A field of one seed user is wrong.
+    #[error("seed users[{index}] ({email:?}): {field}: {reason}")]
+    Invalid {
+        /// The user's place in the world: its index in the seed for
+        /// [`from_seed`](crate::InMemoryWorld::from_seed), the number of users
+        /// already there for [`seed_user`](crate::InMemoryWorld::seed_user).
+        index: usize,
+        /// The email as written in the seed.
+        email: String,
+        /// The field, as a path within the user (`keys[1].secret`).
+        field: String,
+        /// What is wrong and what to do about it.
+        reason: String,
+    },
+}
+
+impl SeedError {
+    pub(crate) fn invalid(
+        index: usize,
+        email: &str,
+        field: impl Into<String>,
+        reason: String,
+    ) -> Self {
+        Self::Invalid {
+            index,
+            email: email.to_owned(),
+            field: field.into(),
+            reason,
+        }
+    }
+}

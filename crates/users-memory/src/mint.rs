@@ -1,0 +1,133 @@
+//! What the server makes up: ids, secrets, key labels and usernames.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rand::Rng as _;
+use users_domain::{ApiKeyId, ApiKeyName, ApiKeySecret, Email};
+
+/// The characters of a generated secret: those of a classic W&B key.
+const SECRET_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+const SECRET_CHARS: usize = 40;
+const HEX: &[u8] = b"0123456789abcdef";
+
+/// The opaque id W&B gives object `n` of `kind`: base64 of `Kind:n`.
+pub(crate) fn opaque_id(kind: &str, n: u64) -> String {
+    STANDARD.encode(format!("{kind}:{n}"))
+}
+
+pub(crate) fn key_id(n: u64) -> ApiKeyId {
+    ApiKeyId::parse(opaque_id("ApiKey", n)).expect("base64 text is a valid api key id")
+}
+
+pub(crate) fn user_id(n: u64) -> users_domain::UserId {
+    users_domain::UserId::parse(opaque_id("User", n)).expect("base64 text is a valid user id")
+}
+
+/// A fresh random secret of 40 characters from `[a-z0-9]`.
+pub(crate) fn secret() -> ApiKeySecret {
+    let text = random_text(SECRET_ALPHABET, SECRET_CHARS);
+    ApiKeySecret::parse(text).expect("40 characters of [a-z0-9] make a valid api key")
+}
+
+/// A label for a generated key: never the secret, never shaped like one.
+pub(crate) fn key_label() -> ApiKeyName {
+    let label = format!("key-{}", random_text(HEX, 10));
+    ApiKeyName::parse(label).expect("key- and 10 hex digits make a valid key name")
+}
+
+fn random_text(alphabet: &[u8], len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+        .collect()
+}
+
+/// The username a new user gets before it is made unique: the email's local
+/// part, lower-cased, with every character other than `[a-z0-9._-]` made `-`.
+pub(crate) fn username_base(email: &Email) -> String {
+    let local = email.as_str().split('@').next().unwrap_or_default();
+    local
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// `base`, else the first of `base-2`, `base-3`… that `taken` refuses.
+pub(crate) fn unique_username(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    // Ends: `taken` refuses only the finitely many names already in use.
+    let mut n = 2_u64;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if !taken(&candidate) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret as _;
+
+    #[test]
+    fn ids_are_base64_of_type_and_number() {
+        assert_eq!(user_id(1).as_str(), "VXNlcjox");
+        assert_eq!(user_id(123).as_str(), "VXNlcjoxMjM=");
+        assert_eq!(key_id(1830).as_str(), "QXBpS2V5OjE4MzA=");
+    }
+
+    #[test]
+    fn secrets_are_forty_key_characters() {
+        let secret = secret();
+        let text = secret.expose_secret();
+        assert_eq!(text.len(), 40);
+        assert!(
+            text.bytes().all(|b| SECRET_ALPHABET.contains(&b)),
+            "bad character"
+        );
+        assert!(ApiKeySecret::is_key_shaped(text));
+    }
+
+    #[test]
+    fn labels_are_not_key_shaped() {
+        let label = key_label();
+        assert!(!label.is_secret());
+        assert_eq!(label.reveal().len(), 14);
+        assert!(label.reveal().starts_with("key-"));
+    }
+
+    #[test]
+    fn usernames_come_from_the_local_part() {
+        let cases = [
+            ("ada@example.com", "ada"),
+            ("Ada.Lovelace@example.com", "ada.lovelace"),
+            ("a+b_c-d@example.com", "a-b_c-d"),
+            ("zoë@example.com", "zo-"),
+        ];
+        for (email, expected) in cases {
+            let email = Email::parse(email).unwrap();
+            assert_eq!(username_base(&email), expected);
+        }
+    }
+
+    #[test]
+    fn taken_usernames_get_a_counter() {
+        assert_eq!(unique_username("ada", |_| false), "ada");
+        assert_eq!(unique_username("ada", |u| u == "ada"), "ada-2");
+        assert_eq!(
+            unique_username("ada", |u| ["ada", "ada-2"].contains(&u)),
+            "ada-3"
+        );
+    }
+}

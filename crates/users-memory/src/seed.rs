@@ -1,0 +1,233 @@
+//! Seed data: the users, teams and keys a world starts with.
+//!
+//! Plain strings on purpose, so that a seed reads well as JSON; every field is
+//! parsed into the domain's types when the world is built (see
+//! [`InMemoryWorld::from_seed`](crate::InMemoryWorld::from_seed)).
+
+use std::fmt;
+
+use serde::Deserialize;
+
+/// The users a world starts with, in creation order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+impl Seed {
+    /// An empty seed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a user after those already listed.
+    #[must_use]
+    pub fn user(mut self, user: SeedUser) -> Self {
+        self.users.push(user);
+        self
+    }
+}
+
+/// One user of a seed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedUser {
+    pub email: String,
+    /// Derived from the email's local part when absent, as for a created user.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The display name; empty when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub admin: bool,
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// The user is soft-deleted when set: listed, but unable to authenticate.
+    #[serde(default)]
+    pub deleted_at: Option<String>,
+    /// Feature flags as JSON text.
+    #[serde(default)]
+    pub flags: Option<String>,
+    #[serde(default)]
+    pub keys: Vec<SeedKey>,
+}
+
+impl SeedUser {
+    /// A user with this email and every other field at its default.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    #[must_use]
+    pub fn admin(mut self, admin: bool) -> Self {
+        self.admin = admin;
+        self
+    }
+
+    /// Adds the user to one more team.
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.teams.push(team.into());
+        self
+    }
+
+    /// Marks the user soft-deleted at this timestamp.
+    #[must_use]
+    pub fn deleted_at(mut self, timestamp: impl Into<String>) -> Self {
+        self.deleted_at = Some(timestamp.into());
+        self
+    }
+
+    #[must_use]
+    pub fn flags(mut self, json: impl Into<String>) -> Self {
+        self.flags = Some(json.into());
+        self
+    }
+
+    /// Gives the user one more key.
+    #[must_use]
+    pub fn key(mut self, key: SeedKey) -> Self {
+        self.keys.push(key);
+        self
+    }
+}
+
+/// One API key of a seeded user. Its `Debug` never shows the secret.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedKey {
+    pub secret: String,
+    /// The key's label; a fresh `key-…` label when absent. A legacy server's
+    /// key is seeded with its own secret as its name.
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl SeedKey {
+    /// A key with this secret, a minted label and no description.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self {
+            secret: secret.into(),
+            ..Self::default()
+        }
+    }
+
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Names the key by its own secret, as older servers did.
+    #[must_use]
+    pub fn legacy(mut self) -> Self {
+        self.name = Some(self.secret.clone());
+        self
+    }
+}
+
+impl fmt::Debug for SeedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The name may be the secret itself (a legacy key): say so rather than show it.
+        let name = match &self.name {
+            Some(name) if *name == self.secret => Some("[the secret]"),
+            Some(name) if users_domain::ApiKeySecret::is_key_shaped(name) => Some("[key-shaped]"),
+            Some(name) => Some(name.as_str()),
+            None => None,
+        };
+        f.debug_struct("SeedKey")
+            .field("secret", &"[redacted]")
+            .field("name", &name)
+            .field("description", &self.description)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0";
+
+    #[test]
+    fn seed_key_debug_never_shows_the_secret() {
+        let plain = SeedKey::new(SECRET).name("ci").description("runner");
+        let legacy = SeedKey::new(SECRET).legacy();
+        for key in [plain, legacy] {
+            let debug = format!("{key:?}");
+            assert!(!debug.contains(&SECRET[..8]), "{debug}");
+            assert!(!debug.contains(&SECRET[30..]), "{debug}");
+        }
+        let debug = format!("{:?}", SeedKey::new(SECRET).name("ci"));
+        assert_eq!(
+            debug,
+            r#"SeedKey { secret: "[redacted]", name: Some("ci"), description: None }"#
+        );
+    }
+
+    #[test]
+    fn a_seed_reads_from_json_with_defaults() {
+        let json = format!(
+            r#"{{"users": [{{"email": "ada@example.com", "admin": true, "teams": ["ml"],
+                "keys": [{{"secret": "{SECRET}", "description": "laptop"}}]}},
+                {{"email": "bob@example.com"}}]}}"#
+        );
+        let seed: Seed = serde_json::from_str(&json).unwrap();
+        let expected = Seed::new()
+            .user(
+                SeedUser::new("ada@example.com")
+                    .admin(true)
+                    .team("ml")
+                    .key(SeedKey::new(SECRET).description("laptop")),
+            )
+            .user(SeedUser::new("bob@example.com"));
+        assert_eq!(seed, expected);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_by_name() {
+        let error =
+            serde_json::from_str::<Seed>(r#"{"users": [{"email": "a@b.c", "admn": true}]}"#)
+                .unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `admn`"),
+            "{error}"
+        );
+        let error = serde_json::from_str::<Seed>(r#"{"user": []}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown field `user`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_empty_object_is_an_empty_seed() {
+        assert_eq!(serde_json::from_str::<Seed>("{}").unwrap(), Seed::new());
+    }
+}

@@ -1,0 +1,84 @@
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use users_domain::{ApiKeySecret, User};
+
+use crate::state::State;
+use crate::{InMemoryUserRepository, Seed, SeedError, SeedUser, mint, seeding};
+
+/// One in-memory W&B server: its users, teams and keys.
+///
+/// Cloning gives another handle on the same world, so repositories connected
+/// through different clones, acting as different principals, see each other's
+/// changes. Safe to share between threads and tasks.
+#[derive(Clone, Default)]
+pub struct InMemoryWorld {
+    state: Arc<Mutex<State>>,
+}
+
+impl InMemoryWorld {
+    /// A world with no users at all.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A world holding the seed's users, in the seed's order.
+    ///
+    /// # Errors
+    ///
+    /// A [`SeedError`] naming the first user and field that cannot be parsed
+    /// through the domain's types, or that clashes with an earlier user
+    /// (same email or username ignoring case, a secret held twice).
+    pub fn from_seed(seed: Seed) -> Result<Self, SeedError> {
+        let mut state = State::default();
+        for user in seed.users {
+            seeding::insert(&mut state, user)?;
+        }
+        Ok(Self {
+            state: Arc::new(Mutex::new(state)),
+        })
+    }
+
+    /// Adds one user, as an operator would on the server: no permission is checked.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_seed`](Self::from_seed), checked against the users already here;
+    /// nothing is added on error.
+    pub fn seed_user(&self, user: SeedUser) -> Result<User, SeedError> {
+        let mut state = self.lock();
+        let index = seeding::insert(&mut state, user)?;
+        Ok(state.users()[index].to_user())
+    }
+
+    /// A repository acting as the holder of `secret`. Never fails here: the
+    /// key is checked on every call, as the server checks every request.
+    pub fn connect(&self, secret: ApiKeySecret) -> InMemoryUserRepository {
+        InMemoryUserRepository::new(self.clone(), secret)
+    }
+
+    /// A fresh random key: 40 characters from `[a-z0-9]`, valid by the format
+    /// rules, the kind the server hands out.
+    pub fn generate_secret() -> ApiKeySecret {
+        mint::secret()
+    }
+
+    /// The state, for one operation. No code here panics while holding the
+    /// lock, so a poisoned lock still guards consistent data.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl fmt::Debug for InMemoryWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("InMemoryWorld")
+            .field("users", &state.user_count())
+            .field("keys", &state.key_count())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests;

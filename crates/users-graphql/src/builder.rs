@@ -1,0 +1,243 @@
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use secrecy::SecretString;
+
+use crate::config::{self, DEFAULT_BASE_URL};
+use crate::transport::Transport;
+use crate::{ConfigError, Environment, GraphqlUserRepository, RetryPolicy};
+
+/// The User-Agent sent unless another is set. The hosted server may withhold
+/// a user's `apiKeys` from clients it does not recognise; set
+/// `user_agent("W&B Public Client 0.31.0")` to be taken for the official SDK.
+pub const DEFAULT_USER_AGENT: &str = concat!("wbusers/", env!("CARGO_PKG_VERSION"));
+
+/// Responses longer than this are refused rather than read into memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Headers the client sets itself; [`GraphqlClientBuilder::header`] may not.
+const RESERVED_HEADERS: [&str; 6] = [
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "user-agent",
+    "use-admin-privileges",
+];
+
+/// Configures a [`GraphqlUserRepository`]. Whatever is not set comes from the
+/// [`Environment`] (the process's, unless one is given), then from defaults.
+#[must_use]
+pub struct GraphqlClientBuilder {
+    base_url: Option<String>,
+    api_key: Option<SecretString>,
+    user_agent: String,
+    headers: Vec<(String, String)>,
+    netrc_path: Option<PathBuf>,
+    environment: Option<Environment>,
+    allow_insecure_http: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry_policy: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl Default for GraphqlClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            headers: Vec::new(),
+            netrc_path: None,
+            environment: None,
+            allow_insecure_http: false,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            retry_policy: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl GraphqlClientBuilder {
+    /// The server, e.g. `https://wandb.example.com` or `https://host/wandb`
+    /// (a path prefix is kept). Else `WANDB_BASE_URL`, else `https://api.wandb.ai`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The API key to act with. Else `WANDB_API_KEY`, else the netrc entry for
+    /// the base URL's host.
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Default: [`DEFAULT_USER_AGENT`].
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// An extra header sent with every request (a proxy's, say). Its value is
+    /// never logged nor shown in `Debug`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The netrc file to read. Else `$NETRC`, else `~/.netrc`.
+    pub fn netrc_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.netrc_path = Some(path.into());
+        self
+    }
+
+    /// Reads defaults from `env` instead of the process environment.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.environment = Some(env);
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback (the key then
+    /// travels unencrypted). Default: refused.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How long to wait for a connection. Default: 10 s.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+
+    /// How long one attempt may take, answer read included. Default: 30 s.
+    pub fn timeout(mut self, d: Duration) -> Self {
+        self.timeout = d;
+        self
+    }
+
+    /// Default: [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// The largest response read; a longer one fails with `Protocol`.
+    /// Default: [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Checks everything and builds the client. No request is sent.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] naming the first setting that is wrong: the base URL,
+    /// a missing or malformed API key (with the rule it breaks, never the
+    /// key), a netrc file others may read, a header, a zero timeout or
+    /// attempt count.
+    pub fn build(self) -> Result<GraphqlUserRepository, ConfigError> {
+        self.check_settings()?;
+        let env = self.environment.unwrap_or_else(Environment::from_process);
+        let raw_url = self
+            .base_url
+            .or_else(|| env.base_url.clone())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base = config::base_url(&raw_url, self.allow_insecure_http)?;
+        let secret = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .gzip(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .user_agent(header_value("User-Agent", &self.user_agent)?)
+            .default_headers(default_headers(&self.headers)?)
+            .build()
+            .map_err(|error| ConfigError::Client {
+                reason: error.to_string(),
+            })?;
+        let transport = Transport {
+            client,
+            endpoint: base.endpoint,
+            base_url: base.text,
+            user_agent: self.user_agent,
+            policy: self.retry_policy,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+        };
+        Ok(GraphqlUserRepository::new(transport, secret))
+    }
+
+    fn check_settings(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, reason| Err(ConfigError::InvalidSetting { setting, reason });
+        let policy = &self.retry_policy;
+        if policy.max_attempts == 0 {
+            return invalid("retry_policy.max_attempts", "must be at least 1");
+        }
+        if policy.deadline.is_zero() {
+            return invalid("retry_policy.deadline", "must be longer than zero");
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return invalid("timeout", "must be longer than zero");
+        }
+        if self.max_response_bytes == 0 {
+            return invalid("max_response_bytes", "must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+fn default_headers(extra: &[(String, String)]) -> Result<HeaderMap, ConfigError> {
+    let mut headers = HeaderMap::new();
+    headers.insert("use-admin-privileges", HeaderValue::from_static("true"));
+    for (name, value) in extra {
+        let parsed =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader {
+                name: name.clone(),
+                reason: "not a valid header name".to_owned(),
+            })?;
+        if RESERVED_HEADERS.contains(&parsed.as_str()) {
+            return Err(ConfigError::InvalidHeader {
+                name: name.clone(),
+                reason: "the client sets it; use the builder's own setting (api_key, user_agent)"
+                    .to_owned(),
+            });
+        }
+        let mut value = header_value(name, value)?;
+        value.set_sensitive(true);
+        headers.append(parsed, value);
+    }
+    Ok(headers)
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, ConfigError> {
+    HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeader {
+        name: name.to_owned(),
+        reason: "the value holds characters a header cannot carry".to_owned(),
+    })
+}
+
+impl fmt::Debug for GraphqlClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("GraphqlClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("user_agent", &self.user_agent)
+            .field("headers", &header_names)
+            .field("netrc_path", &self.netrc_path)
+            .field("environment", &self.environment)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}

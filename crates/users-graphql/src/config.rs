@@ -1,0 +1,237 @@
+//! Where the client's settings come from and how they are checked: every
+//! problem is found here, before any request is sent.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+use url::{Host, Url};
+use users_domain::{ApiKeySecret, ApiKeySecretError};
+
+use crate::{Environment, netrc};
+
+/// The hosted W&B server.
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.wandb.ai";
+
+/// Why the client could not be built. Each message names what to fix; none
+/// quotes an API key.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    #[error("base url '{url}' is not usable: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
+    #[error(
+        "refusing plain http to {host}: the api key would travel unencrypted; use https, or allow_insecure_http(true) to accept that"
+    )]
+    InsecureHttp { host: String },
+    #[error(
+        "no api key for {host}: pass one to the builder, set WANDB_API_KEY, or add 'machine {host} login user password <key>' to {netrc}"
+    )]
+    MissingApiKey { host: String, netrc: String },
+    #[error("the api key from {origin} is not valid: {source}")]
+    InvalidApiKey {
+        origin: String,
+        #[source]
+        source: ApiKeySecretError,
+    },
+    #[error("{} may be read by other users (mode {mode:03o}); run 'chmod 600 {}'", .path.display(), .path.display())]
+    NetrcPermissions { path: PathBuf, mode: u32 },
+    #[error("could not read {}: {reason}", .path.display())]
+    NetrcRead { path: PathBuf, reason: String },
+    #[error("{} line {line}: {reason}", .path.display())]
+    NetrcSyntax {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{}: the {entry} entry has no password; add 'password <api key>' to it", .path.display())]
+    NetrcNoPassword { path: PathBuf, entry: String },
+    #[error("header '{name}' cannot be sent: {reason}")]
+    InvalidHeader { name: String, reason: String },
+    #[error("{setting} {reason}")]
+    InvalidSetting {
+        setting: &'static str,
+        reason: &'static str,
+    },
+    #[error("could not set up the http client: {reason}")]
+    Client { reason: String },
+}
+
+/// A checked base URL and the endpoint under it.
+pub(crate) struct BaseUrl {
+    /// Without a trailing slash, for messages.
+    pub(crate) text: String,
+    pub(crate) endpoint: Url,
+    /// The netrc machine names to try, in order: `host:port`, then `host`.
+    pub(crate) machines: Vec<String>,
+}
+
+/// Parses and checks a base URL: http(s), a host, no credentials, query or
+/// fragment; plain http only to loopback unless `allow_insecure_http`.
+pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: without_userinfo(raw),
+        reason: reason.to_owned(),
+    };
+    let trimmed = raw.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be https (or http)"));
+    }
+    let Some(host) = url.host() else {
+        return Err(invalid("it has no host"));
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "it must not carry credentials; give the api key separately",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or a fragment"));
+    }
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&host) {
+        return Err(ConfigError::InsecureHttp {
+            host: host.to_string(),
+        });
+    }
+    let host = host.to_string();
+    let mut machines = Vec::new();
+    if let Some(port) = url.port() {
+        machines.push(format!("{host}:{port}"));
+    }
+    machines.push(host);
+    let text = url.as_str().trim_end_matches('/').to_owned();
+    let endpoint =
+        Url::parse(&format!("{text}/graphql")).map_err(|error| invalid(&error.to_string()))?;
+    Ok(BaseUrl {
+        text,
+        endpoint,
+        machines,
+    })
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => {
+            let name = name.to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+/// The URL as it may be echoed: any `user:password@` is cut out.
+fn without_userinfo(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
+        None => raw.to_owned(),
+    }
+}
+
+/// Where the key came from, then the key: builder, then `WANDB_API_KEY`, then netrc.
+pub(crate) fn api_key(
+    from_builder: Option<SecretString>,
+    env: &Environment,
+    netrc_path: Option<PathBuf>,
+    base: &BaseUrl,
+) -> Result<ApiKeySecret, ConfigError> {
+    let (origin, key) = if let Some(key) = from_builder {
+        ("the builder".to_owned(), key)
+    } else if let Some(key) = env.api_key.clone() {
+        ("WANDB_API_KEY".to_owned(), key)
+    } else {
+        from_netrc(netrc_path, env, base)?
+    };
+    ApiKeySecret::parse(key).map_err(|source| ConfigError::InvalidApiKey { origin, source })
+}
+
+/// The netrc key for the base URL: `(origin, key)`.
+fn from_netrc(
+    netrc_path: Option<PathBuf>,
+    env: &Environment,
+    base: &BaseUrl,
+) -> Result<(String, SecretString), ConfigError> {
+    let missing = |netrc: String| ConfigError::MissingApiKey {
+        host: base.machines[0].clone(),
+        netrc,
+    };
+    let Some(path) = netrc_path
+        .or_else(|| env.netrc_path.clone())
+        .or_else(|| env.home.as_ref().map(|home| home.join(".netrc")))
+    else {
+        return Err(missing("~/.netrc".to_owned()));
+    };
+    let Some(found) = netrc::lookup(&path, &base.machines)? else {
+        return Err(missing(path.display().to_string()));
+    };
+    Ok((
+        format!("{} ({})", path.display(), found.entry),
+        found.password,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_prefix_is_kept_and_trailing_slashes_dropped() {
+        let base = base_url("https://host.io/wandb/", false).unwrap();
+        assert_eq!(base.text, "https://host.io/wandb");
+        assert_eq!(base.endpoint.as_str(), "https://host.io/wandb/graphql");
+        assert_eq!(
+            base_url("https://api.wandb.ai", false)
+                .unwrap()
+                .endpoint
+                .as_str(),
+            "https://api.wandb.ai/graphql"
+        );
+    }
+
+    #[test]
+    fn netrc_machines_prefer_host_and_port() {
+        let base = base_url("http://localhost:8080", false).unwrap();
+        assert_eq!(base.machines, ["localhost:8080", "localhost"]);
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_only() {
+        for ok in [
+            "http://127.0.0.1:9",
+            "http://localhost",
+            "http://[::1]:80",
+            "http://a.localhost",
+        ] {
+            assert!(base_url(ok, false).is_ok(), "{ok}");
+        }
+        let error = base_url("http://wandb.example.com", false).err().unwrap();
+        assert!(matches!(error, ConfigError::InsecureHttp { .. }), "{error}");
+        assert!(base_url("http://wandb.example.com", true).is_ok());
+    }
+
+    #[test]
+    fn credentials_in_the_url_are_refused_without_being_echoed() {
+        let error = base_url("https://api:sekrit@host.io", false).err().unwrap();
+        let message = error.to_string();
+        assert!(message.contains("credentials"), "{message}");
+        assert!(!message.contains("sekrit"), "{message}");
+    }
+
+    #[test]
+    fn other_schemes_and_garbage_are_refused() {
+        for bad in ["ftp://host.io", "not a url", "https://host.io?x=1", ""] {
+            assert!(
+                matches!(
+                    base_url(bad, false),
+                    Err(ConfigError::InvalidBaseUrl { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+}

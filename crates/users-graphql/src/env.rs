@@ -1,0 +1,44 @@
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+/// The process environment the client reads its defaults from, made a value
+/// so that tests (and embedding programs) can inject one instead.
+///
+/// An empty variable counts as unset, as it does for the official SDK.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// `WANDB_BASE_URL`.
+    pub base_url: Option<String>,
+    /// `WANDB_API_KEY`.
+    pub api_key: Option<SecretString>,
+    /// `NETRC`: where the netrc file is, if not `~/.netrc`.
+    pub netrc_path: Option<PathBuf>,
+    /// The home directory (`HOME`, or `USERPROFILE` on Windows), for `~/.netrc`.
+    pub home: Option<PathBuf>,
+}
+
+impl Environment {
+    /// Reads `WANDB_BASE_URL`, `WANDB_API_KEY`, `NETRC` and the home directory.
+    pub fn from_process() -> Self {
+        Self {
+            base_url: var("WANDB_BASE_URL"),
+            api_key: var("WANDB_API_KEY").map(SecretString::from),
+            netrc_path: var("NETRC").map(PathBuf::from),
+            home: var("HOME")
+                .or_else(|| var("USERPROFILE"))
+                .map(PathBuf::from),
+        }
+    }
+
+    /// Nothing set: only what the builder is told is used.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
+}

@@ -1,0 +1,186 @@
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use reqwest::header::HeaderValue;
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use users_domain::{
+    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
+};
+
+use crate::GraphqlClientBuilder;
+use crate::envelope::{self, Context, Failure};
+use crate::transport::Transport;
+use crate::wire::{
+    CREATE_USER, CreateUserData, DELETE_API_KEY, DeleteData, GET_VIEWER, Operation, SEARCH_USERS,
+    UsersData, ViewerData,
+};
+
+/// [`UserRepository`] over a W&B server's GraphQL API.
+///
+/// Cheap to clone: clones, and the repositories [`act_as`](UserRepository::act_as)
+/// makes, share one connection pool.
+#[derive(Clone)]
+pub struct GraphqlUserRepository {
+    pub(crate) transport: Arc<Transport>,
+    credentials: Arc<Credentials>,
+}
+
+/// The caller's key and the `Authorization` header made from it.
+struct Credentials {
+    header: HeaderValue,
+    secret: ApiKeySecret,
+}
+
+impl Credentials {
+    fn new(secret: ApiKeySecret) -> Self {
+        let basic = base64::engine::general_purpose::STANDARD
+            .encode(format!("api:{}", secret.expose_secret()));
+        // Base64 is always a valid header value; the fallback cannot happen.
+        let mut header = HeaderValue::from_str(&format!("Basic {basic}"))
+            .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+        header.set_sensitive(true);
+        Self { header, secret }
+    }
+}
+
+impl GraphqlUserRepository {
+    /// Starts configuring a client; see [`GraphqlClientBuilder`].
+    pub fn builder() -> GraphqlClientBuilder {
+        GraphqlClientBuilder::default()
+    }
+
+    pub(crate) fn new(transport: Transport, secret: ApiKeySecret) -> Self {
+        Self {
+            transport: Arc::new(transport),
+            credentials: Arc::new(Credentials::new(secret)),
+        }
+    }
+
+    /// The server's base URL, without a trailing slash (for messages).
+    pub fn base_url(&self) -> &str {
+        &self.transport.base_url
+    }
+
+    /// Sends one operation and decodes its data.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        op: &Operation,
+        variables: Value,
+        subject: &str,
+    ) -> std::result::Result<T, Failure> {
+        let answer = self
+            .transport
+            .execute(&self.credentials.header, op, variables)
+            .await?;
+        let context = Context {
+            op,
+            subject,
+            endpoint: self.transport.endpoint.as_str(),
+            secret: &self.credentials.secret,
+        };
+        envelope::interpret(answer, &context)
+    }
+
+    pub(crate) async fn delete(&self, id: &ApiKeyId) -> Result<()> {
+        let data: DeleteData = self
+            .call(
+                &DELETE_API_KEY,
+                json!({ "id": id.as_str() }),
+                &format!("api key {id}"),
+            )
+            .await
+            .map_err(|failure| failure.into_mutation_error(&DELETE_API_KEY))?;
+        match data.result.and_then(|result| result.success) {
+            Some(true) => Ok(()),
+            Some(false) => Err(Error::NotFound {
+                what: format!(
+                    "api key {id} (deleteApiKey answered success: false: the key does not exist or is not the caller's to delete)"
+                ),
+            }),
+            None => Err(Error::Ambiguous {
+                operation: DELETE_API_KEY.field.to_owned(),
+                reason: format!(
+                    "the server answered without saying whether it worked; check whether key {id} still exists"
+                ),
+            }),
+        }
+    }
+}
+
+#[async_trait]
+impl UserRepository for GraphqlUserRepository {
+    async fn viewer(&self) -> Result<User> {
+        let data: ViewerData = self
+            .call(&GET_VIEWER, json!({}), "the viewer")
+            .await
+            .map_err(Failure::into_error)?;
+        data.viewer.map(User::from).ok_or_else(|| Error::Unauthenticated {
+            reason: "the server does not recognise the api key (it returned no viewer); check the key given, WANDB_API_KEY or the netrc entry".to_owned(),
+        })
+    }
+
+    async fn search_users(&self, query: &str) -> Result<Vec<User>> {
+        let data: UsersData = self
+            .call(
+                &SEARCH_USERS,
+                json!({ "query": query }),
+                &format!("users matching '{query}'"),
+            )
+            .await
+            .map_err(Failure::into_error)?;
+        // As the SDK reads it: no connection means no users.
+        Ok(data
+            .users
+            .map(|users| users.into_nodes().map(User::from).collect())
+            .unwrap_or_default())
+    }
+
+    async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
+        let data: CreateUserData = self
+            .call(
+                &CREATE_USER,
+                json!({ "email": email.as_str(), "admin": admin }),
+                &format!("user {email}"),
+            )
+            .await
+            .map_err(|failure| failure.into_mutation_error(&CREATE_USER))?;
+        data.result
+            .and_then(|result| result.user)
+            .map(User::from)
+            .ok_or_else(|| Error::Ambiguous {
+                operation: CREATE_USER.field.to_owned(),
+                reason: format!(
+                    "the server answered without the new user; check whether {email} exists"
+                ),
+            })
+    }
+
+    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
+        self.generate(description).await
+    }
+
+    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
+        self.delete(id).await
+    }
+
+    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+        Box::new(Self {
+            transport: Arc::clone(&self.transport),
+            credentials: Arc::new(Credentials::new(secret)),
+        })
+    }
+}
+
+impl fmt::Debug for GraphqlUserRepository {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphqlUserRepository")
+            .field("base_url", &self.transport.base_url)
+            .field("user_agent", &self.transport.user_agent)
+            .field("api_key", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,101 @@
+use std::time::{Duration, SystemTime};
+
+/// How queries (and mutations that surely did not run) are retried.
+///
+/// A call is tried at most `max_attempts` times and never past `deadline`
+/// after it started. Between attempts it waits a random time between zero and
+/// `base_delay * 2^(attempt - 1)`, capped at `max_delay` ("full jitter"),
+/// unless the server said how long to wait with `Retry-After`: that wait is
+/// honoured (never retried sooner), but if it is longer than `max_retry_after`
+/// or than the deadline leaves, the call gives up at once with
+/// `RateLimited { retry_after }` so that the caller learns the real wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 means never retry.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// The longest a call may take, waits and attempts included.
+    pub deadline: Duration,
+    /// The longest `Retry-After` the client is willing to wait out.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            deadline: Duration::from_secs(90),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries.
+    pub fn never() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The longest wait before attempt `retry + 1` (`retry` counts from 0).
+    pub(crate) fn ceiling(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.min(31));
+        self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+
+    /// A random wait in `[0, ceiling(retry)]`.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = u64::try_from(self.ceiling(retry).as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(rand::random_range(0..=ceiling))
+    }
+}
+
+/// A `Retry-After` value: delay-seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_stays_under_a_doubling_ceiling_capped_at_max_delay() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(700),
+            ..RetryPolicy::default()
+        };
+        let ceilings: Vec<u128> = (0..5).map(|n| policy.ceiling(n).as_millis()).collect();
+        assert_eq!(ceilings, [100, 200, 400, 700, 700]);
+        for retry in 0..40 {
+            assert!(policy.backoff(retry) <= policy.ceiling(retry));
+        }
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let wait = parse_retry_after(&later).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! One HTTP exchange per attempt, and the retry loop around it.
+//!
+//! Queries are retried on 408, 429, 5xx (but 501) and transient connection
+//! failures. A mutation is re-sent only when it surely did not run: the
+//! connection was never established, or the server answered 429 (a refusal
+//! before execution). Once a mutation may have reached the server, a lost
+//! answer is reported as [`Failure::Uncertain`] and never re-sent.
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+use url::Url;
+use users_domain::Error;
+
+use crate::envelope::{Answer, Body, Failure};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::wire::Operation;
+
+/// What the repositories of one client (and its `act_as` clones) share.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub(crate) client: Client,
+    pub(crate) endpoint: Url,
+    pub(crate) base_url: String,
+    pub(crate) user_agent: String,
+    pub(crate) policy: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+}
+
+/// How one attempt went wrong before an answer was read.
+enum Lost {
+    /// The connection was never made: nothing reached the server.
+    NotSent(String),
+    /// The request may have reached the server; no answer was read.
+    InFlight(String),
+    /// A failure that repeating cannot heal (TLS verification, for one).
+    Permanent(String),
+}
+
+/// What to do after an attempt.
+enum Next {
+    Return(Result<Answer, Lost>),
+    Retry {
+        last: Result<Answer, Lost>,
+        wait: Duration,
+    },
+}
+
+impl Transport {
+    /// Sends `op` until it is answered or the policy says stop.
+    pub(crate) async fn execute(
+        &self,
+        auth: &HeaderValue,
+        op: &Operation,
+        variables: Value,
+    ) -> Result<Answer, Failure> {
+        let body = json!({
+            "query": op.document,
+            "variables": variables,
+            "operationName": op.name,
+        });
+        let deadline = Instant::now() + self.policy.deadline;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let started = Instant::now();
+            let outcome = self
+                .attempt(auth, &body, self.timeout.min(remaining), attempt)
+                .await;
+            tracing::debug!(
+                operation = op.name,
+                attempt,
+                status = outcome.as_ref().map_or(0, |answer| answer.status.as_u16()),
+                elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                "graphql attempt"
+            );
+            let (last, wait) = match self.next_step(op, outcome, attempt) {
+                Next::Return(last) => return last.map_err(|lost| failure(op, lost, attempt)),
+                Next::Retry { last, wait } => (last, wait),
+            };
+            let asked_too_much = last.as_ref().is_ok_and(|answer| {
+                answer
+                    .retry_after
+                    .is_some_and(|after| after > self.policy.max_retry_after)
+            });
+            if attempt >= self.policy.max_attempts
+                || asked_too_much
+                || Instant::now() + wait >= deadline
+            {
+                return last.map_err(|lost| failure(op, lost, attempt));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn next_step(&self, op: &Operation, outcome: Result<Answer, Lost>, attempt: u32) -> Next {
+        let backoff = self.policy.backoff(attempt - 1);
+        match outcome {
+            Ok(answer) if retryable(op, answer.status) => Next::Retry {
+                wait: answer.retry_after.unwrap_or(backoff),
+                last: Ok(answer),
+            },
+            Err(lost @ Lost::NotSent(_)) => Next::Retry {
+                last: Err(lost),
+                wait: backoff,
+            },
+            Err(lost @ Lost::InFlight(_)) if !op.mutation => Next::Retry {
+                last: Err(lost),
+                wait: backoff,
+            },
+            other => Next::Return(other),
+        }
+    }
+
+    async fn attempt(
+        &self,
+        auth: &HeaderValue,
+        body: &Value,
+        timeout: Duration,
+        attempt: u32,
+    ) -> Result<Answer, Lost> {
+        let response = self
+            .client
+            .post(self.endpoint.clone())
+            .header(reqwest::header::AUTHORIZATION, auth.clone())
+            .json(body)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(|error| classify(&self.endpoint, &error))?;
+        self.read(response, attempt).await
+    }
+
+    /// Reads the answer, at most `max_response_bytes` of it.
+    async fn read(&self, mut response: Response, attempts: u32) -> Result<Answer, Lost> {
+        let status = response.status();
+        let headers = response.headers();
+        let header = |name| {
+            headers
+                .get(name)
+                .and_then(|value: &HeaderValue| value.to_str().ok())
+        };
+        let retry_after = header(RETRY_AFTER).and_then(parse_retry_after);
+        let location = header(LOCATION).map(str::to_owned);
+        let html = header(CONTENT_TYPE).is_some_and(|kind| kind.contains("html"));
+        let limit = self.max_response_bytes;
+        let answer = |body| Answer {
+            status,
+            retry_after,
+            location: location.clone(),
+            html,
+            body,
+            attempts,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Ok(answer(Body::TooLarge { limit }));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| Lost::InFlight(describe(&self.endpoint, &error)))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                return Ok(answer(Body::TooLarge { limit }));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(answer(Body::Complete(bytes)))
+    }
+}
+
+/// Statuses worth another attempt: for a mutation only 429, which means the
+/// server refused it before running it.
+fn retryable(op: &Operation, status: StatusCode) -> bool {
+    if op.mutation {
+        return status == StatusCode::TOO_MANY_REQUESTS;
+    }
+    status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
+}
+
+fn classify(endpoint: &Url, error: &reqwest::Error) -> Lost {
+    let description = describe(endpoint, error);
+    if is_tls_failure(error) {
+        Lost::Permanent(description)
+    } else if error.is_connect() {
+        Lost::NotSent(description)
+    } else if error.is_builder() {
+        Lost::Permanent(description)
+    } else {
+        Lost::InFlight(description)
+    }
+}
+
+/// TLS failures surface as I/O errors of kind `InvalidData` inside the connect error.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+        }
+        source = inner.source();
+    }
+    false
+}
+
+/// `timed out` / `could not connect` plus the innermost cause, which names
+/// the real problem (reqwest's own message is generic).
+fn describe(endpoint: &Url, error: &reqwest::Error) -> String {
+    let mut cause: &dyn StdError = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    let what = if error.is_timeout() {
+        "timed out waiting for"
+    } else if error.is_connect() {
+        "could not connect to"
+    } else {
+        "lost the connection to"
+    };
+    format!("{what} {endpoint}: {cause}")
+}
+
+fn failure(op: &Operation, lost: Lost, attempts: u32) -> Failure {
+    let tries = if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    };
+    match lost {
+        Lost::NotSent(reason) | Lost::Permanent(reason) => Failure::Definite(Error::Unavailable {
+            reason: format!("{reason}{tries}"),
+        }),
+        Lost::InFlight(reason) => Failure::Uncertain {
+            error: Error::Unavailable {
+                reason: format!("{} got no answer: {reason}{tries}", op.field),
+            },
+            in_flight: true,
+        },
+    }
+}

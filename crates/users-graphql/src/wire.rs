@@ -1,0 +1,239 @@
+//! The five operations as the official SDK sends them, and the shapes of their
+//! answers. Everything here is private to the adapter: domain values are parsed
+//! while decoding, so a bad value fails with the path of the field it came from.
+
+use std::fmt::Display;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Deserializer, de::Error as _};
+use users_domain::{ApiKey, ApiKeyId, ApiKeyName, Email, TeamName, User, UserId, Username};
+
+use crate::orphan::strip_tag;
+
+/// One GraphQL operation: its document and what to call it in messages.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The `operationName` sent with the document.
+    pub(crate) name: &'static str,
+    /// The root field, as errors name it (`generateApiKey`).
+    pub(crate) field: &'static str,
+    pub(crate) document: &'static str,
+    /// Mutations are never re-sent once they may have reached the server.
+    pub(crate) mutation: bool,
+}
+
+pub(crate) const GET_VIEWER: Operation = Operation {
+    name: "GetViewer",
+    field: "viewer",
+    document: include_str!("operations/GetViewer.graphql"),
+    mutation: false,
+};
+pub(crate) const SEARCH_USERS: Operation = Operation {
+    name: "SearchUsers",
+    field: "users",
+    document: include_str!("operations/SearchUsers.graphql"),
+    mutation: false,
+};
+pub(crate) const CREATE_USER: Operation = Operation {
+    name: "CreateUserFromAdmin",
+    field: "createUser",
+    document: include_str!("operations/CreateUserFromAdmin.graphql"),
+    mutation: true,
+};
+pub(crate) const GENERATE_API_KEY: Operation = Operation {
+    name: "GenerateApiKey",
+    field: "generateApiKey",
+    document: include_str!("operations/GenerateApiKey.graphql"),
+    mutation: true,
+};
+pub(crate) const DELETE_API_KEY: Operation = Operation {
+    name: "DeleteApiKey",
+    field: "deleteApiKey",
+    document: include_str!("operations/DeleteApiKey.graphql"),
+    mutation: true,
+};
+
+#[derive(Deserialize)]
+pub(crate) struct ViewerData {
+    pub(crate) viewer: Option<WireUser>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UsersData {
+    pub(crate) users: Option<Connection<WireUser>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CreateUserData {
+    pub(crate) result: Option<CreatedUser>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CreatedUser {
+    pub(crate) user: Option<WireUser>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GenerateData {
+    pub(crate) result: Option<GeneratedKey>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct GeneratedKey {
+    #[serde(rename = "apiKey")]
+    pub(crate) api_key: Option<NewKey>,
+}
+
+/// The key `generateApiKey` returns: its `name` may be the secret, so it is
+/// held as one from the moment it is decoded.
+#[derive(Deserialize)]
+pub(crate) struct NewKey {
+    #[serde(deserialize_with = "parsed")]
+    pub(crate) id: ApiKeyId,
+    #[serde(deserialize_with = "secret")]
+    pub(crate) name: SecretString,
+    pub(crate) description: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DeleteData {
+    pub(crate) result: Option<Deleted>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Deleted {
+    pub(crate) success: Option<bool>,
+}
+
+/// Only the viewer's key ids and raw descriptions, to find an orphaned key.
+#[derive(Deserialize)]
+pub(crate) struct ViewerKeysData {
+    pub(crate) viewer: Option<ViewerKeys>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ViewerKeys {
+    #[serde(rename = "apiKeys")]
+    pub(crate) api_keys: Option<Connection<KeyDescription>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct KeyDescription {
+    #[serde(deserialize_with = "parsed")]
+    pub(crate) id: ApiKeyId,
+    pub(crate) description: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Connection<T> {
+    pub(crate) edges: Vec<Edge<T>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Edge<T> {
+    pub(crate) node: Option<T>,
+}
+
+impl<T> Connection<T> {
+    /// The nodes; a null node (one the server could not resolve, with an
+    /// error of its own) is left out.
+    pub(crate) fn into_nodes(self) -> impl Iterator<Item = T> {
+        self.edges.into_iter().filter_map(|edge| edge.node)
+    }
+}
+
+/// The `UserFragment` selection; `UserInfoFragment` is its first five fields,
+/// so the others default to `None` ("not loaded") when absent.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireUser {
+    #[serde(deserialize_with = "parsed")]
+    id: UserId,
+    name: String,
+    #[serde(deserialize_with = "parsed")]
+    username: Username,
+    #[serde(default, deserialize_with = "parsed_option")]
+    email: Option<Email>,
+    /// `null` (which the SDK's types allow) is read as "not an admin".
+    #[serde(default)]
+    admin: Option<bool>,
+    #[serde(default)]
+    flags: Option<String>,
+    #[serde(default)]
+    entity: Option<String>,
+    #[serde(default)]
+    deleted_at: Option<String>,
+    #[serde(default)]
+    api_keys: Option<Connection<WireApiKey>>,
+    #[serde(default)]
+    teams: Option<Connection<WireTeam>>,
+}
+
+#[derive(Deserialize)]
+struct WireApiKey {
+    #[serde(deserialize_with = "parsed")]
+    id: ApiKeyId,
+    #[serde(deserialize_with = "parsed")]
+    name: ApiKeyName,
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct WireTeam {
+    #[serde(deserialize_with = "parsed")]
+    name: TeamName,
+}
+
+impl From<WireUser> for User {
+    fn from(wire: WireUser) -> Self {
+        Self {
+            id: wire.id,
+            name: wire.name,
+            username: wire.username,
+            email: wire.email,
+            admin: wire.admin.unwrap_or(false),
+            flags: wire.flags,
+            entity: wire.entity,
+            deleted_at: wire.deleted_at,
+            api_keys: wire.api_keys.map(|keys| {
+                keys.into_nodes()
+                    .map(|key| ApiKey {
+                        id: key.id,
+                        name: key.name,
+                        description: key.description.as_deref().and_then(strip_tag),
+                    })
+                    .collect()
+            }),
+            teams: wire
+                .teams
+                .map(|teams| teams.into_nodes().map(|team| team.name).collect()),
+        }
+    }
+}
+
+/// Decodes a string and parses it into a domain value; the value's own parse
+/// error (which never quotes a secret) becomes the decode error.
+fn parsed<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<String>,
+    T::Error: Display,
+{
+    let text = String::deserialize(deserializer)?;
+    T::try_from(text).map_err(D::Error::custom)
+}
+
+fn parsed_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<String>,
+    T::Error: Display,
+{
+    Option::<String>::deserialize(deserializer)?
+        .map(|text| T::try_from(text).map_err(D::Error::custom))
+        .transpose()
+}
+
+fn secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretString, D::Error> {
+    String::deserialize(deserializer).map(SecretString::from)
+}

@@ -1,0 +1,288 @@
+//! Every failure the server can answer maps to the domain error it means,
+//! whatever shape its body has, and no message quotes the body.
+
+use std::time::Duration;
+
+use serde_json::json;
+use users_domain::{ApiKeyId, Email, Error, UserRepository};
+use users_graphql::{GraphqlUserRepository, RetryPolicy};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{
+    client_at, client_with, data, graphql_errors, refusing_base_url, user_json, viewer_data,
+};
+
+/// A client that tries once, so each test sees one answer.
+async fn answering(template: ResponseTemplate) -> (MockServer, GraphqlUserRepository) {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let repo = client_with(&server, RetryPolicy::never());
+    (server, repo)
+}
+
+fn email() -> Email {
+    Email::parse("cy@example.com").unwrap()
+}
+
+fn key_id() -> ApiKeyId {
+    ApiKeyId::parse("QXBpS2V5OjE=").unwrap()
+}
+
+fn html(status: u16) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(
+        "<html><body><h1>Bad Gateway</h1><p>upstream said hello</p></body></html>",
+        "text/html",
+    )
+}
+
+#[tokio::test]
+async fn http_401_is_unauthenticated() {
+    let (_server, repo) = answering(
+        ResponseTemplate::new(401)
+            .set_body_json(json!({"errors": [{"message": "relogin required"}]})),
+    )
+    .await;
+    let error = repo.viewer().await.unwrap_err();
+    assert!(matches!(error, Error::Unauthenticated { .. }), "{error}");
+    assert!(error.to_string().contains("relogin required"), "{error}");
+}
+
+#[tokio::test]
+async fn a_null_viewer_is_unauthenticated() {
+    let (_server, repo) = answering(data(json!({ "viewer": null }))).await;
+    let error = repo.viewer().await.unwrap_err();
+    assert!(matches!(error, Error::Unauthenticated { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn http_403_is_permission_denied() {
+    let (_server, repo) = answering(ResponseTemplate::new(403)).await;
+    let error = repo.search_users("ada").await.unwrap_err();
+    assert!(matches!(error, Error::PermissionDenied { .. }), "{error}");
+    assert!(error.to_string().contains("403"), "{error}");
+}
+
+#[tokio::test]
+async fn only_admins_message_is_permission_denied() {
+    let (_server, repo) =
+        answering(graphql_errors(200, &["only admins can use createUser()"])).await;
+    let error = repo.create_user(&email(), false).await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::PermissionDenied {
+            reason: "createUser refused: only admins can use createUser()".to_owned()
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_404_without_graphql_errors_points_at_the_base_url() {
+    let (_server, repo) = answering(html(404)).await;
+    let error = repo.viewer().await.unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("/graphql") && message.contains("base url"),
+        "{message}"
+    );
+    assert!(!message.contains("<html"), "{message}");
+}
+
+#[tokio::test]
+async fn not_found_messages_are_not_found() {
+    let (_server, repo) = answering(graphql_errors(200, &["Could not find api key"])).await;
+    let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    assert!(error.to_string().contains("QXBpS2V5OjE="), "{error}");
+}
+
+#[tokio::test]
+async fn http_409_with_an_error_string_is_already_exists() {
+    let body = json!({ "error": "resource already exists" });
+    let (_server, repo) = answering(ResponseTemplate::new(409).set_body_json(body)).await;
+    let error = repo.create_user(&email(), false).await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::AlreadyExists {
+            what: "user cy@example.com (resource already exists)".to_owned()
+        }
+    );
+}
+
+#[tokio::test]
+async fn already_exists_message_is_already_exists() {
+    let (_server, repo) = answering(graphql_errors(200, &["user with email already exists"])).await;
+    let error = repo.create_user(&email(), false).await.unwrap_err();
+    assert!(matches!(error, Error::AlreadyExists { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn an_error_object_shape_is_read() {
+    let body = json!({ "error": { "message": "only admins may search users" } });
+    let (_server, repo) = answering(ResponseTemplate::new(400).set_body_json(body)).await;
+    let error = repo.search_users("a").await.unwrap_err();
+    assert!(matches!(error, Error::PermissionDenied { .. }), "{error}");
+    assert!(
+        error.to_string().contains("only admins may search users"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn http_429_is_rate_limited_with_retry_after() {
+    let template = ResponseTemplate::new(429).insert_header("Retry-After", "7");
+    let (_server, repo) = answering(template).await;
+    let error = repo.viewer().await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::RateLimited {
+            retry_after: Some(Duration::from_secs(7))
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_5xx_on_a_query_is_unavailable() {
+    for status in [500, 503, 504] {
+        let (_server, repo) = answering(ResponseTemplate::new(status)).await;
+        let error = repo.viewer().await.unwrap_err();
+        assert!(
+            matches!(error, Error::Unavailable { .. }),
+            "{status}: {error}"
+        );
+        assert!(error.to_string().contains(&status.to_string()), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn an_html_502_page_is_unavailable_and_not_quoted() {
+    let (_server, repo) = answering(html(502)).await;
+    let error = repo.search_users("a").await.unwrap_err();
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("502") && message.contains("HTML"),
+        "{message}"
+    );
+    assert!(!message.contains("hello"), "{message}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_unavailable() {
+    let repo = client_at(&refusing_base_url().await, RetryPolicy::never());
+    let error = repo.viewer().await.unwrap_err();
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("could not connect"), "{error}");
+}
+
+#[tokio::test]
+async fn several_messages_are_joined_like_the_sdk() {
+    let (_server, repo) =
+        answering(graphql_errors(200, &["first problem", "second problem"])).await;
+    let error = repo.search_users("a").await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::InvalidInput {
+            reason: "the server refused users: [first problem; second problem]".to_owned()
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_400_and_422_are_invalid_input() {
+    for status in [400, 422] {
+        let (_server, repo) = answering(graphql_errors(status, &["email is malformed"])).await;
+        let error = repo.create_user(&email(), false).await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidInput { .. }),
+            "{status}: {error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn success_false_from_delete_is_an_error() {
+    let (_server, repo) = answering(data(json!({ "result": { "success": false } }))).await;
+    let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    assert!(error.to_string().contains("success: false"), "{error}");
+}
+
+#[tokio::test]
+async fn partial_data_below_the_root_is_kept() {
+    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    user["apiKeys"] = serde_json::Value::Null;
+    let body = json!({
+        "data": { "viewer": user },
+        "errors": [{ "message": "permission denied for apiKeys", "path": ["viewer", "apiKeys"] }],
+    });
+    let (_server, repo) = answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let user = repo.viewer().await.unwrap();
+    assert_eq!(user.api_keys, None);
+    assert_eq!(user.username.as_str(), "ada");
+}
+
+async fn protocol_reason(template: ResponseTemplate) -> String {
+    let (_server, repo) = answering(template).await;
+    match repo.viewer().await.unwrap_err() {
+        Error::Protocol { reason } => reason,
+        other => panic!("expected a protocol error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_protocol_error_without_the_body() {
+    let body = r#"{"data":{"viewer":{"id":"VXNlcjox","name":"Ada Lovelace","user"#;
+    let reason =
+        protocol_reason(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    assert!(reason.contains("cut short"), "{reason}");
+    assert!(!reason.contains("Lovelace"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_html_page_with_200_is_a_protocol_error() {
+    let reason = protocol_reason(html(200)).await;
+    assert!(reason.contains("HTML"), "{reason}");
+    assert!(!reason.contains("hello"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_empty_body_and_missing_data_are_protocol_errors() {
+    let reason = protocol_reason(ResponseTemplate::new(200)).await;
+    assert!(reason.contains("empty"), "{reason}");
+    let reason =
+        protocol_reason(ResponseTemplate::new(200).set_body_json(json!({ "data": null }))).await;
+    assert!(reason.contains("neither data nor errors"), "{reason}");
+    let reason = protocol_reason(data(json!({}))).await;
+    assert!(reason.contains("data.viewer: missing field"), "{reason}");
+    let reason = protocol_reason(ResponseTemplate::new(200).set_body_json(json!(["x"]))).await;
+    assert!(reason.contains("not an object"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_wrong_field_names_its_path_but_not_its_value() {
+    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    user["apiKeys"]["edges"][0]["node"]["id"] = json!(5);
+    let reason = protocol_reason(viewer_data(user.clone())).await;
+    assert!(
+        reason.contains("data.viewer.apiKeys.edges[0].node.id"),
+        "{reason}"
+    );
+
+    user["apiKeys"]["edges"][0]["node"]["id"] = json!("QXBp");
+    user["admin"] = json!("Lovelace");
+    let reason = protocol_reason(viewer_data(user)).await;
+    assert!(reason.contains("data.viewer.admin"), "{reason}");
+    assert!(!reason.contains("Lovelace"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_invalid_value_names_its_path_and_the_rule_it_breaks() {
+    let user = user_json("VXNlcjox", "ada", "not-an-email");
+    let reason = protocol_reason(viewer_data(user)).await;
+    assert!(reason.contains("data.viewer.email"), "{reason}");
+    assert!(reason.contains("exactly one '@'"), "{reason}");
+}

@@ -1,0 +1,14 @@
+//! Integration tests: real HTTP on 127.0.0.1 against one wiremock server per test.
+
+// Helpers outside `#[test]` functions are test code too.
+#![allow(clippy::unwrap_used)]
+
+mod config;
+mod documents;
+mod errors;
+mod generate;
+mod limits;
+mod requests;
+mod retries;
+mod secrets;
+mod support;

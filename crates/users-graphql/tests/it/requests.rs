@@ -1,0 +1,311 @@
+//! Each operation sends exactly the SDK's request and decodes the answer.
+
+use serde_json::{Value, json};
+use users_domain::{ApiKeyId, Email, ExposeSecret, UserRepository};
+use users_graphql::{DEFAULT_USER_AGENT, GraphqlUserRepository};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request};
+
+use crate::documents::{CREATE_USER, DELETE_API_KEY, GENERATE_API_KEY, GET_VIEWER, SEARCH_USERS};
+use crate::support::{
+    KEY, NewKey, OTHER_KEY, basic, body_of, client, data, env_at, header_of, received, user_json,
+    viewer_data,
+};
+
+/// Method, path, headers and the whole body, as the SDK sends them.
+fn assert_sdk_request(request: &Request, operation: &str, document: &str, variables: &Value) {
+    assert_eq!(request.method.as_str(), "POST");
+    assert_eq!(request.url.path(), "/graphql");
+    assert_eq!(
+        header_of(request, "authorization"),
+        Some(basic(KEY).as_str())
+    );
+    assert_eq!(header_of(request, "use-admin-privileges"), Some("true"));
+    assert_eq!(header_of(request, "user-agent"), Some(DEFAULT_USER_AGENT));
+    assert!(
+        header_of(request, "content-type").is_some_and(|kind| kind.starts_with("application/json"))
+    );
+    assert!(header_of(request, "accept-encoding").is_some_and(|codings| codings.contains("gzip")));
+    let expected = json!({ "query": document, "variables": variables, "operationName": operation });
+    assert_eq!(body_of(request), expected);
+}
+
+async fn only_request(server: &MockServer) -> Request {
+    let mut requests = received(server).await;
+    assert_eq!(requests.len(), 1);
+    requests.remove(0)
+}
+
+#[tokio::test]
+async fn viewer_sends_the_sdk_request_and_decodes_every_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/graphql"))
+        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let user = client(&server).viewer().await.unwrap();
+
+    assert_sdk_request(
+        &only_request(&server).await,
+        "GetViewer",
+        GET_VIEWER,
+        &json!({}),
+    );
+    assert_eq!(user.id.as_str(), "VXNlcjox");
+    assert_eq!(user.name, "Ada Lovelace");
+    assert_eq!(user.username.as_str(), "ada");
+    assert_eq!(user.email.unwrap().as_str(), "ada@example.com");
+    assert!(user.admin);
+    assert_eq!(user.flags.as_deref(), Some("{\"beta\":true}"));
+    assert_eq!(user.entity.as_deref(), Some("ada"));
+    assert_eq!(user.deleted_at, None);
+    let keys = user.api_keys.unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].id.as_str(), "QXBpS2V5OjE=");
+    assert_eq!(keys[0].name.reveal(), "ci-runner");
+    assert_eq!(keys[0].description.as_deref(), Some("ci"));
+    let teams: Vec<String> = user
+        .teams
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(teams, ["ml"]);
+}
+
+#[tokio::test]
+async fn search_users_sends_the_query_and_returns_every_user() {
+    let server = MockServer::start().await;
+    let mut gone = user_json("VXNlcjoy", "bob", "bob@example.com");
+    gone["deletedAt"] = json!("2024-01-02T03:04:05Z");
+    let edges = json!([
+        { "node": user_json("VXNlcjox", "ada", "ada@example.com") },
+        { "node": null },
+        { "node": gone },
+    ]);
+    Mock::given(method("POST"))
+        .respond_with(data(json!({ "users": { "edges": edges } })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let users = client(&server).search_users("example.com").await.unwrap();
+
+    let variables = json!({ "query": "example.com" });
+    assert_sdk_request(
+        &only_request(&server).await,
+        "SearchUsers",
+        SEARCH_USERS,
+        &variables,
+    );
+    let names: Vec<&str> = users.iter().map(|user| user.username.as_str()).collect();
+    assert_eq!(names, ["ada", "bob"]);
+    assert_eq!(users[1].deleted_at.as_deref(), Some("2024-01-02T03:04:05Z"));
+}
+
+#[tokio::test]
+async fn search_users_with_no_connection_finds_nobody() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(data(json!({ "users": null })))
+        .mount(&server)
+        .await;
+
+    let users = client(&server).search_users("").await.unwrap();
+
+    assert!(users.is_empty());
+    assert_eq!(
+        body_of(&only_request(&server).await)["variables"],
+        json!({ "query": "" })
+    );
+}
+
+#[tokio::test]
+async fn create_user_sends_email_and_admin_and_reads_the_user_info() {
+    let server = MockServer::start().await;
+    let info = json!({ "id": "VXNlcjoz", "name": "", "username": "cy", "email": "cy@example.com", "admin": false });
+    Mock::given(method("POST"))
+        .respond_with(data(json!({ "result": { "user": info } })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let email = Email::parse("cy@example.com").unwrap();
+    let user = client(&server).create_user(&email, true).await.unwrap();
+
+    let variables = json!({ "email": "cy@example.com", "admin": true });
+    assert_sdk_request(
+        &only_request(&server).await,
+        "CreateUserFromAdmin",
+        CREATE_USER,
+        &variables,
+    );
+    assert_eq!(user.username.as_str(), "cy");
+    assert!(!user.admin);
+    // Not selected by the SDK's mutation, so not loaded: unknown, not empty.
+    assert_eq!(user.api_keys, None);
+    assert_eq!(user.teams, None);
+}
+
+#[tokio::test]
+async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
+    let server = MockServer::start().await;
+    let secret = "abcdefghij0123456789abcdefghij0123456789";
+    Mock::given(method("POST"))
+        .respond_with(NewKey {
+            id: "QXBpS2V5OjI=",
+            name: secret.to_owned(),
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let generated = client(&server)
+        .generate_api_key(Some("ci runner".to_owned()))
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    let sent = body_of(&request)["variables"]["description"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_sdk_request(
+        &request,
+        "GenerateApiKey",
+        GENERATE_API_KEY,
+        &json!({ "description": sent }),
+    );
+    let tag = sent
+        .strip_prefix("ci runner [wbusers:")
+        .and_then(|rest| rest.strip_suffix(']'));
+    assert!(
+        tag.is_some_and(|hex| hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())),
+        "{sent}"
+    );
+    assert_eq!(generated.secret.expose_secret(), secret);
+    assert_eq!(generated.key.id.as_str(), "QXBpS2V5OjI=");
+    assert_eq!(generated.key.description.as_deref(), Some("ci runner"));
+    assert!(
+        !generated
+            .key
+            .name
+            .to_string()
+            .contains("0123456789abcdefghij")
+    );
+}
+
+#[tokio::test]
+async fn delete_api_key_sends_the_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(data(json!({ "result": { "success": true } })))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let id = ApiKeyId::parse("QXBpS2V5OjE4MzA=").unwrap();
+    client(&server).delete_api_key(&id).await.unwrap();
+
+    let variables = json!({ "id": "QXBpS2V5OjE4MzA=" });
+    assert_sdk_request(
+        &only_request(&server).await,
+        "DeleteApiKey",
+        DELETE_API_KEY,
+        &variables,
+    );
+}
+
+#[tokio::test]
+async fn a_base_url_path_prefix_is_kept() {
+    let server = MockServer::start().await;
+    Mock::given(path("/wandb/graphql"))
+        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let repo = GraphqlUserRepository::builder()
+        .environment(env_at(&format!("{}/wandb/", server.uri())))
+        .build()
+        .unwrap();
+
+    assert_eq!(repo.base_url(), format!("{}/wandb", server.uri()));
+    repo.viewer().await.unwrap();
+}
+
+#[tokio::test]
+async fn user_agent_and_extra_headers_are_sent_as_configured() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
+        .mount(&server)
+        .await;
+
+    GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .user_agent("W&B Public Client 0.31.0")
+        .header("X-Team", "ml")
+        .build()
+        .unwrap()
+        .viewer()
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(
+        header_of(&request, "user-agent"),
+        Some("W&B Public Client 0.31.0")
+    );
+    assert_eq!(header_of(&request, "x-team"), Some("ml"));
+}
+
+#[tokio::test]
+async fn act_as_calls_with_the_other_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(viewer_data(user_json("VXNlcjoy", "bob", "bob@example.com")))
+        .mount(&server)
+        .await;
+    let repo = client(&server);
+
+    let bob = repo.act_as(users_domain::ApiKeySecret::parse(OTHER_KEY).unwrap());
+    bob.viewer().await.unwrap();
+    repo.viewer().await.unwrap();
+
+    let requests = received(&server).await;
+    assert_eq!(
+        header_of(&requests[0], "authorization"),
+        Some(basic(OTHER_KEY).as_str())
+    );
+    assert_eq!(
+        header_of(&requests[1], "authorization"),
+        Some(basic(KEY).as_str())
+    );
+}
+
+#[tokio::test]
+async fn null_keys_and_teams_mean_not_loaded_and_legacy_names_are_masked() {
+    let server = MockServer::start().await;
+    let legacy = "abcd0123456789abcdefghij0123456789abwxyz";
+    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    user["apiKeys"] = json!({ "edges": [ { "node": { "id": "QXBpS2V5OjE=", "name": legacy, "description": null } } ] });
+    user["teams"] = Value::Null;
+    user["admin"] = Value::Null;
+    Mock::given(method("POST"))
+        .respond_with(viewer_data(user))
+        .mount(&server)
+        .await;
+
+    let user = client(&server).viewer().await.unwrap();
+
+    assert_eq!(user.teams, None);
+    assert!(!user.admin);
+    let key = &user.api_keys.unwrap()[0];
+    assert!(key.name.is_secret());
+    assert_eq!(key.name.to_string(), "abcd…wxyz");
+    assert!(!format!("{key:?}").contains(&legacy[4..36]));
+}

@@ -3,6 +3,7 @@
 //! Checks live here as code rather than as shell scripts so that they run the
 //! same way on every machine and stop at the first failure.
 
+mod bench;
 mod ci;
 mod domain_purity;
 mod step;
@@ -14,12 +15,14 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci              format, lint, domain purity, tests, doc tests and docs; stops at the first failure
+  bench           time and memory of wbusers against the official Python SDK, as ratios
   domain-purity   check that users-domain depends on no HTTP, runtime or JSON crate";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     let outcome = match command.as_deref() {
         Some("ci") => ci::run(&project_root()),
+        Some("bench") => bench::run(&project_root()),
         Some("domain-purity") => domain_purity::run(&project_root()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -1,0 +1,238 @@
+//! `cargo xtask bench`: wbusers against the official Python SDK, whole process
+//! against whole process, on the same tasks against the same emulator.
+//!
+//! Each tool runs each task several times, alternating, under GNU time; the
+//! report gives medians of wall time and peak memory and their ratios from
+//! this one run. Nothing here asserts on timings: the machines are shared.
+
+mod measure;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+use measure::{Emulator, Sample, median, run_measured};
+
+use crate::step::Step;
+
+/// Users in the seeded world; the bench admin comes on top.
+const USERS: usize = 1000;
+/// Users each provisioning run creates.
+const PROVISIONED: usize = 50;
+/// Runs per tool and task.
+const RUNS: usize = 5;
+const ADMIN_KEY: &str = "benchadminbenchadminbenchadminbenchadmin";
+
+/// One thing both tools do, with what each prints on success.
+struct Task {
+    title: &'static str,
+    wbusers: Vec<String>,
+    sdk: Vec<String>,
+    /// What the SDK script prints when it did the whole task.
+    sdk_prints: String,
+    /// How many user objects wbusers' JSON holds when it did the whole task.
+    wbusers_users: usize,
+}
+
+/// Runs the comparison and prints the report.
+///
+/// # Errors
+///
+/// When a build fails, the SDK's venv is missing, or a tool fails a task.
+pub(crate) fn run(root: &Path) -> Result<(), String> {
+    Step::cargo(
+        "build",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "users-cli",
+            "-p",
+            "users-emulator",
+        ],
+    )
+    .run(root)?;
+    let target = root.join("target");
+    let python = target.join("sdk-venv").join("bin").join("python");
+    if !target.join("sdk-venv").join(".wbusers-sdk-ready").exists() {
+        return Err(format!(
+            "no official SDK venv at {}; run `cargo xtask ci` (its SDK test makes it) and try again",
+            target.join("sdk-venv").display()
+        ));
+    }
+    let work = target.join("bench");
+    fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let seed = work.join("seed.json");
+    let key_file = work.join("admin.key");
+    write(&seed, &seed_json())?;
+    write(&key_file, ADMIN_KEY)?;
+
+    let emulator = Emulator::start(
+        &target.join("release").join("wbusers-emulator"),
+        &seed,
+        &key_file,
+    )?;
+    let wbusers = target.join("release").join("wbusers");
+    let script = root.join("xtask").join("bench").join("sdk_bench.py");
+    let mut report = format!(
+        "wbusers vs the official Python SDK (wandb 0.31.0), {RUNS} runs each, medians; \
+         emulator with {} users\n\n| task | wbusers | SDK | SDK/wbusers time | SDK/wbusers memory |\n|---|---|---|---|---|\n",
+        USERS + 1
+    );
+    for (index, task) in tasks(&key_file, emulator.base_url()).iter().enumerate() {
+        let mut ours = Vec::new();
+        let mut theirs = Vec::new();
+        for run in 0..RUNS {
+            let (our_args, sdk_args) = per_run(task, &work, index, run)?;
+            let (sample, printed) = run_measured(&wbusers, &our_args, &[], &work)?;
+            check(
+                task,
+                "wbusers",
+                printed.matches("\"username\"").count(),
+                task.wbusers_users,
+            )?;
+            ours.push(sample);
+            let mut args = vec![script.display().to_string()];
+            args.extend(sdk_args);
+            let env = [
+                ("WBUSERS_API_KEY", ADMIN_KEY),
+                ("WBUSERS_BASE_URL", emulator.base_url()),
+            ];
+            let (sample, printed) = run_measured(&python, &args, &env, &work)?;
+            if printed.trim() != task.sdk_prints {
+                return Err(format!(
+                    "{}: the SDK printed {:?}, expected {:?}",
+                    task.title,
+                    printed.trim(),
+                    task.sdk_prints
+                ));
+            }
+            theirs.push(sample);
+        }
+        let (ours, theirs) = (summary(&ours), summary(&theirs));
+        let _ = writeln!(
+            report,
+            "| {} | {:.3} s, {:.0} MiB | {:.3} s, {:.0} MiB | {:.1}× | {:.1}× |",
+            task.title,
+            ours.seconds,
+            ours.mib,
+            theirs.seconds,
+            theirs.mib,
+            theirs.seconds / ours.seconds.max(0.001),
+            theirs.mib / ours.mib.max(0.001),
+        );
+    }
+    emulator.stop();
+    print!("\n{report}");
+    write(&work.join("report.md"), &report)?;
+    println!("\n(written to {})", work.join("report.md").display());
+    Ok(())
+}
+
+fn tasks(key_file: &Path, base_url: &str) -> Vec<Task> {
+    let common = |rest: &[&str]| -> Vec<String> {
+        let mut args = vec![
+            "--base-url".to_owned(),
+            base_url.to_owned(),
+            "--api-key-file".to_owned(),
+            key_file.display().to_string(),
+            "--json".to_owned(),
+            "--quiet".to_owned(),
+        ];
+        args.extend(rest.iter().map(|s| (*s).to_owned()));
+        args
+    };
+    vec![
+        Task {
+            title: "look up one user and their keys",
+            wbusers: common(&["user", "get", "user0500@example.com"]),
+            sdk: vec!["get".into(), "user0500@example.com".into()],
+            sdk_prints: "1".into(),
+            wbusers_users: 1,
+        },
+        Task {
+            title: "list every user (search by domain)",
+            wbusers: common(&["user", "search", "example.com"]),
+            sdk: vec!["search".into(), "example.com".into()],
+            sdk_prints: (USERS + 1).to_string(),
+            wbusers_users: USERS + 1,
+        },
+        Task {
+            title: "provision 50 new users from a CSV",
+            wbusers: common(&["provision", "--concurrency", "8"]),
+            sdk: vec!["provision".into()],
+            sdk_prints: PROVISIONED.to_string(),
+            wbusers_users: PROVISIONED,
+        },
+    ]
+}
+
+/// The arguments of one run: a provisioning run gets a fresh file of new users.
+fn per_run(
+    task: &Task,
+    work: &Path,
+    index: usize,
+    run: usize,
+) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut ours, mut theirs) = (task.wbusers.clone(), task.sdk.clone());
+    if task.sdk[0] == "provision" {
+        for (tool, args) in [("wbusers", &mut ours), ("sdk", &mut theirs)] {
+            let file = work.join(format!("provision-{index}-{run}-{tool}.csv"));
+            let mut csv = String::from("email,admin\n");
+            for n in 0..PROVISIONED {
+                let _ = writeln!(csv, "new-{tool}-{run}-{n}@bench.example.com,false");
+            }
+            write(&file, &csv)?;
+            args.push(file.display().to_string());
+        }
+    }
+    Ok((ours, theirs))
+}
+
+/// Fails unless a tool's output shows it did the whole task.
+fn check(task: &Task, tool: &str, found: usize, expected: usize) -> Result<(), String> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: {tool} reported {found} users, expected {expected}",
+            task.title
+        ))
+    }
+}
+
+struct Summary {
+    seconds: f64,
+    mib: f64,
+}
+
+fn summary(samples: &[Sample]) -> Summary {
+    Summary {
+        seconds: median(samples.iter().map(|s| s.seconds).collect()),
+        mib: median(samples.iter().map(|s| s.max_rss_mib).collect()),
+    }
+}
+
+/// A seed of `USERS` users with one key each, plus the bench admin.
+fn seed_json() -> String {
+    let mut users = vec![format!(
+        r#"{{"email":"bench-admin@example.com","username":"bench-admin","admin":true,"keys":[{{"secret":"{ADMIN_KEY}"}}]}}"#
+    )];
+    for n in 0..USERS {
+        users.push(format!(
+            r#"{{"email":"user{n:04}@example.com","username":"user{n:04}","teams":["team{}"],"keys":[{{"secret":"{}"}}]}}"#,
+            n % 10,
+            user_secret(n)
+        ));
+    }
+    format!("{{\"users\":[\n{}\n]}}\n", users.join(",\n"))
+}
+
+/// A distinct, well-formed key for seeded user `n`.
+fn user_secret(n: usize) -> String {
+    format!("benchuser{n:06}{}", "x".repeat(31))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

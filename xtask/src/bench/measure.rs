@@ -1,0 +1,138 @@
+//! Running a process under GNU time, and the emulator the tools talk to.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// What one run cost.
+pub(crate) struct Sample {
+    pub(crate) seconds: f64,
+    /// Peak resident memory.
+    pub(crate) max_rss_mib: f64,
+}
+
+/// Runs `program args` under `/usr/bin/time`, failing on a non-zero exit.
+/// Returns the sample and what the program printed on stdout.
+///
+/// # Errors
+///
+/// When the program cannot start, fails, or GNU time's report cannot be read.
+pub(crate) fn run_measured(
+    program: &Path,
+    args: &[String],
+    env: &[(&str, &str)],
+    work: &Path,
+) -> Result<(Sample, String), String> {
+    let report = work.join("time.out");
+    let home = work.join("home");
+    std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
+    let output = Command::new("/usr/bin/time")
+        .args(["-f", "%e %M", "-o"])
+        .arg(&report)
+        .arg(program)
+        .args(args)
+        // Both tools start from the same clean slate: no netrc, no W&B settings.
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("WANDB_SILENT", "true")
+        .env("WANDB_ERROR_REPORTING", "false")
+        .envs(env.iter().copied())
+        .output()
+        .map_err(|e| format!("cannot run /usr/bin/time (apt-get install time): {e}"))?;
+    let name = program.file_name().unwrap_or_default().to_string_lossy();
+    if !output.status.success() {
+        return Err(format!(
+            "{name} {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ));
+    }
+    let text = std::fs::read_to_string(&report)
+        .map_err(|e| format!("cannot read GNU time's report {}: {e}", report.display()))?;
+    let sample = parse_time_report(&text)
+        .ok_or_else(|| format!("GNU time's report is not 'SECONDS KIB': {text:?}"))?;
+    Ok((sample, String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
+fn parse_time_report(text: &str) -> Option<Sample> {
+    let mut fields = text.lines().last()?.split_whitespace();
+    let seconds = fields.next()?.parse().ok()?;
+    let max_rss_kib: f64 = fields.next()?.parse().ok()?;
+    Some(Sample {
+        seconds,
+        max_rss_mib: max_rss_kib / 1024.0,
+    })
+}
+
+/// The median of some values (the upper middle one for an even count).
+pub(crate) fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The release `wbusers-emulator` running on a free loopback port.
+pub(crate) struct Emulator {
+    child: Child,
+    base_url: String,
+}
+
+impl Emulator {
+    /// Starts the emulator and waits for the address it prints.
+    ///
+    /// # Errors
+    ///
+    /// When it cannot start or exits before saying where it listens.
+    pub(crate) fn start(binary: &Path, seed: &Path, key_file: &Path) -> Result<Self, String> {
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--seed"])
+            .arg(seed)
+            .arg("--admin-key-file")
+            .arg(key_file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
+        let base_url = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned));
+        if let Some(base_url) = base_url {
+            Ok(Self { child, base_url })
+        } else {
+            let _ = child.kill();
+            Err("the emulator exited without printing 'listening on URL'".to_owned())
+        }
+    }
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub(crate) fn stop(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_last_line_of_gnu_times_report() {
+        let sample =
+            parse_time_report("Command exited with non-zero status 1\n0.25 20480\n").unwrap();
+        assert!((sample.seconds - 0.25).abs() < f64::EPSILON);
+        assert!((sample.max_rss_mib - 20.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn the_median_of_an_odd_count_is_the_middle_value() {
+        assert!((median(vec![3.0, 1.0, 2.0]) - 2.0).abs() < f64::EPSILON);
+    }
+}

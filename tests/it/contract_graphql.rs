@@ -1,16 +1,16 @@
 //! The contract suite against the GraphQL adapter talking to the emulator over
 //! real HTTP on 127.0.0.1: the same behaviours the in-memory adapter passes.
 //!
-//! This world stages no faults (the emulator has no hook for them yet), so the
-//! behaviours about lost answers and hidden secrets check their fault-free
-//! half here; `users-graphql`'s own tests cover the faults against wiremock.
+//! The emulator stages the faults the behaviours ask for (a lost answer, a
+//! hidden secret), so their faulted half runs here end to end, against the
+//! adapter's real ambiguity handling and orphan-key reconciliation.
 
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use users_domain::{ApiKeySecret, UserRepository};
-use users_emulator::{Emulator, RunningEmulator};
+use users_emulator::{Emulator, Faults, MutationKind, RunningEmulator};
 use users_graphql::{Environment, GraphqlUserRepository};
-use users_testkit::{Harness, Seed, World};
+use users_testkit::{Fault, Harness, Mutation, Seed, World};
 
 /// Starts an emulator per behaviour and reaches it through the GraphQL adapter.
 struct GraphqlHarness;
@@ -18,13 +18,28 @@ struct GraphqlHarness;
 struct GraphqlWorld {
     /// Kept alive for as long as the world: dropping it stops the server.
     _emulator: RunningEmulator,
+    faults: Faults,
     admin: GraphqlUserRepository,
 }
 
 #[async_trait]
 impl Harness for GraphqlHarness {
     async fn start(&self, seed: Seed) -> Box<dyn World> {
-        let emulator = Emulator::builder()
+        // The seed's admin is the emulator's admin, so that no bootstrap admin
+        // is added and the world holds exactly the seed, as in memory.
+        let seed_admin_key = seed
+            .users
+            .iter()
+            .find(|user| user.admin && user.deleted_at.is_none())
+            .and_then(|user| user.keys.first())
+            .map(|key| {
+                ApiKeySecret::parse(key.secret.clone()).expect("the seed's admin key is valid")
+            });
+        let mut builder = Emulator::builder();
+        if let Some(key) = seed_admin_key {
+            builder = builder.admin_key(key);
+        }
+        let emulator = builder
             .seed(seed)
             .start()
             .await
@@ -39,6 +54,7 @@ impl Harness for GraphqlHarness {
             .build()
             .expect("the adapter accepts the emulator's address and key");
         Box::new(GraphqlWorld {
+            faults: emulator.faults(),
             _emulator: emulator,
             admin,
         })
@@ -49,6 +65,22 @@ impl World for GraphqlWorld {
     fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
         // Same client, same connection pool, other credentials.
         self.admin.act_as(secret)
+    }
+
+    fn stage(&self, fault: Fault) -> bool {
+        let mutation = match fault {
+            Fault::HideSecret => {
+                self.faults.hide_next_secret();
+                return true;
+            }
+            Fault::LoseAnswer(Mutation::CreateUser) => MutationKind::CreateUser,
+            Fault::LoseAnswer(Mutation::GenerateApiKey) => MutationKind::GenerateApiKey,
+            Fault::LoseAnswer(Mutation::DeleteApiKey) => MutationKind::DeleteApiKey,
+            // A fault added to the suite later, which the emulator cannot stage yet.
+            _ => return false,
+        };
+        self.faults.lose_next_answer(mutation);
+        true
     }
 }
 

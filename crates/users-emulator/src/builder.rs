@@ -9,7 +9,11 @@ use tokio::{net::TcpListener, sync::oneshot};
 use users_domain::{ApiKeySecret, Error, UserRepository};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
 
-use crate::{EmulatorError, RunningEmulator, http};
+use crate::{
+    EmulatorError, Faults, RunningEmulator,
+    connection::{CuttableListener, Peer},
+    http,
+};
 
 /// The email and username of the admin the emulator adds for its admin key.
 pub const BOOTSTRAP_ADMIN_EMAIL: &str = "admin@localhost";
@@ -107,17 +111,22 @@ impl EmulatorBuilder {
             .local_addr()
             .map_err(|source| EmulatorError::Bind { addr, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = axum::serve(listener, http::router(root)).with_graceful_shutdown(async {
-            // A dropped sender stops the server too.
-            let _ = stopped.await;
-        });
+        let faults = Faults::default();
+        let app = http::router(root, faults.clone()).into_make_service_with_connect_info::<Peer>();
+        let server =
+            axum::serve(CuttableListener::new(listener), app).with_graceful_shutdown(async {
+                // A dropped sender stops the server too.
+                let _ = stopped.await;
+            });
         let task = tokio::spawn(async move {
             if let Err(error) = server.await {
                 tracing::error!(%error, "emulator server failed");
             }
         });
         tracing::info!(%local_addr, "emulator listening");
-        Ok(RunningEmulator::new(local_addr, admin_key, stop, task))
+        Ok(RunningEmulator::new(
+            local_addr, admin_key, faults, stop, task,
+        ))
     }
 }
 

@@ -8,7 +8,7 @@ use async_graphql::{Request, Variables};
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, State, rejection::BytesRejection},
+    extract::{ConnectInfo, DefaultBodyLimit, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
     response::{IntoResponse, Response},
     routing::post,
@@ -18,7 +18,9 @@ use serde_json::{Value, json};
 use users_domain::{Error, UserRepository};
 
 use crate::{
-    auth,
+    Faults, auth,
+    connection::Peer,
+    faults::LostAnswer,
     schema::{self, Caller, ErrorCode, UsersSchema},
 };
 
@@ -31,10 +33,11 @@ struct AppState {
 }
 
 /// The emulator's routes over `root`: `POST /graphql`, and 404 elsewhere.
-pub(crate) fn router(root: Arc<dyn UserRepository>) -> Router {
+/// Serve it with `ConnectInfo<Peer>` (a [`CuttableListener`](crate::connection::CuttableListener)).
+pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults) -> Router {
     let state = Arc::new(AppState {
         root,
-        schema: schema::build(),
+        schema: schema::build(faults),
     });
     Router::new()
         .route("/graphql", post(graphql).fallback(method_not_allowed))
@@ -56,11 +59,24 @@ struct GraphqlBody {
 
 async fn graphql(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<Peer>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    let (response, operation) = serve(&state, &headers, body).await;
+    let lost = LostAnswer::default();
+    let (response, operation) = serve(&state, &headers, body, &lost).await;
+    if lost.is_marked() {
+        // The mutation ran; a staged fault says the client must not learn how
+        // it went. The response below is never written.
+        peer.cut();
+        tracing::info!(
+            operation = operation.as_deref().unwrap_or("-"),
+            elapsed_ms = started.elapsed().as_millis(),
+            "graphql request answered by closing the connection (staged fault)"
+        );
+        return response;
+    }
     // Never the body or the headers: they hold keys and personal data.
     tracing::info!(
         operation = operation.as_deref().unwrap_or("-"),
@@ -76,6 +92,7 @@ async fn serve(
     state: &AppState,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
+    lost: &LostAnswer,
 ) -> (Response, Option<String>) {
     let secret = match auth::api_key(headers) {
         Ok(secret) => secret,
@@ -119,7 +136,8 @@ async fn serve(
         }
     };
     let operation = operation_name(&mut request);
-    let response = state.schema.execute(request.data(Caller(caller))).await;
+    let request = request.data(Caller(caller)).data(lost.clone());
+    let response = state.schema.execute(request).await;
     (into_response(&response), Some(operation))
 }
 

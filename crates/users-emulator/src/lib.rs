@@ -10,6 +10,10 @@
 //! carries `extensions.code` (`UNAUTHENTICATED`, `PERMISSION_DENIED`,
 //! `NOT_FOUND`, `ALREADY_EXISTS`, `INVALID_INPUT`, ...).
 //!
+//! [`RunningEmulator::faults`] stages failures that a client must survive: a
+//! mutation whose answer is lost (the connection closes after it ran) and a
+//! new key whose secret is not revealed.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), users_emulator::EmulatorError> {
 //! use users_memory::{Seed, SeedUser};
@@ -24,12 +28,15 @@
 
 mod auth;
 mod builder;
+mod connection;
 mod error;
+mod faults;
 mod http;
 mod running;
 mod schema;
 
 pub use builder::{BOOTSTRAP_ADMIN_EMAIL, BOOTSTRAP_ADMIN_USERNAME, Emulator, EmulatorBuilder};
 pub use error::EmulatorError;
+pub use faults::{Faults, MutationKind};
 pub use http::MAX_BODY_BYTES;
 pub use running::RunningEmulator;

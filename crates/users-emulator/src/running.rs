@@ -3,6 +3,8 @@ use std::{fmt, net::SocketAddr};
 use tokio::{sync::oneshot, task::JoinHandle};
 use users_domain::ApiKeySecret;
 
+use crate::Faults;
+
 /// An emulator serving in the background of this process.
 ///
 /// Dropping it stops the server too (without waiting); prefer
@@ -10,6 +12,7 @@ use users_domain::ApiKeySecret;
 pub struct RunningEmulator {
     local_addr: SocketAddr,
     admin_key: ApiKeySecret,
+    faults: Faults,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -18,12 +21,14 @@ impl RunningEmulator {
     pub(crate) fn new(
         local_addr: SocketAddr,
         admin_key: ApiKeySecret,
+        faults: Faults,
         stop: oneshot::Sender<()>,
         task: JoinHandle<()>,
     ) -> Self {
         Self {
             local_addr,
             admin_key,
+            faults,
             stop: Some(stop),
             task: Some(task),
         }
@@ -42,6 +47,13 @@ impl RunningEmulator {
     /// The key of the emulator's admin.
     pub fn admin_key(&self) -> &ApiKeySecret {
         &self.admin_key
+    }
+
+    /// A handle to stage failures on this emulator (a lost answer, a hidden
+    /// secret) for testing how a client copes; see [`Faults`]. Cheap: clones
+    /// share the one set of armed faults, and may outlive the emulator.
+    pub fn faults(&self) -> Faults {
+        self.faults.clone()
     }
 
     /// Stops accepting connections and waits for in-flight requests to finish.

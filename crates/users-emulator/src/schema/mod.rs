@@ -12,6 +12,8 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 use users_domain::{Error, UserRepository};
 
+use crate::Faults;
+
 pub(crate) use mutation::MutationRoot;
 pub(crate) use query::QueryRoot;
 
@@ -26,9 +28,11 @@ pub(crate) struct Caller(pub(crate) Arc<dyn UserRepository>);
 /// refuse a hostile document cheaply.
 const MAX_DEPTH: usize = 16;
 
-pub(crate) fn build() -> UsersSchema {
+/// The schema, with the emulator's staged `faults` for the mutations to take.
+pub(crate) fn build(faults: Faults) -> UsersSchema {
     Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
+        .data(faults)
         .finish()
 }
 

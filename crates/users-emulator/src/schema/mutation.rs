@@ -2,6 +2,8 @@ use async_graphql::{Context, Object, Result};
 use secrecy::ExposeSecret;
 use users_domain::{ApiKeyId, Email, Error};
 
+use crate::faults::{Faults, LostAnswer, MutationKind};
+
 use super::types::{
     CreateUserInput, CreateUserPayload, DeleteApiKeyInput, DeleteApiKeyPayload,
     GenerateApiKeyInput, GenerateApiKeyPayload, GqlApiKey,
@@ -24,6 +26,7 @@ impl MutationRoot {
         let caller = ctx.data::<Caller>()?;
         let email = Email::parse(input.email)
             .map_err(|e| coded(format!("invalid email: {e}"), ErrorCode::InvalidInput))?;
+        take_lost_answer(ctx, MutationKind::CreateUser)?;
         let user = caller
             .0
             .create_user(&email, input.admin.unwrap_or(false))
@@ -47,12 +50,17 @@ impl MutationRoot {
         input: GenerateApiKeyInput,
     ) -> Result<Option<GenerateApiKeyPayload>> {
         let caller = ctx.data::<Caller>()?;
+        take_lost_answer(ctx, MutationKind::GenerateApiKey)?;
         let generated = caller
             .0
             .generate_api_key(input.description)
             .await
             .map_err(|e| domain_error(&e))?;
-        let api_key = GqlApiKey::revealing(generated.key, generated.secret.expose_secret());
+        let api_key = if ctx.data::<Faults>()?.take_hidden_secret() {
+            GqlApiKey::from(generated.key)
+        } else {
+            GqlApiKey::revealing(generated.key, generated.secret.expose_secret())
+        };
         Ok(Some(GenerateApiKeyPayload {
             api_key: Some(api_key),
             client_mutation_id: input.client_mutation_id,
@@ -68,6 +76,7 @@ impl MutationRoot {
         let caller = ctx.data::<Caller>()?;
         let id = ApiKeyId::parse(input.id)
             .map_err(|e| coded(format!("invalid api key id: {e}"), ErrorCode::InvalidInput))?;
+        take_lost_answer(ctx, MutationKind::DeleteApiKey)?;
         caller
             .0
             .delete_api_key(&id)
@@ -78,4 +87,13 @@ impl MutationRoot {
             client_mutation_id: input.client_mutation_id,
         }))
     }
+}
+
+/// Takes a staged lost answer for `mutation`: the mutation still runs, and
+/// the HTTP layer then cuts the connection instead of answering.
+fn take_lost_answer(ctx: &Context<'_>, mutation: MutationKind) -> Result<()> {
+    if ctx.data::<Faults>()?.take_lost_answer(mutation) {
+        ctx.data::<LostAnswer>()?.mark();
+    }
+    Ok(())
 }

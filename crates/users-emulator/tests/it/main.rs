@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod binary;
+mod faults;
 mod graphql;
 mod transport;
 

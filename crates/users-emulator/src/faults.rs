@@ -1,0 +1,141 @@
+//! Failures staged on purpose, so that a client's handling of them can be
+//! tested offline: an answer that never arrives, a secret that is not revealed.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+/// The mutations whose answer [`Faults::lose_next_answer`] can lose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MutationKind {
+    /// `createUser`.
+    CreateUser,
+    /// `generateApiKey`.
+    GenerateApiKey,
+    /// `deleteApiKey`.
+    DeleteApiKey,
+}
+
+impl MutationKind {
+    const COUNT: usize = 3;
+
+    fn index(self) -> usize {
+        match self {
+            Self::CreateUser => 0,
+            Self::GenerateApiKey => 1,
+            Self::DeleteApiKey => 2,
+        }
+    }
+}
+
+/// Failures to stage on a running emulator; see [`RunningEmulator::faults`](crate::RunningEmulator::faults).
+///
+/// Each fault is one-shot: armed, it affects the next matching request only,
+/// then disarms itself. Arming a fault that is already armed changes nothing
+/// (it still affects one request). Clones are cheap and arm the same
+/// emulator, from any thread.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), users_emulator::EmulatorError> {
+/// use users_emulator::{Emulator, MutationKind};
+///
+/// let emulator = Emulator::builder().start().await?;
+/// emulator.faults().lose_next_answer(MutationKind::DeleteApiKey);
+/// // The next deleteApiKey deletes the key, and the client gets no answer.
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    armed: Arc<Armed>,
+}
+
+#[derive(Debug, Default)]
+struct Armed {
+    lost_answers: [AtomicBool; MutationKind::COUNT],
+    hidden_secret: AtomicBool,
+}
+
+impl Faults {
+    /// The next request that calls `mutation` (with valid credentials and
+    /// well-formed input) is carried out for real, whatever its outcome, and
+    /// then the server closes the connection without sending any response:
+    /// the client's request fails with a transport error (the connection
+    /// closed before a response came) and it cannot know what happened.
+    pub fn lose_next_answer(&self, mutation: MutationKind) {
+        self.armed.lost_answers[mutation.index()].store(true, Ordering::SeqCst);
+    }
+
+    /// The next `generateApiKey` that makes a key answers with the key's label
+    /// (as `apiKey { name }` lists it elsewhere) where the new secret belongs,
+    /// as current hosted W&B servers may. The key is made all the same; its
+    /// secret is lost.
+    pub fn hide_next_secret(&self) {
+        self.armed.hidden_secret.store(true, Ordering::SeqCst);
+    }
+
+    /// Disarms every fault that has not fired yet.
+    pub fn clear(&self) {
+        for lost in &self.armed.lost_answers {
+            lost.store(false, Ordering::SeqCst);
+        }
+        self.armed.hidden_secret.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether this call of `mutation` loses its answer; disarms the fault.
+    pub(crate) fn take_lost_answer(&self, mutation: MutationKind) -> bool {
+        self.armed.lost_answers[mutation.index()].swap(false, Ordering::SeqCst)
+    }
+
+    /// Whether this new key's secret stays hidden; disarms the fault.
+    pub(crate) fn take_hidden_secret(&self) -> bool {
+        self.armed.hidden_secret.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// Set by a resolver during one request when its answer must be lost; read by
+/// the HTTP layer, which then cuts the connection instead of answering.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LostAnswer(Arc<AtomicBool>);
+
+impl LostAnswer {
+    pub(crate) fn mark(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn is_marked(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fault_fires_once_and_only_for_its_mutation() {
+        let faults = Faults::default();
+        faults.lose_next_answer(MutationKind::DeleteApiKey);
+        faults.lose_next_answer(MutationKind::DeleteApiKey);
+
+        assert!(!faults.take_lost_answer(MutationKind::CreateUser));
+        assert!(!faults.take_lost_answer(MutationKind::GenerateApiKey));
+        assert!(faults.clone().take_lost_answer(MutationKind::DeleteApiKey));
+        assert!(!faults.take_lost_answer(MutationKind::DeleteApiKey));
+    }
+
+    #[test]
+    fn a_hidden_secret_fires_once_and_clear_disarms_everything() {
+        let faults = Faults::default();
+        faults.hide_next_secret();
+        assert!(faults.take_hidden_secret());
+        assert!(!faults.take_hidden_secret());
+
+        faults.hide_next_secret();
+        faults.lose_next_answer(MutationKind::CreateUser);
+        faults.clear();
+        assert!(!faults.take_hidden_secret());
+        assert!(!faults.take_lost_answer(MutationKind::CreateUser));
+    }
+}

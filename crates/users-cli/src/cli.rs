@@ -1,0 +1,211 @@
+//! The command line, as clap reads it. Values are parsed into domain types by
+//! the commands, so that a bad value gets the same one-line error as any other.
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+use crate::exit;
+
+static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "Credentials, first found wins: --api-key-file PATH ('-' reads standard input), \
+         WANDB_API_KEY, then the netrc entry for the server's host ($NETRC or ~/.netrc). \
+         No option takes a key on the command line, where `ps` would show it.\n\n\
+         --json prints one JSON document on stdout per command; the shapes are documented \
+         in crates/users-cli/docs/json.md. Errors are one line on stderr (a JSON object \
+         with --json).\n\n{}",
+        exit::help_table()
+    )
+});
+
+/// Administer the users and API keys of a Weights & Biases server.
+#[derive(Debug, Parser)]
+#[command(name = "wbusers", version, after_long_help = AFTER_HELP.as_str(), after_help = AFTER_HELP.as_str())]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    // Not `env = ..`: the adapter reads WANDB_BASE_URL itself, treating an
+    // empty value as unset as the official SDK does.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        help = "The W&B server [default: $WANDB_BASE_URL, else https://api.wandb.ai]"
+    )]
+    pub(crate) base_url: Option<String>,
+    /// Read the API key from this file ('-' for standard input)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) api_key_file: Option<PathBuf>,
+    /// Print a JSON document on stdout instead of text
+    #[arg(long, global = true)]
+    pub(crate) json: bool,
+    /// Log to stderr what is going on (-vv for more)
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub(crate) verbose: u8,
+    /// Print only results and errors: no notes, no progress bar
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
+    /// Allow plain http:// to a host other than this machine (the key travels unencrypted)
+    #[arg(long, global = true)]
+    pub(crate) allow_insecure_http: bool,
+    /// Retries after a transient failure (server unavailable, rate limited); a change
+    /// that may have reached the server is never retried
+    #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub(crate) retries: u32,
+    /// Give up on a request after this many seconds
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub(crate) timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Show the user the credentials belong to
+    Whoami,
+    /// Look up, search and create users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// List, generate, delete and rotate API keys
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Create the users listed in a file that do not exist yet
+    ///
+    /// Every row is reported: created, existed, skipped (a repeat of an earlier
+    /// row) or failed with the reason; then a summary. Exit code 8 when any row
+    /// failed. Safe to run again: existing users are skipped, so a rerun
+    /// finishes what a failed run left undone without creating anything twice.
+    Provision(ProvisionArgs),
+    /// Run the whole story against an emulator started in-process (needs no server or key)
+    Demo,
+    /// Print a shell completion script
+    Completions {
+        /// The shell to complete for
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum UserCommand {
+    /// Show one user, named exactly or by a unique search match
+    Get {
+        #[arg(value_name = "USERNAME_OR_EMAIL")]
+        user: String,
+    },
+    /// List the users whose username or email starts or ends with QUERY (admins only)
+    Search {
+        /// Omit to list every user
+        #[arg(value_name = "QUERY", default_value = "")]
+        query: String,
+    },
+    /// Create a user (admins only)
+    Create {
+        email: String,
+        /// Make the new user an instance admin
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// List API keys (names only: a secret is never listed)
+    List {
+        /// Whose keys (admins only) [default: your own]
+        #[arg(long, value_name = "USERNAME_OR_EMAIL")]
+        user: Option<String>,
+    },
+    /// Generate a new API key for yourself and print its secret, once
+    ///
+    /// W&B makes keys only for the caller: there is no way to generate a key
+    /// for another user. To give a user a key, they must run this with their
+    /// own credentials.
+    Generate {
+        /// A note saying what the key is for
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+    },
+    /// Delete an API key by name or id
+    Delete {
+        #[arg(value_name = "NAME_OR_ID")]
+        key: String,
+        /// Whose key (admins only) [default: your own]
+        #[arg(long, value_name = "USERNAME_OR_EMAIL")]
+        user: Option<String>,
+    },
+    /// Replace one of your keys: generate a new one, print its secret once, revoke the old
+    ///
+    /// The new key is printed even when revoking the old one fails; the old key
+    /// is then still alive and the exit code says why.
+    Rotate {
+        #[arg(value_name = "NAME_OR_ID")]
+        key: String,
+        /// Description of the new key [default: the old key's]
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProvisionArgs {
+    /// CSV with header `email,admin` (admin optional) or JSON lines `{"email": "...", "admin": true}`; '-' for stdin
+    pub(crate) file: PathBuf,
+    /// The file's format [default: from the extension (.csv, .jsonl, .ndjson), else the content]
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<FileFormat>,
+    /// Only check which users exist; create nothing
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// How many requests to have in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub(crate) concurrency: u16,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FileFormat {
+    Csv,
+    Jsonl,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_option_takes_a_key() {
+        let command = Cli::command();
+        let mut names = Vec::new();
+        collect_long_names(&command, &mut names);
+        assert!(
+            names
+                .iter()
+                .all(|name| name == "api-key-file" || !name.contains("key")),
+            "{names:?}"
+        );
+    }
+
+    fn collect_long_names(command: &clap::Command, names: &mut Vec<String>) {
+        names.extend(
+            command
+                .get_arguments()
+                .filter_map(|arg| arg.get_long().map(str::to_owned)),
+        );
+        for sub in command.get_subcommands() {
+            collect_long_names(sub, names);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `whoami` and `user get|search|create`.
+
+use serde::Serialize;
+use users_domain::{Email, Error, UserAdmin, UserRepository};
+
+use crate::cli::UserCommand;
+use crate::exit::Failure;
+use crate::output::Output;
+use crate::views::{UserView, created_text, user_text, users_table};
+
+pub(super) async fn whoami<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    out: Output,
+) -> Result<(), Failure> {
+    let user = admin.viewer().await?;
+    out.result(&UserView::from(&user), &user_text(&user))
+}
+
+#[derive(Serialize)]
+struct SearchView<'a> {
+    query: &'a str,
+    users: Vec<UserView>,
+}
+
+pub(super) async fn run<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    command: &UserCommand,
+    out: Output,
+) -> Result<(), Failure> {
+    match command {
+        UserCommand::Get { user } => {
+            let user = admin.user(user).await?;
+            out.result(&UserView::from(&user), &user_text(&user))
+        }
+        UserCommand::Search { query } => {
+            let users = admin.users(query).await?;
+            let text = if users.is_empty() {
+                format!("no user matches '{query}'")
+            } else {
+                users_table(&users)
+            };
+            let view = SearchView {
+                query,
+                users: users.iter().map(UserView::from).collect(),
+            };
+            out.result(&view, &text)
+        }
+        UserCommand::Create {
+            email,
+            admin: make_admin,
+        } => {
+            let email = Email::parse(email.trim()).map_err(|error| {
+                Failure::usage(format!("'{email}' is not an email address: {error}"))
+            })?;
+            let user = admin
+                .create_user(&email, *make_admin)
+                .await
+                .map_err(|error| create_failure(error, &email))?;
+            out.result(&UserView::from(&user), &created_text(&user))
+        }
+    }
+}
+
+fn create_failure(error: Error, email: &Email) -> Failure {
+    let hint = match &error {
+        Error::AlreadyExists { .. } => format!("see it with 'wbusers user get {email}'"),
+        Error::Ambiguous { .. } => {
+            format!("run 'wbusers user get {email}' to see whether it was created")
+        }
+        _ => return error.into(),
+    };
+    Failure::from(error).hint(hint)
+}

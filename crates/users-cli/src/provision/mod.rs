@@ -1,0 +1,212 @@
+//! Provisioning: read a file of users, create the missing ones with bounded
+//! concurrency, and account for every row. Safe to rerun: `ensure_user`
+//! skips users that exist, so a rerun finishes a failed run's work.
+
+mod parse;
+
+use std::collections::HashMap;
+
+use futures::StreamExt as _;
+use indicatif::ProgressBar;
+use users_domain::{Provisioned, User, UserAdmin, UserRepository};
+
+pub(crate) use parse::{Entry, Row, detect, parse};
+
+/// What happened to one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Created {
+        username: String,
+    },
+    /// The user was there already; `note` says where it differs from the row.
+    Existed {
+        username: String,
+        note: Option<String>,
+    },
+    /// Dry run: the user does not exist and would be created.
+    WouldCreate,
+    /// A repeat of an earlier row, not sent again.
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RowReport {
+    pub(crate) line: u64,
+    pub(crate) input: String,
+    /// The admin flag asked for, when the row could be read.
+    pub(crate) admin: Option<bool>,
+    pub(crate) outcome: Outcome,
+}
+
+/// Every row's outcome, in the order of the file.
+#[derive(Debug, Clone)]
+pub(crate) struct Report {
+    pub(crate) dry_run: bool,
+    pub(crate) rows: Vec<RowReport>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Counts {
+    pub(crate) total: usize,
+    pub(crate) created: usize,
+    pub(crate) existed: usize,
+    pub(crate) would_create: usize,
+    pub(crate) skipped: usize,
+    pub(crate) failed: usize,
+}
+
+impl Report {
+    pub(crate) fn counts(&self) -> Counts {
+        let mut counts = Counts {
+            total: self.rows.len(),
+            ..Counts::default()
+        };
+        for row in &self.rows {
+            match row.outcome {
+                Outcome::Created { .. } => counts.created += 1,
+                Outcome::Existed { .. } => counts.existed += 1,
+                Outcome::WouldCreate => counts.would_create += 1,
+                Outcome::Skipped { .. } => counts.skipped += 1,
+                Outcome::Failed { .. } => counts.failed += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Options {
+    pub(crate) dry_run: bool,
+    pub(crate) concurrency: usize,
+}
+
+/// Provisions every row; never stops early. `progress` advances once per request.
+pub(crate) async fn run<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    rows: &[Row],
+    options: Options,
+    progress: &ProgressBar,
+) -> Report {
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; rows.len()];
+    let mut first_seen: HashMap<String, (u64, bool)> = HashMap::new();
+    let mut work: Vec<(usize, &Entry)> = Vec::new();
+    for (index, row) in rows.iter().enumerate() {
+        let entry = match &row.entry {
+            Ok(entry) => entry,
+            Err(reason) => {
+                outcomes[index] = Some(Outcome::Failed {
+                    reason: reason.clone(),
+                });
+                continue;
+            }
+        };
+        let email = entry.email.as_str().to_ascii_lowercase();
+        outcomes[index] = match first_seen.get(&email) {
+            Some(&(line, admin)) if admin == entry.admin => Some(Outcome::Skipped {
+                reason: format!("duplicate of line {line}"),
+            }),
+            Some(&(line, _)) => Some(Outcome::Failed {
+                reason: format!(
+                    "duplicate of line {line} with a different admin flag; keep one of the two"
+                ),
+            }),
+            None => {
+                first_seen.insert(email, (row.line, entry.admin));
+                work.push((index, entry));
+                None
+            }
+        };
+    }
+    progress.set_length(work.len() as u64);
+    let done: Vec<(usize, Outcome)> = futures::stream::iter(work)
+        .map(|(index, entry)| async move {
+            let outcome = provision_one(admin, entry, options.dry_run).await;
+            progress.inc(1);
+            (index, outcome)
+        })
+        .buffer_unordered(options.concurrency.max(1))
+        .collect()
+        .await;
+    for (index, outcome) in done {
+        outcomes[index] = Some(outcome);
+    }
+    let rows = rows
+        .iter()
+        .zip(outcomes)
+        .map(|(row, outcome)| RowReport {
+            line: row.line,
+            input: row.input.clone(),
+            admin: row.entry.as_ref().ok().map(|entry| entry.admin),
+            outcome: outcome.unwrap_or_else(|| Outcome::Failed {
+                reason: "not processed".to_owned(),
+            }),
+        })
+        .collect();
+    Report {
+        dry_run: options.dry_run,
+        rows,
+    }
+}
+
+async fn provision_one<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    entry: &Entry,
+    dry_run: bool,
+) -> Outcome {
+    let result = if dry_run {
+        admin.users(entry.email.as_str()).await.map(|users| {
+            users
+                .into_iter()
+                .find(|user| {
+                    user.email
+                        .as_ref()
+                        .is_some_and(|email| email.eq_ignore_case(entry.email.as_str()))
+                })
+                .map_or(Outcome::WouldCreate, |user| existed(&user, entry))
+        })
+    } else {
+        admin
+            .ensure_user(&entry.email, entry.admin)
+            .await
+            .map(|provisioned| match provisioned {
+                Provisioned::Created(user) => Outcome::Created {
+                    username: user.username.to_string(),
+                },
+                Provisioned::Existed(user) => existed(&user, entry),
+            })
+    };
+    result.unwrap_or_else(|error| Outcome::Failed {
+        reason: error.to_string(),
+    })
+}
+
+fn existed(user: &User, entry: &Entry) -> Outcome {
+    let mut notes = Vec::new();
+    if user.admin != entry.admin {
+        let role = if user.admin {
+            "an admin"
+        } else {
+            "not an admin"
+        };
+        notes.push(format!("is {role} on the server; not changed"));
+    }
+    if let Some(deleted_at) = &user.deleted_at {
+        notes.push(format!(
+            "was deleted {}; not restored",
+            crate::output::timestamp(deleted_at)
+        ));
+    }
+    Outcome::Existed {
+        username: user.username.to_string(),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,62 @@
+//! `wbusers demo`: the README's main command.
+
+use crate::support::{bare, run};
+
+/// Whether `text` holds anything shaped like a whole secret (40+ key characters).
+fn holds_a_secret(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .any(|word| word.len() >= 40)
+}
+
+#[test]
+fn the_demo_tells_the_whole_story_on_a_bare_machine() {
+    let home = tempfile::tempdir().unwrap();
+
+    let out = run(bare(&home).arg("demo"));
+
+    let story = out.ok();
+    for step in [
+        "whoami",
+        "Create users",
+        "Search users",
+        "generates a key",
+        "Act as the holder of the new key",
+        "rotates",
+        "deletes",
+        "Provision a batch",
+    ] {
+        assert!(story.contains(step), "no '{step}' in:\n{story}");
+    }
+    assert!(story.contains("the old key is now refused"), "{story}");
+    assert!(
+        story.contains("5 rows: 2 created, 1 existed, 1 skipped, 1 failed"),
+        "{story}"
+    );
+    assert!(!holds_a_secret(&out.all()), "{}", out.all());
+}
+
+#[test]
+fn the_demo_ignores_the_environment_and_can_speak_json() {
+    let home = tempfile::tempdir().unwrap();
+
+    let out = run(bare(&home)
+        .env("WANDB_BASE_URL", "https://unreachable.invalid")
+        .env("WANDB_API_KEY", "not a key")
+        .args(["demo", "--json"]));
+
+    let json = out.json();
+    assert!(
+        json["base_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    let steps = json["steps"].as_array().unwrap();
+    assert!(steps.len() >= 9, "{json}");
+    assert!(
+        steps
+            .iter()
+            .all(|step| step["title"].is_string() && step["lines"].is_array())
+    );
+    assert!(!holds_a_secret(&out.all()));
+}

@@ -1,0 +1,114 @@
+//! Exit codes of each error class, and the shape of error reports.
+
+use crate::support::{Server, bare, closed_port, hang_up_server, run};
+
+#[test]
+fn help_lists_every_exit_code() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(bare(&home).arg("--help"));
+    let help = out.ok();
+    assert!(help.contains("Exit codes:"), "{help}");
+    for code in 0..=8 {
+        assert!(
+            help.contains(&format!("\n  {code}  ")),
+            "code {code} missing: {help}"
+        );
+    }
+    assert!(help.contains("docs/json.md"), "{help}");
+}
+
+#[test]
+fn a_bad_command_line_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    assert_eq!(run(bare(&home).arg("frobnicate")).code, 2);
+    assert_eq!(run(bare(&home).args(["user", "create"])).code, 2);
+    assert_eq!(
+        run(bare(&home).args(["provision", "x", "--concurrency", "0"])).code,
+        2
+    );
+    assert_eq!(run(bare(&home).args(["-v", "-q", "whoami"])).code, 2);
+}
+
+#[test]
+fn a_bad_base_url_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run(bare(&home).args(["--base-url", "ftp://x", "whoami"]));
+    assert!(out.failed(2).contains("base url"), "{out:?}");
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_unless_allowed() {
+    let server = Server::start();
+    // 0.0.0.0 is not loopback to the adapter, yet on Linux it reaches this machine.
+    let url = server.base_url.replace("127.0.0.1", "0.0.0.0");
+
+    let refused = run(server.as_admin().args(["--base-url", &url, "whoami"]));
+    let allowed =
+        run(server
+            .as_admin()
+            .args(["--base-url", &url, "--allow-insecure-http", "whoami"]));
+
+    let line = refused.failed(2);
+    assert!(line.contains("--allow-insecure-http"), "{line}");
+    assert!(!line.contains("allow_insecure_http("), "{line}");
+    assert!(allowed.ok().contains("admin@localhost"), "{allowed:?}");
+}
+
+#[test]
+fn an_unreachable_server_is_unavailable() {
+    let home = tempfile::tempdir().unwrap();
+    let url = format!("http://127.0.0.1:{}", closed_port());
+    let out = run(bare(&home).env("WANDB_API_KEY", "k".repeat(40)).args([
+        "--retries",
+        "0",
+        "--base-url",
+        &url,
+        "whoami",
+    ]));
+    let line = out.failed(6);
+    assert!(line.contains("--base-url"), "{line}");
+}
+
+#[test]
+fn a_create_whose_answer_is_lost_is_ambiguous() {
+    let home = tempfile::tempdir().unwrap();
+    let url = hang_up_server();
+    let out = run(bare(&home).env("WANDB_API_KEY", "k".repeat(40)).args([
+        "--retries",
+        "0",
+        "--base-url",
+        &url,
+        "user",
+        "create",
+        "x@example.com",
+    ]));
+    let line = out.failed(7);
+    assert!(line.contains("wbusers user get x@example.com"), "{line}");
+}
+
+#[test]
+fn errors_are_a_json_line_on_stderr_with_json() {
+    let server = Server::start();
+    let out = run(server.as_admin().args(["--json", "user", "get", "nobody"]));
+    let line = out.failed(3);
+    let error: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(error["error"]["kind"], "not_found");
+    assert_eq!(error["error"]["exit_code"], 3);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nobody")
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(bare(&home).args(["completions", shell]));
+        assert!(out.ok().contains("wbusers"), "{shell}: {out:?}");
+    }
+    assert_eq!(run(bare(&home).args(["completions", "tcsh"])).code, 2);
+}

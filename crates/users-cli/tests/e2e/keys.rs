@@ -1,0 +1,186 @@
+//! `key list|generate|delete|rotate`, in both output modes.
+
+use crate::support::{LEGACY, Server, run};
+
+/// Generates a key as `key_holder` and returns (listed name, id, secret).
+fn generate(server: &Server, key_holder: &str, description: &str) -> (String, String, String) {
+    let out = run(server.as_key(key_holder).args([
+        "key",
+        "generate",
+        "--json",
+        "--description",
+        description,
+    ]));
+    let json = out.json();
+    let id = json["key"]["id"].as_str().unwrap().to_owned();
+    let secret = json["secret"].as_str().unwrap().to_owned();
+    (listed_name(server, key_holder, &id), id, secret)
+}
+
+/// The label the server lists a key under (a new key may come back named by its secret).
+fn listed_name(server: &Server, key_holder: &str, id: &str) -> String {
+    let list = run(server.as_key(key_holder).args(["key", "list", "--json"])).json();
+    list["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| key["id"] == id)
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn key_list_shows_your_own_keys_or_another_users_for_an_admin() {
+    let server = Server::start();
+
+    let own = run(server.as_member().args(["key", "list"]));
+    let own_json = run(server.as_member().args(["key", "list", "--json"]));
+    let theirs = run(server.as_admin().args(["key", "list", "--user", "member"]));
+    let none = run(server.as_admin().args(["key", "list", "--user", "ada"]));
+
+    let own = own.ok();
+    assert!(own.starts_with("NAME "), "{own}");
+    assert!(own.contains("member's laptop"), "{own}");
+    let json = own_json.json();
+    assert_eq!(json["user"], "member@example.com");
+    assert_eq!(json["keys"][0]["description"], "member's laptop");
+    assert_eq!(theirs.ok(), own);
+    assert!(none.ok().contains("ada@example.com has no api keys"));
+}
+
+#[test]
+fn a_legacy_key_named_by_its_secret_is_listed_masked() {
+    let server = Server::start();
+
+    let text = run(server.as_admin().args(["key", "list", "--user", "legacy"]));
+    let json = run(server
+        .as_admin()
+        .args(["key", "list", "--user", "legacy", "--json"]));
+
+    let masked = format!("{}…{}", &LEGACY[..4], &LEGACY[LEGACY.len() - 4..]);
+    assert!(text.ok().contains(&masked), "{text:?}");
+    assert_eq!(json.json()["keys"][0]["name"], masked);
+    assert!(!text.all().contains(LEGACY) && !json.all().contains(LEGACY));
+}
+
+#[test]
+fn key_list_of_another_user_needs_an_admin() {
+    let server = Server::start();
+    let out = run(server.as_member().args(["key", "list", "--user", "ada"]));
+    out.failed(4);
+}
+
+#[test]
+fn key_generate_prints_a_working_secret_once() {
+    let server = Server::start();
+
+    let text = run(server
+        .as_member()
+        .args(["key", "generate", "--description", "ci"]));
+    let quiet = run(server.as_member().args(["key", "generate", "-q"]));
+    let (_, _, json_secret) = generate(&server, crate::support::SENTINEL, "json");
+
+    let text_out = text.ok();
+    let secret = text_out
+        .lines()
+        .find_map(|line| line.strip_prefix("secret"))
+        .unwrap()
+        .trim();
+    assert!(text.stderr.contains("shown this once"), "{text:?}");
+    assert!(text_out.contains("new key"), "{text_out}");
+    let quiet_secret = quiet.ok().trim();
+    assert_eq!(quiet_secret.len(), 40, "{quiet:?}");
+    assert!(quiet.stderr.is_empty(), "{quiet:?}");
+    for key in [secret, quiet_secret, json_secret.as_str()] {
+        let whoami = run(server.as_key(key).args(["whoami", "--json"]));
+        assert_eq!(whoami.json()["username"], "member");
+    }
+}
+
+#[test]
+fn key_delete_by_name_for_yourself_and_by_id_for_another_user() {
+    let server = Server::start();
+    let member_key = crate::support::SENTINEL;
+    let (first, _, _) = generate(&server, member_key, "first");
+    let (_, second_id, _) = generate(&server, member_key, "second");
+
+    let own = run(server.as_member().args(["key", "delete", &first]));
+    let by_admin = run(server.as_admin().args([
+        "key",
+        "delete",
+        &second_id,
+        "--user",
+        "member@example.com",
+        "--json",
+    ]));
+    let gone = run(server.as_member().args(["key", "delete", &first]));
+
+    let own = own.ok();
+    assert!(
+        own.starts_with(&format!("deleted api key {first} (id ")),
+        "{own}"
+    );
+    assert!(own.trim_end().ends_with("of member@example.com"), "{own}");
+    let json = by_admin.json();
+    assert_eq!(json["deleted"]["id"], second_id.as_str());
+    assert_eq!(json["user"], "member@example.com");
+    assert!(gone.failed(3).contains("not found"), "{gone:?}");
+    let left = run(server.as_member().args(["key", "list", "--json"])).json();
+    assert_eq!(left["keys"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn key_delete_of_another_users_key_needs_an_admin() {
+    let server = Server::start();
+    let out = run(server
+        .as_member()
+        .args(["key", "delete", "any", "--user", "legacy"]));
+    out.failed(4);
+}
+
+#[test]
+fn key_rotate_prints_the_new_secret_and_revokes_the_old_key() {
+    let server = Server::start();
+    let (name, id, old_secret) = generate(&server, crate::support::SENTINEL, "laptop");
+
+    let text = run(server.as_key(&old_secret).args(["key", "rotate", &name]));
+    let text_out = text.ok();
+    let new_secret = text_out
+        .lines()
+        .find_map(|line| line.strip_prefix("secret"))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let by_description = run(server.as_key(&new_secret).args(["key", "rotate", "laptop"]));
+    let refused = run(server.as_key(&old_secret).arg("whoami"));
+
+    assert!(
+        text_out.contains(&format!("revoked  {name} (id {id})")),
+        "{text_out}"
+    );
+    assert!(text.stderr.contains("shown this once"), "{text:?}");
+    refused.failed(4);
+    // Names are labels here, so "laptop" (the description) names no key.
+    let line = by_description.failed(3);
+    assert!(line.contains("api key 'laptop'"), "{line}");
+    let new_id = run(server.as_key(&new_secret).args(["whoami", "--json"])).json()["api_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|key| key["description"] == "laptop")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let json = run(server
+        .as_key(&new_secret)
+        .args(["key", "rotate", "--json", &new_id]));
+    let json = json.json();
+    assert_eq!(json["old_key"]["id"], new_id.as_str());
+    assert_eq!(json["revoked"], true);
+    assert!(json["revoke_error"].is_null());
+    assert_eq!(json["key"]["description"], "laptop");
+    assert_eq!(json["secret"].as_str().unwrap().len(), 40);
+}

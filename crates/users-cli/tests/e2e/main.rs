@@ -1,0 +1,15 @@
+//! End-to-end tests of the `wbusers` binary against an in-process emulator.
+
+// The whole crate is test code: helpers outside `#[test]` functions may unwrap too.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod credentials;
+mod demo;
+mod errors;
+mod faults;
+mod keys;
+mod provision;
+mod secrets;
+mod users;

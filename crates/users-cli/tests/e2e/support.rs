@@ -1,0 +1,222 @@
+//! One emulator per test, on 127.0.0.1:0, and the real `wbusers` binary run
+//! against it with a cleared environment and a scratch HOME.
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::Output;
+
+use assert_cmd::Command;
+use std::sync::Arc;
+
+use users_domain::{ApiKeySecret, ExposeSecret as _, UserRepository};
+use users_emulator::{Emulator, EmulatorBuilder, RunningEmulator};
+use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
+
+/// A seeded member's key: must never appear in any output.
+pub(crate) const SENTINEL: &str = "sentinelkey0123456789sentinelkey0123456789";
+/// A legacy key, listed by the server with the secret as its name.
+pub(crate) const LEGACY: &str = "legacykey00123456789legacykey00123456789x";
+
+pub(crate) struct Server {
+    runtime: tokio::runtime::Runtime,
+    running: Option<RunningEmulator>,
+    pub(crate) base_url: String,
+    pub(crate) admin_key: String,
+    pub(crate) home: tempfile::TempDir,
+}
+
+impl Server {
+    /// An emulator with the standard cast (see [`seed`]).
+    pub(crate) fn start() -> Self {
+        Self::with_seed(seed())
+    }
+
+    pub(crate) fn with_seed(seed: Seed) -> Self {
+        let admin_key = InMemoryWorld::generate_secret();
+        Self::with(Emulator::builder().seed(seed), admin_key)
+    }
+
+    /// An emulator serving `root` (which must know `admin_key`).
+    pub(crate) fn serving(root: Arc<dyn UserRepository>, admin_key: ApiKeySecret) -> Self {
+        Self::with(Emulator::builder().repository(root), admin_key)
+    }
+
+    fn with(builder: EmulatorBuilder, admin_key: ApiKeySecret) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let running = runtime
+            .block_on(
+                builder
+                    .listen(SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .admin_key(admin_key)
+                    .start(),
+            )
+            .unwrap();
+        Self {
+            base_url: running.base_url(),
+            admin_key: running.admin_key().expose_secret().to_owned(),
+            running: Some(running),
+            runtime,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `wbusers` with no credentials, pointed at this server.
+    pub(crate) fn wbusers(&self) -> Command {
+        let mut command = bare(&self.home);
+        command.env("WANDB_BASE_URL", &self.base_url);
+        command
+    }
+
+    pub(crate) fn as_admin(&self) -> Command {
+        self.as_key(&self.admin_key.clone())
+    }
+
+    pub(crate) fn as_member(&self) -> Command {
+        self.as_key(SENTINEL)
+    }
+
+    pub(crate) fn as_key(&self, key: &str) -> Command {
+        let mut command = self.wbusers();
+        command.env("WANDB_API_KEY", key);
+        command
+    }
+
+    /// A file under the scratch HOME.
+    pub(crate) fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.home.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            self.runtime.block_on(running.shutdown());
+        }
+    }
+}
+
+/// `wbusers` with an empty environment but for HOME.
+pub(crate) fn bare(home: &tempfile::TempDir) -> Command {
+    let mut command = Command::cargo_bin("wbusers").unwrap();
+    command.env_clear().env("HOME", home.path());
+    command
+}
+
+/// The standard cast: a member holding [`SENTINEL`], a legacy-key holder,
+/// two users whose names share a prefix, and a soft-deleted user.
+pub(crate) fn seed() -> Seed {
+    Seed::new()
+        .user(
+            SeedUser::new("member@example.com")
+                .name("Mem Ber")
+                .team("ml")
+                .key(SeedKey::new(SENTINEL).description("member's laptop")),
+        )
+        .user(SeedUser::new("legacy@example.com").key(SeedKey::new(LEGACY).legacy()))
+        .user(SeedUser::new("ada@example.com").name("Ada Lovelace"))
+        .user(SeedUser::new("adam@example.com"))
+        .user(SeedUser::new("gone@example.com").deleted_at("2024-03-01T10:00:00Z"))
+}
+
+/// What a run of the binary left behind.
+#[derive(Debug)]
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Run {
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("stdout is not JSON ({error}): {self:?}"))
+    }
+
+    /// Asserts success and returns stdout.
+    pub(crate) fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "{self:?}");
+        &self.stdout
+    }
+
+    /// Asserts this exit code and exactly one error line, the last on stderr
+    /// (a note may come before it); returns that line.
+    pub(crate) fn failed(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "{self:?}");
+        let is_error = |line: &&str| line.starts_with("error: ") || line.starts_with("{\"error\"");
+        let errors: Vec<&str> = self.stderr.lines().filter(is_error).collect();
+        assert_eq!(errors.len(), 1, "{self:?}");
+        assert_eq!(self.stderr.lines().last(), Some(errors[0]), "{self:?}");
+        errors[0]
+    }
+
+    pub(crate) fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+pub(crate) fn run(command: &mut Command) -> Run {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command.output().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+/// A port with nothing listening on it.
+pub(crate) fn closed_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A server that reads each whole request, then hangs up without answering:
+/// the client cannot know whether the request took effect.
+pub(crate) fn hang_up_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            read_request(&mut stream);
+            drop(stream);
+        }
+    });
+    url
+}
+
+fn read_request(stream: &mut std::net::TcpStream) {
+    let mut seen = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        let Ok(read) = stream.read(&mut buffer) else {
+            return;
+        };
+        if read == 0 {
+            return;
+        }
+        seen.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            if seen.len() >= end + 4 + length {
+                let _ = stream.flush();
+                return;
+            }
+        }
+    }
+}

@@ -141,7 +141,10 @@ async fn ensure_user_creates_a_missing_user() {
         .times(1)
         .returning(|_, _| Ok(user("new", "new@example.com", Some(vec![]))));
     repo.expect_search_users().never();
-    let outcome = UserAdmin::new(repo).ensure_user(&email, true).await.unwrap();
+    let outcome = UserAdmin::new(repo)
+        .ensure_user(&email, true)
+        .await
+        .unwrap();
     assert!(matches!(outcome, Provisioned::Created(u) if u.username.as_str() == "new"));
 }
 
@@ -163,7 +166,10 @@ async fn ensure_user_reports_an_existing_user_without_creating_twice() {
         .times(1)
         .in_sequence(&mut sequence)
         .returning(|_| Ok(vec![user("old", "old@example.com", None)]));
-    let outcome = UserAdmin::new(repo).ensure_user(&email, false).await.unwrap();
+    let outcome = UserAdmin::new(repo)
+        .ensure_user(&email, false)
+        .await
+        .unwrap();
     assert!(matches!(outcome, Provisioned::Existed(u) if u.username.as_str() == "old"));
 }
 
@@ -177,7 +183,10 @@ async fn ensure_user_keeps_the_conflict_when_the_owner_cannot_be_found() {
         })
     });
     repo.expect_search_users().returning(|_| Ok(vec![]));
-    let error = UserAdmin::new(repo).ensure_user(&email, false).await.unwrap_err();
+    let error = UserAdmin::new(repo)
+        .ensure_user(&email, false)
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::AlreadyExists { .. }));
 }
 
@@ -202,7 +211,11 @@ async fn delete_by_name_deletes_the_matching_keys_id() {
 
 #[tokio::test]
 async fn delete_by_name_of_a_key_the_user_lacks_is_not_found_and_sends_nothing() {
-    let owner = user("ada", "ada@example.com", Some(vec![key("k1", "laptop", None)]));
+    let owner = user(
+        "ada",
+        "ada@example.com",
+        Some(vec![key("k1", "laptop", None)]),
+    );
     let mut repo = MockUserRepository::new();
     repo.expect_delete_api_key().never();
     let error = UserAdmin::new(repo)

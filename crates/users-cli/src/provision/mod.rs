@@ -160,16 +160,10 @@ async fn provision_one<R: UserRepository>(
     dry_run: bool,
 ) -> Outcome {
     let result = if dry_run {
-        admin.users(entry.email.as_str()).await.map(|users| {
-            users
-                .into_iter()
-                .find(|user| {
-                    user.email
-                        .as_ref()
-                        .is_some_and(|email| email.eq_ignore_case(entry.email.as_str()))
-                })
-                .map_or(Outcome::WouldCreate, |user| existed(&user, entry))
-        })
+        admin
+            .find_user_by_email(&entry.email)
+            .await
+            .map(|found| found.map_or(Outcome::WouldCreate, |user| existed(&user, entry)))
     } else {
         admin
             .ensure_user(&entry.email, entry.admin)

@@ -3,8 +3,7 @@
 //! ever lost in a rotation.
 
 use crate::{
-    ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User,
-    UserRepository,
+    ApiKey, ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
 };
 
 /// The administration service, generic over the port it drives.
@@ -115,6 +114,20 @@ impl<R: UserRepository> UserAdmin<R> {
         self.repo.search_users(query.trim()).await
     }
 
+    /// The user whose email is `email`, ignoring case, if there is one.
+    ///
+    /// # Errors
+    ///
+    /// As [`UserRepository::search_users`].
+    pub async fn find_user_by_email(&self, email: &Email) -> Result<Option<User>> {
+        let found = self.repo.search_users(email.as_str()).await?;
+        Ok(found.into_iter().find(|user| {
+            user.email
+                .as_ref()
+                .is_some_and(|e| e.eq_ignore_case(email.as_str()))
+        }))
+    }
+
     /// Creates a user.
     ///
     /// # Errors
@@ -134,18 +147,11 @@ impl<R: UserRepository> UserAdmin<R> {
     pub async fn ensure_user(&self, email: &Email, admin: bool) -> Result<Provisioned> {
         match self.repo.create_user(email, admin).await {
             Ok(user) => Ok(Provisioned::Created(user)),
-            Err(already @ Error::AlreadyExists { .. }) => {
-                let existing = self.repo.search_users(email.as_str()).await?;
-                existing
-                    .into_iter()
-                    .find(|user| {
-                        user.email
-                            .as_ref()
-                            .is_some_and(|e| e.eq_ignore_case(email.as_str()))
-                    })
-                    .map(Provisioned::Existed)
-                    .ok_or(already)
-            }
+            Err(already @ Error::AlreadyExists { .. }) => self
+                .find_user_by_email(email)
+                .await?
+                .map(Provisioned::Existed)
+                .ok_or(already),
             Err(other) => Err(other),
         }
     }
@@ -249,9 +255,18 @@ pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
     }
 }
 
-/// What a key name typed by a person may be echoed as: masked if it is a secret.
+/// What a key name typed by a person may be echoed as. Anything long enough to
+/// be a key — even one pasted with a stray space or a character short — shows
+/// only its first and last four characters.
 fn shown(name_or_id: &str) -> String {
-    ApiKeyName::parse(name_or_id).map_or_else(|_| name_or_id.to_owned(), |name| name.masked())
+    const ECHOED_IN_FULL: usize = 20;
+    let chars: Vec<char> = name_or_id.trim().chars().collect();
+    if chars.len() < ECHOED_IN_FULL && !chars.iter().any(|c| c.is_control()) {
+        return name_or_id.trim().to_owned();
+    }
+    let head: String = chars.iter().take(4).collect();
+    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]

@@ -348,3 +348,45 @@ async fn act_as_drives_the_repository_the_port_hands_back() {
     let viewer = UserAdmin::new(repo).act_as(secret).viewer().await.unwrap();
     assert_eq!(viewer.username.as_str(), "bob");
 }
+
+#[test]
+fn find_key_never_echoes_a_mangled_secret() {
+    let owner = user("ada", "ada@example.com", Some(vec![]));
+    let key = "abcd0123456789012345678901234567890123wxyz";
+    for typed in [
+        format!(" {key} "),
+        format!("{key}\n"),
+        key[..39].to_owned(),
+        format!("{}!{}", &key[..20], &key[21..]),
+    ] {
+        let message = find_key(&owner, &typed).unwrap_err().to_string();
+        for window in key.as_bytes().windows(6).skip(1).take(30) {
+            let window = std::str::from_utf8(window).unwrap();
+            assert!(!message.contains(window), "{message} shows {window}");
+        }
+    }
+}
+
+#[test]
+fn find_key_echoes_a_short_name_in_full() {
+    let owner = user("ada", "ada@example.com", Some(vec![]));
+    let message = find_key(&owner, " laptop ").unwrap_err().to_string();
+    assert_eq!(message, "api key 'laptop' of ada@example.com not found");
+}
+
+#[tokio::test]
+async fn find_user_by_email_ignores_case_and_partial_matches() {
+    let repo = searching(vec![
+        user("ada", "ada@example.com.au", None),
+        user("ada2", "ADA@example.com", None),
+    ]);
+    let email = Email::parse("ada@example.com").unwrap();
+    let found = UserAdmin::new(repo)
+        .find_user_by_email(&email)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.map(|u| u.username.to_string()).as_deref(),
+        Some("ada2")
+    );
+}

@@ -14,10 +14,22 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
         "Credentials, first found wins: --api-key-file PATH ('-' reads standard input), \
          WANDB_API_KEY, then the netrc entry for the server's host ($NETRC or ~/.netrc). \
          No option takes a key on the command line, where `ps` would show it.\n\n\
+         Hosted W&B may withhold users' api keys from a client it does not recognise by \
+         its User-Agent; when keys are reported as not listed, pass \
+         --user-agent 'W&B Public Client 0.31.0' (what the official SDK sends).\n\n\
          --json prints one JSON document on stdout per command; the shapes are documented \
          in crates/users-cli/docs/json.md. Errors are one line on stderr (a JSON object \
          with --json).\n\n{}",
         exit::help_table()
+    )
+});
+
+static USER_AGENT_HELP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "Send this User-Agent: hosted W&B may withhold users' api keys from a client it \
+         does not recognise, and takes 'W&B Public Client 0.31.0' for the official SDK \
+         [default: {}]",
+        users_graphql::DEFAULT_USER_AGENT
     )
 });
 
@@ -62,9 +74,33 @@ pub(crate) struct Global {
     /// that may have reached the server is never retried
     #[arg(long, global = true, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=20))]
     pub(crate) retries: u32,
+    #[arg(
+        long,
+        global = true,
+        value_name = "TEXT",
+        value_parser = user_agent,
+        help = USER_AGENT_HELP.as_str()
+    )]
+    pub(crate) user_agent: Option<String>,
     /// Give up on a request after this many seconds
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub(crate) timeout: u64,
+}
+
+/// What a header can carry, and not blank: an empty User-Agent would be a
+/// silent default of the server's choosing.
+fn user_agent(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err(
+            "is empty; give the client name to send, such as 'W&B Public Client 0.31.0'".into(),
+        );
+    }
+    if !text.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+        return Err(
+            "may hold only printable ASCII characters, such as 'W&B Public Client 0.31.0'".into(),
+        );
+    }
+    Ok(text.to_owned())
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +232,26 @@ mod tests {
                 .all(|name| name == "api-key-file" || !name.contains("key")),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn a_user_agent_must_be_printable_text() {
+        let parse = |ua: &str| Cli::try_parse_from(["wbusers", "--user-agent", ua, "whoami"]);
+
+        let sdk = parse("W&B Public Client 0.31.0").unwrap();
+
+        assert_eq!(
+            sdk.global.user_agent.as_deref(),
+            Some("W&B Public Client 0.31.0")
+        );
+        for bad in ["", "  ", "line\nbreak", "caf\u{e9}"] {
+            let error = parse(bad).unwrap_err();
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::ValueValidation,
+                "{bad:?}"
+            );
+        }
     }
 
     fn collect_long_names(command: &clap::Command, names: &mut Vec<String>) {

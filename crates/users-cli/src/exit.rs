@@ -142,6 +142,11 @@ impl Failure {
         &self.message
     }
 
+    #[cfg(test)]
+    pub(crate) fn hint_text(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
+
     /// Writes the one-line report to stderr (a JSON object with `--json`).
     pub(crate) fn report(&self, json: bool) {
         if self.message.is_empty() {

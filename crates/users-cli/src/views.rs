@@ -147,7 +147,7 @@ pub(crate) fn keys_table(keys: &[ApiKey]) -> String {
 }
 
 /// How a key is named in a sentence: `ci-runner (id QXBp…)`, or by id alone
-/// when its name is a secret (a new key's name may be its secret, masked or not).
+/// when its name is a secret (a legacy server lists keys by their secrets).
 pub(crate) fn key_label(key: &ApiKey) -> String {
     if key.name.is_secret() {
         format!("id {}", key.id)

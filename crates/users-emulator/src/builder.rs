@@ -6,8 +6,8 @@ use std::{
 
 use secrecy::ExposeSecret;
 use tokio::{net::TcpListener, sync::oneshot};
-use users_domain::{ApiKeySecret, Error, UserRepository};
-use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
+use users_domain::{ApiKeySecret, UserRepository};
+use users_memory::{InMemoryWorld, Seed, SeedError, SeedKey, SeedUser};
 
 use crate::{
     EmulatorError, Faults, RunningEmulator,
@@ -62,7 +62,8 @@ impl EmulatorBuilder {
     }
 
     /// The admin's key; default a fresh one. Unless a seeded user holds it, the
-    /// emulator adds the admin `admin@localhost` (username `admin`) holding it.
+    /// emulator adds the admin `admin@localhost` (username `admin`) holding it;
+    /// a seeded holder must be a live admin.
     #[must_use]
     pub fn admin_key(mut self, key: ApiKeySecret) -> Self {
         self.admin_key = Some(key);
@@ -81,8 +82,12 @@ impl EmulatorBuilder {
     ///
     /// # Errors
     ///
-    /// [`EmulatorError::Seed`] when the seed is not valid,
-    /// [`EmulatorError::Bind`] when the address cannot be bound,
+    /// [`EmulatorError::Seed`] when the seed is not valid;
+    /// [`EmulatorError::AdminKeyHolderNotAdmin`] / [`EmulatorError::AdminKeyHolderDeleted`]
+    /// when the seeded user holding the admin key is not an admin or is soft-deleted;
+    /// [`EmulatorError::BootstrapEmailTaken`] / [`EmulatorError::BootstrapUsernameTaken`]
+    /// when a seeded user who does not hold the admin key has the bootstrap admin's
+    /// email or username; [`EmulatorError::Bind`] when the address cannot be bound;
     /// [`EmulatorError::AdminKeyRequired`] / [`EmulatorError::SeedWithRepository`]
     /// when a custom repository comes without an admin key or with a seed.
     pub async fn start(self) -> Result<RunningEmulator, EmulatorError> {
@@ -96,8 +101,13 @@ impl EmulatorBuilder {
             let key = self
                 .admin_key
                 .unwrap_or_else(InMemoryWorld::generate_secret);
-            let world = InMemoryWorld::from_seed(self.seed.unwrap_or_default())?;
-            ensure_admin(&world, &key).await?;
+            let seed = self.seed.unwrap_or_default();
+            let holder = seeded_holder(&seed, &key);
+            let world = InMemoryWorld::from_seed(seed)?;
+            match holder {
+                Some(holder) => holder.check()?,
+                None => add_bootstrap_admin(&world, &key)?,
+            }
             let root: Arc<dyn UserRepository> = Arc::new(world.connect(key.clone()));
             (root, key)
         };
@@ -130,20 +140,68 @@ impl EmulatorBuilder {
     }
 }
 
-/// Adds the bootstrap admin unless a seeded user already holds `key`.
-async fn ensure_admin(world: &InMemoryWorld, key: &ApiKeySecret) -> Result<(), EmulatorError> {
-    match world.connect(key.clone()).viewer().await {
-        Ok(_) => Ok(()),
-        Err(Error::Unauthenticated { .. }) => {
-            world.seed_user(
-                SeedUser::new(BOOTSTRAP_ADMIN_EMAIL)
-                    .username(BOOTSTRAP_ADMIN_USERNAME)
-                    .admin(true)
-                    .key(SeedKey::new(key.expose_secret())),
-            )?;
+/// The seeded user holding the admin key, as the seed describes it.
+struct SeededHolder {
+    index: usize,
+    email: String,
+    admin: bool,
+    deleted: bool,
+}
+
+impl SeededHolder {
+    /// The admin key must let its holder act as an admin: anything else would
+    /// make `admin_key()` a key that cannot administer.
+    fn check(self) -> Result<(), EmulatorError> {
+        let Self {
+            index,
+            email,
+            admin,
+            deleted,
+        } = self;
+        if deleted {
+            Err(EmulatorError::AdminKeyHolderDeleted { index, email })
+        } else if !admin {
+            Err(EmulatorError::AdminKeyHolderNotAdmin { index, email })
+        } else {
             Ok(())
         }
-        Err(error) => Err(EmulatorError::Bootstrap(error)),
+    }
+}
+
+/// Read off the seed rather than the world: a soft-deleted holder cannot
+/// authenticate, so the world would not tell it from no holder at all.
+fn seeded_holder(seed: &Seed, key: &ApiKeySecret) -> Option<SeededHolder> {
+    let secret = key.expose_secret();
+    seed.users
+        .iter()
+        .enumerate()
+        .find(|(_, user)| user.keys.iter().any(|k| k.secret == secret))
+        .map(|(index, user)| SeededHolder {
+            index,
+            email: user.email.clone(),
+            admin: user.admin,
+            deleted: user.deleted_at.is_some(),
+        })
+}
+
+/// Adds `admin@localhost` (username `admin`) holding `key`, for a seed in
+/// which nobody holds it.
+fn add_bootstrap_admin(world: &InMemoryWorld, key: &ApiKeySecret) -> Result<(), EmulatorError> {
+    let admin = SeedUser::new(BOOTSTRAP_ADMIN_EMAIL)
+        .username(BOOTSTRAP_ADMIN_USERNAME)
+        .admin(true)
+        .key(SeedKey::new(key.expose_secret()));
+    match world.seed_user(admin) {
+        Ok(_) => Ok(()),
+        // The seed itself was valid, so a clash can only be with the admin's
+        // fixed email or username; its index would not be a seed index.
+        Err(SeedError::Invalid { field, .. }) if field == "email" => {
+            Err(EmulatorError::BootstrapEmailTaken)
+        }
+        Err(SeedError::Invalid { field, .. }) if field == "username" => {
+            Err(EmulatorError::BootstrapUsernameTaken)
+        }
+        Err(error) => Err(EmulatorError::Seed(error)),
     }
 }
 

@@ -26,7 +26,26 @@ pub enum EmulatorError {
         "a seed only fills the built-in in-memory repository: seed the custom repository itself"
     )]
     SeedWithRepository,
-    /// The bootstrap admin could not be checked or added.
-    #[error("cannot set up the bootstrap admin")]
-    Bootstrap(#[source] users_domain::Error),
+    /// The seeded user holding the admin key is not an admin.
+    #[error(
+        "seed users[{index}] ({email:?}) holds the admin key but is not an admin: set its admin to true, or use another admin key"
+    )]
+    AdminKeyHolderNotAdmin { index: usize, email: String },
+    /// The seeded user holding the admin key is soft-deleted, so the key cannot authenticate.
+    #[error(
+        "seed users[{index}] ({email:?}) holds the admin key but is soft-deleted: remove its deleted_at, or use another admin key"
+    )]
+    AdminKeyHolderDeleted { index: usize, email: String },
+    /// A seeded user who does not hold the admin key has the bootstrap admin's email.
+    #[error(
+        "a seeded user has the email {}, which the emulator gives the admin holding the admin key: give that user the admin key and admin true, or another email",
+        crate::BOOTSTRAP_ADMIN_EMAIL
+    )]
+    BootstrapEmailTaken,
+    /// A seeded user who does not hold the admin key has the bootstrap admin's username.
+    #[error(
+        "a seeded user has the username {} (given, or derived from its email), which the emulator gives the admin holding the admin key: give that user the admin key and admin true, or another username",
+        crate::BOOTSTRAP_ADMIN_USERNAME
+    )]
+    BootstrapUsernameTaken,
 }

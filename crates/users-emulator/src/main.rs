@@ -12,7 +12,7 @@ use clap::Parser;
 use secrecy::{ExposeSecret, SecretString};
 use tracing_subscriber::EnvFilter;
 use users_domain::ApiKeySecret;
-use users_emulator::{Emulator, RunningEmulator};
+use users_emulator::{Emulator, EmulatorError, RunningEmulator};
 use users_memory::Seed;
 
 /// A local W&B users server that the official SDK and wbusers accept.
@@ -79,7 +79,11 @@ async fn run(args: Args) -> Result<(), Failure> {
     }
     let emulator = builder.start().await.map_err(|error| {
         let status = match error {
-            users_emulator::EmulatorError::Seed(_) => 2,
+            EmulatorError::Seed(_)
+            | EmulatorError::AdminKeyHolderNotAdmin { .. }
+            | EmulatorError::AdminKeyHolderDeleted { .. }
+            | EmulatorError::BootstrapEmailTaken
+            | EmulatorError::BootstrapUsernameTaken => 2,
             _ => 1,
         };
         let error = match &args.seed {

@@ -1,5 +1,5 @@
 use std::fmt;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use users_domain::{ApiKeySecret, User};
 
@@ -71,10 +71,18 @@ impl InMemoryWorld {
 }
 
 impl fmt::Debug for InMemoryWorld {
+    /// Never waits for the lock: a world (or a repository over it) may be
+    /// formatted by code that already holds it, which would deadlock.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = self.lock();
-        f.debug_struct("InMemoryWorld")
-            .field("users", &state.user_count())
+        let mut out = f.debug_struct("InMemoryWorld");
+        let state = match self.state.try_lock() {
+            Ok(state) => state,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                return out.field("state", &format_args!("<locked>")).finish();
+            }
+        };
+        out.field("users", &state.user_count())
             .field("keys", &state.key_count())
             .finish()
     }

@@ -2,7 +2,9 @@
 //! else: by `generate` and `rotate`, once, on purpose.
 
 use serde::Serialize;
-use users_domain::{ApiKey, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository};
+use users_domain::{
+    ApiKey, Error, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository,
+};
 
 use crate::cli::KeyCommand;
 use crate::exit::{self, Exit, Failure};
@@ -11,6 +13,13 @@ use crate::views::{KeyView, key_label, keys_table};
 
 const SHOWN_ONCE: &str =
     "store the secret now: it is shown this once and cannot be retrieved again";
+
+/// What to do when the server answers a user without their keys.
+const NOT_LISTED_HINT: &str = "the server may withhold api keys from a client it does not \
+    recognise: retry with --user-agent 'W&B Public Client 0.31.0'";
+
+/// How the domain's `find_key` says the keys were not listed (a `Protocol` error).
+const NOT_LISTED: &str = "did not list the api keys";
 
 #[derive(Serialize)]
 struct KeyListView {
@@ -74,7 +83,10 @@ pub(super) async fn run<R: UserRepository>(
         }
         KeyCommand::Delete { key, user } => {
             let owner = owner(admin, user.as_deref()).await?;
-            let deleted = admin.delete_api_key_by_name(&owner, key).await?;
+            let deleted = admin
+                .delete_api_key_by_name(&owner, key)
+                .await
+                .map_err(key_failure)?;
             let text = format!(
                 "deleted api key {} of {}",
                 key_label(&deleted),
@@ -87,7 +99,10 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&view, &text)
         }
         KeyCommand::Rotate { key, description } => {
-            let rotation = admin.rotate_api_key(key, description.as_deref()).await?;
+            let rotation = admin
+                .rotate_api_key(key, description.as_deref())
+                .await
+                .map_err(key_failure)?;
             let view = RotatedView {
                 key: KeyView::from(&rotation.new_key.key),
                 secret: rotation.new_key.secret.expose_secret().to_owned(),
@@ -143,7 +158,19 @@ fn not_listed(user: &User) -> Failure {
         Exit::Unavailable,
         format!("the server did not list the api keys of {}", user.label()),
     )
-    .hint("it may not recognise this client's user agent; rerun with -v for details")
+    .hint(NOT_LISTED_HINT)
+}
+
+/// A failure to find a key by name, with the `--user-agent` advice when the
+/// server did not list the keys to look in.
+fn key_failure(error: Error) -> Failure {
+    let not_listed = matches!(&error, Error::Protocol { reason } if reason.contains(NOT_LISTED));
+    let failure = Failure::from(error);
+    if not_listed {
+        failure.hint(NOT_LISTED_HINT)
+    } else {
+        failure
+    }
 }
 
 fn still_alive(old_key: &ApiKey, error: &users_domain::Error) -> Failure {
@@ -164,4 +191,49 @@ fn still_alive(old_key: &ApiKey, error: &users_domain::Error) -> Failure {
         "delete it with 'wbusers key delete {}'",
         old_key.id
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use users_domain::{UserId, Username};
+
+    fn without_keys() -> User {
+        User {
+            id: UserId::parse("VXNlcjox").unwrap(),
+            username: Username::parse("ada").unwrap(),
+            email: None,
+            name: String::new(),
+            admin: false,
+            entity: None,
+            deleted_at: None,
+            teams: None,
+            api_keys: None,
+            flags: None,
+        }
+    }
+
+    #[test]
+    fn keys_not_listed_by_the_server_suggest_the_sdks_user_agent() {
+        let user = without_keys();
+        let error = users_domain::find_key(&user, "ci").unwrap_err();
+
+        let failure = key_failure(error);
+
+        assert_eq!(failure.exit, Exit::Unavailable);
+        let hint = failure.hint_text().unwrap();
+        assert!(
+            hint.contains("--user-agent 'W&B Public Client 0.31.0'"),
+            "{hint}"
+        );
+    }
+
+    #[test]
+    fn other_key_failures_keep_their_own_hint() {
+        let failure = key_failure(Error::NotFound {
+            what: "api key 'ci'".into(),
+        });
+
+        assert!(!failure.hint_text().unwrap().contains("--user-agent"));
+    }
 }

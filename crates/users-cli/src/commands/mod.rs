@@ -57,6 +57,9 @@ fn connect(global: &Global) -> Result<UserAdmin<GraphqlUserRepository>, Failure>
     if let Some(path) = &global.api_key_file {
         builder = builder.api_key(credentials::read_key_file(path)?);
     }
+    if let Some(user_agent) = &global.user_agent {
+        builder = builder.user_agent(user_agent.clone());
+    }
     builder = builder
         .retry_policy(RetryPolicy {
             max_attempts: global.retries + 1,

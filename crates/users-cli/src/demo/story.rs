@@ -163,7 +163,7 @@ async fn keys<R: UserRepository>(
         &keys_table(&keys),
     )?;
 
-    // By id: the name a new key comes back with may be its secret, not the label listed later.
+    // By id: a label need not be unique, an id is.
     let deleted = admin
         .delete_api_key_by_name(&ada_user, rotation.new_key.key.id.as_str())
         .await

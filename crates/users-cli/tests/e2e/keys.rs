@@ -2,7 +2,8 @@
 
 use crate::support::{LEGACY, Server, run};
 
-/// Generates a key as `key_holder` and returns (listed name, id, secret).
+/// Generates a key as `key_holder` and returns (name, id, secret), checking
+/// that the name it comes back with is the label `key list` shows.
 fn generate(server: &Server, key_holder: &str, description: &str) -> (String, String, String) {
     let out = run(server.as_key(key_holder).args([
         "key",
@@ -14,10 +15,12 @@ fn generate(server: &Server, key_holder: &str, description: &str) -> (String, St
     let json = out.json();
     let id = json["key"]["id"].as_str().unwrap().to_owned();
     let secret = json["secret"].as_str().unwrap().to_owned();
-    (listed_name(server, key_holder, &id), id, secret)
+    let name = json["key"]["name"].as_str().unwrap().to_owned();
+    assert_eq!(name, listed_name(server, key_holder, &id), "{json}");
+    (name, id, secret)
 }
 
-/// The label the server lists a key under (a new key may come back named by its secret).
+/// The label the server lists a key under.
 fn listed_name(server: &Server, key_holder: &str, id: &str) -> String {
     let list = run(server.as_key(key_holder).args(["key", "list", "--json"])).json();
     list["keys"]

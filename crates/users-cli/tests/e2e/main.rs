@@ -12,4 +12,5 @@ mod faults;
 mod keys;
 mod provision;
 mod secrets;
+mod user_agent;
 mod users;

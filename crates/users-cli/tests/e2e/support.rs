@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use assert_cmd::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use users_domain::{ApiKeySecret, ExposeSecret as _, UserRepository};
 use users_emulator::{Emulator, EmulatorBuilder, RunningEmulator};
@@ -195,15 +195,52 @@ pub(crate) fn hang_up_server() -> String {
     url
 }
 
-fn read_request(stream: &mut std::net::TcpStream) {
+/// A server that answers every request with `answer(request head)` as a
+/// 200 JSON body, and keeps each request's head for the test.
+pub(crate) fn canned_server(
+    answer: impl Fn(&str) -> String + Send + 'static,
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let heads = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&heads);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let request = read_request(&mut stream);
+            let text = String::from_utf8_lossy(&request);
+            let head = text.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+            let body = answer(&head);
+            seen.lock().unwrap().push(head);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.flush();
+        }
+    });
+    (url, heads)
+}
+
+/// The value of header `name` (any case) in a request head.
+pub(crate) fn header<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim().eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+/// Reads one whole request (head and body) and returns its bytes.
+fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
     let mut seen = Vec::new();
     let mut buffer = [0_u8; 4096];
     loop {
         let Ok(read) = stream.read(&mut buffer) else {
-            return;
+            return seen;
         };
         if read == 0 {
-            return;
+            return seen;
         }
         seen.extend_from_slice(&buffer[..read]);
         let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
@@ -214,8 +251,7 @@ fn read_request(stream: &mut std::net::TcpStream) {
                 .and_then(|value| value.trim().parse::<usize>().ok())
                 .unwrap_or(0);
             if seen.len() >= end + 4 + length {
-                let _ = stream.flush();
-                return;
+                return seen;
             }
         }
     }

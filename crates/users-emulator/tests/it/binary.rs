@@ -178,6 +178,34 @@ fn a_seed_with_a_bad_field_exits_2_naming_the_file_and_the_user() {
 }
 
 #[test]
+fn a_seed_whose_admin_key_holder_is_not_an_admin_exits_2_naming_the_file_and_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    let key_file = dir.path().join("admin.key");
+    std::fs::write(
+        &seed,
+        json!({ "users": [{ "email": "bob@example.com", "keys": [{ "secret": FILE_KEY }] }] })
+            .to_string(),
+    )
+    .unwrap();
+    std::fs::write(&key_file, FILE_KEY).unwrap();
+
+    let output = run(&[
+        "--seed",
+        seed.to_str().unwrap(),
+        "--admin-key-file",
+        key_file.to_str().unwrap(),
+    ]);
+
+    assert_eq!(output.status.code(), Some(2));
+    let error = one_line_error(&output);
+    assert!(error.contains(seed.to_str().unwrap()), "{error}");
+    assert!(error.contains("users[0]"), "{error}");
+    assert!(error.contains("not an admin"), "{error}");
+    assert!(!error.contains(FILE_KEY), "{error}");
+}
+
+#[test]
 fn a_missing_seed_file_exits_2() {
     let output = run(&["--seed", "/nonexistent/seed.json"]);
 

@@ -11,12 +11,9 @@ use serde_json::{Value, json};
 use users_emulator::{MutationKind, RunningEmulator};
 
 use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, basic, call,
-    start,
+    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
+    SDK_SEARCH_USERS as SEARCH, basic, call, start,
 };
-
-const SEARCH: &str =
-    "query SearchUsers($query: String) { users(query: $query) { edges { node { email } } } }";
 
 const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
 

@@ -4,14 +4,12 @@ use serde_json::{Value, json};
 use users_domain::ApiKeySecret;
 
 use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, call,
-    decoded_id, first_error, start,
+    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
+    SDK_SEARCH_USERS as SEARCH, call, decoded_id, first_error, start,
 };
 
 /// What wandb-core sends on `Api()` to check the credentials.
 const CORE_VIEWER: &str = "\nquery Viewer {\n\tviewer {\n\t\tid\n\t\tentity\n\t\tusername\n\t\temail\n\t\tflags\n\t\tteams {\n\t\t\tedges {\n\t\t\t\tnode {\n\t\t\t\t\tname\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t}\n}\n";
-
-const SEARCH: &str = "query SearchUsers($query: String) { users(query: $query) { edges { node { id email username apiKeys { edges { node { id name description } } } teams { edges { node { name } } } } } } }";
 
 async fn bob_keys(emulator: &users_emulator::RunningEmulator) -> Vec<Value> {
     let (_, body) = call(emulator, Some(ADMIN_KEY), SEARCH, json!({ "query": "bob" })).await;

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod binary;
+mod bootstrap;
 mod faults;
 mod graphql;
 mod transport;
@@ -19,87 +20,18 @@ use users_memory::{Seed, SeedKey, SeedUser};
 pub(crate) const ADMIN_KEY: &str = "adminadminadminadminadminadminadmin00001";
 pub(crate) const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
 
-/// The `User` selection of the official SDK 0.31 (`UserFragment`), verbatim.
-pub(crate) const SDK_GET_VIEWER: &str = "
-query GetViewer {
-  viewer {
-    ...UserFragment
-  }
-}
-
-fragment ApiKeyFragment on ApiKey {
-  id
-  name
-  description
-}
-
-fragment UserFragment on User {
-  id
-  name
-  username
-  email
-  admin
-  flags
-  entity
-  deletedAt
-  apiKeys {
-    edges {
-      node {
-        ...ApiKeyFragment
-      }
-    }
-  }
-  teams {
-    edges {
-      node {
-        name
-      }
-    }
-  }
-}
-";
-
-pub(crate) const SDK_CREATE_USER: &str = "
-mutation CreateUserFromAdmin($email: String!, $admin: Boolean) {
-  result: createUser(input: {email: $email, admin: $admin}) {
-    user {
-      ...UserInfoFragment
-    }
-  }
-}
-
-fragment UserInfoFragment on User {
-  id
-  name
-  username
-  email
-  admin
-}
-";
-
-pub(crate) const SDK_GENERATE: &str = "
-mutation GenerateApiKey($description: String) {
-  result: generateApiKey(input: {description: $description}) {
-    apiKey {
-      ...ApiKeyFragment
-    }
-  }
-}
-
-fragment ApiKeyFragment on ApiKey {
-  id
-  name
-  description
-}
-";
-
-pub(crate) const SDK_DELETE: &str = "
-mutation DeleteApiKey($id: String!) {
-  result: deleteApiKey(input: {id: $id}) {
-    success
-  }
-}
-";
+// The official SDK 0.31's documents, verbatim: the files the GraphQL adapter
+// sends, so the emulator is tested against the one copy there is.
+pub(crate) const SDK_GET_VIEWER: &str =
+    include_str!("../../../users-graphql/src/operations/GetViewer.graphql");
+pub(crate) const SDK_SEARCH_USERS: &str =
+    include_str!("../../../users-graphql/src/operations/SearchUsers.graphql");
+pub(crate) const SDK_CREATE_USER: &str =
+    include_str!("../../../users-graphql/src/operations/CreateUserFromAdmin.graphql");
+pub(crate) const SDK_GENERATE: &str =
+    include_str!("../../../users-graphql/src/operations/GenerateApiKey.graphql");
+pub(crate) const SDK_DELETE: &str =
+    include_str!("../../../users-graphql/src/operations/DeleteApiKey.graphql");
 
 pub(crate) fn secret(text: &str) -> ApiKeySecret {
     ApiKeySecret::parse(text.to_owned()).unwrap()

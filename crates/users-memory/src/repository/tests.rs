@@ -241,3 +241,17 @@ async fn debug_shows_the_world_but_not_the_key() {
         "InMemoryUserRepository { world: InMemoryWorld { users: 4, keys: 4 }, secret: ApiKeySecret([redacted]) }"
     );
 }
+
+#[tokio::test]
+async fn debug_does_not_wait_for_the_world_lock() {
+    let s = setup();
+    let guard = s.world.lock();
+
+    let debug = format!("{:?}", s.ada);
+
+    drop(guard);
+    assert_eq!(
+        debug,
+        "InMemoryUserRepository { world: InMemoryWorld { state: <locked> }, secret: ApiKeySecret([redacted]) }"
+    );
+}

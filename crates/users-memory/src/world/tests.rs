@@ -175,6 +175,18 @@ fn clones_share_one_world() {
 }
 
 #[test]
+fn debug_does_not_wait_for_a_lock_already_held() {
+    let world = InMemoryWorld::new();
+    let guard = world.lock();
+
+    let debug = format!("{world:?}");
+
+    drop(guard);
+    assert_eq!(debug, "InMemoryWorld { state: <locked> }");
+    assert_eq!(format!("{world:?}"), "InMemoryWorld { users: 0, keys: 0 }");
+}
+
+#[test]
 fn generated_secrets_are_valid_and_distinct() {
     let a = InMemoryWorld::generate_secret();
     let b = InMemoryWorld::generate_secret();

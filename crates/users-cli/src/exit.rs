@@ -193,9 +193,10 @@ pub(crate) fn exit_of(error: &Error) -> Exit {
         Error::AlreadyExists { .. } | Error::MultipleMatches { .. } => Exit::Conflict,
         Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => Exit::Auth,
         Error::InvalidInput { .. } => Exit::Usage,
-        Error::RateLimited { .. } | Error::Unavailable { .. } | Error::Protocol { .. } => {
-            Exit::Unavailable
-        }
+        Error::RateLimited { .. }
+        | Error::Unavailable { .. }
+        | Error::Protocol { .. }
+        | Error::NotListed { .. } => Exit::Unavailable,
         Error::Ambiguous { .. } => Exit::Ambiguous,
         _ => Exit::Failure,
     }
@@ -217,6 +218,9 @@ fn hint_of(error: &Error) -> Option<&'static str> {
         }
         Error::Protocol { .. } => {
             "check that --base-url points at a W&B server; rerun with -v for details"
+        }
+        Error::NotListed { .. } => {
+            "retry with --user-agent 'W&B Public Client 0.31.0', the official SDK's"
         }
         Error::Ambiguous { .. } => {
             "check the current state ('wbusers user get', 'wbusers key list') before retrying"
@@ -268,6 +272,7 @@ mod tests {
             (Error::RateLimited { retry_after: None }, Exit::Unavailable),
             (Error::Unavailable { reason: "x".into() }, Exit::Unavailable),
             (Error::Protocol { reason: "x".into() }, Exit::Unavailable),
+            (Error::NotListed { what: "x".into() }, Exit::Unavailable),
             (
                 Error::Ambiguous {
                     operation: "createUser".into(),

@@ -38,6 +38,12 @@ pub enum Error {
     /// A mutation may or may not have taken effect; the caller must check before retrying.
     #[error("outcome of {operation} is unknown: {reason}")]
     Ambiguous { operation: String, reason: String },
+    /// The server answered without a list the call needs (hosted W&B may
+    /// withhold a user's keys from a client it does not recognise): unknown, not empty.
+    #[error(
+        "the server did not list {what}; it may withhold them from a client it does not recognise by its user agent"
+    )]
+    NotListed { what: String },
     /// A lookup that must name one thing matched several.
     #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), .candidates.join(", "))]
     MultipleMatches {
@@ -65,12 +71,6 @@ impl Error {
 
     pub(crate) fn invalid(reason: impl Into<String>) -> Self {
         Self::InvalidInput {
-            reason: reason.into(),
-        }
-    }
-
-    pub(crate) fn protocol(reason: impl Into<String>) -> Self {
-        Self::Protocol {
             reason: reason.into(),
         }
     }

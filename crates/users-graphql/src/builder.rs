@@ -6,6 +6,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 
 use crate::config::{self, DEFAULT_BASE_URL};
+use crate::throttle::Throttle;
 use crate::transport::Transport;
 use crate::{ConfigError, Environment, GraphqlUserRepository, RetryPolicy};
 
@@ -16,6 +17,9 @@ pub const DEFAULT_USER_AGENT: &str = concat!("wbusers/", env!("CARGO_PKG_VERSION
 
 /// Responses longer than this are refused rather than read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The longest any configured wait may be: a longer one is surely a mistake.
+const LONGEST_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Headers the client sets itself; [`GraphqlClientBuilder::header`] may not.
 const RESERVED_HEADERS: [&str; 6] = [
@@ -141,7 +145,7 @@ impl GraphqlClientBuilder {
     /// A [`ConfigError`] naming the first setting that is wrong: the base URL,
     /// a missing or malformed API key (with the rule it breaks, never the
     /// key), a netrc file others may read, a header, a zero timeout or
-    /// attempt count.
+    /// attempt count, a timeout or retry wait longer than 24 hours.
     pub fn build(self) -> Result<GraphqlUserRepository, ConfigError> {
         self.check_settings()?;
         let env = self.environment.unwrap_or_else(Environment::from_process);
@@ -151,7 +155,13 @@ impl GraphqlClientBuilder {
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let base = config::base_url(&raw_url, self.allow_insecure_http)?;
         let secret = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
-        let client = reqwest::Client::builder()
+        let mut client = reqwest::Client::builder();
+        if base.loopback {
+            // A proxy from HTTP_PROXY and the like would see the key (in
+            // clear over plain http): traffic to this machine goes direct.
+            client = client.no_proxy();
+        }
+        let client = client
             .use_rustls_tls()
             .gzip(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -170,6 +180,7 @@ impl GraphqlClientBuilder {
             policy: self.retry_policy,
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
+            throttle: Throttle::default(),
         };
         Ok(GraphqlUserRepository::new(transport, secret))
     }
@@ -188,6 +199,17 @@ impl GraphqlClientBuilder {
         }
         if self.max_response_bytes == 0 {
             return invalid("max_response_bytes", "must be at least 1");
+        }
+        let waits = [
+            ("retry_policy.base_delay", policy.base_delay),
+            ("retry_policy.max_delay", policy.max_delay),
+            ("retry_policy.deadline", policy.deadline),
+            ("retry_policy.max_retry_after", policy.max_retry_after),
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+        ];
+        if let Some((setting, _)) = waits.iter().find(|(_, wait)| *wait > LONGEST_WAIT) {
+            return invalid(setting, "must be at most 24 hours");
         }
         Ok(())
     }

@@ -64,17 +64,22 @@ pub(crate) struct BaseUrl {
     pub(crate) endpoint: Url,
     /// The netrc machine names to try, in order: `host:port`, then `host`.
     pub(crate) machines: Vec<String>,
+    /// Whether the host is this machine, which no proxy may stand between.
+    pub(crate) loopback: bool,
 }
 
 /// Parses and checks a base URL: http(s), a host, no credentials, query or
 /// fragment; plain http only to loopback unless `allow_insecure_http`.
 pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, ConfigError> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let url = Url::parse(trimmed).map_err(|error| ConfigError::InvalidBaseUrl {
+        url: shown_raw(trimmed),
+        reason: error.to_string(),
+    })?;
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: without_userinfo(raw),
+        url: shown(&url, trimmed),
         reason: reason.to_owned(),
     };
-    let trimmed = raw.trim().trim_end_matches('/');
-    let url = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be https (or http)"));
     }
@@ -89,7 +94,8 @@ pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, 
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not have a query or a fragment"));
     }
-    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&host) {
+    let loopback = is_loopback(&host);
+    if url.scheme() == "http" && !allow_insecure_http && !loopback {
         return Err(ConfigError::InsecureHttp {
             host: host.to_string(),
         });
@@ -107,6 +113,7 @@ pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, 
         text,
         endpoint,
         machines,
+        loopback,
     })
 }
 
@@ -121,16 +128,44 @@ fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
-/// The URL as it may be echoed: any `user:password@` is cut out.
-fn without_userinfo(raw: &str) -> String {
-    let Some((scheme, rest)) = raw.split_once("://") else {
-        return raw.to_owned();
+/// A parsed URL as it may be echoed: scheme, host, port and path only, so no
+/// credentials, query or fragment (which may hold a key) ever show; `?…` or
+/// `#…` says that one was there.
+fn shown(url: &Url, raw: &str) -> String {
+    let Some(host) = url.host_str() else {
+        return shown_raw(raw);
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
-        None => raw.to_owned(),
-    }
+    let port = url
+        .port()
+        .map_or_else(String::new, |port| format!(":{port}"));
+    let path = url.path().trim_end_matches('/');
+    let query = if url.query().is_some() { "?…" } else { "" };
+    let fragment = if url.fragment().is_some() { "#…" } else { "" };
+    format!("{}://{host}{port}{path}{query}{fragment}", url.scheme())
+}
+
+/// Text that is not a URL as it may be echoed: cut at the first `?` or `#`,
+/// and anything between the scheme and the last `@` (credentials, however
+/// malformed) left out.
+fn shown_raw(raw: &str) -> String {
+    let (head, cut) = match raw.find(['?', '#']) {
+        Some(end) => (&raw[..end], "…"),
+        None => (raw, ""),
+    };
+    let Some(at) = head.rfind('@') else {
+        return format!("{head}{cut}");
+    };
+    let scheme = head[..at]
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|scheme| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+        .map_or_else(String::new, |scheme| format!("{scheme}://"));
+    format!("{scheme}…@{}{cut}", &head[at + 1..])
 }
 
 /// Where the key came from, then the key: builder, then `WANDB_API_KEY`, then netrc.
@@ -220,6 +255,25 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains("credentials"), "{message}");
         assert!(!message.contains("sekrit"), "{message}");
+    }
+
+    #[test]
+    fn echoed_urls_keep_neither_credentials_nor_queries() {
+        let cases = [
+            ("https:/api:sekrit@host.io", "https://host.io"),
+            ("https://host.io/w?api_key=sekrit", "https://host.io/w?…"),
+            ("https://host.io#sekrit", "https://host.io#…"),
+            ("https://api:sekrit@ho st.io", "https://…@ho st.io"),
+            ("api:sekrit@ho st", "api://…@ho st"),
+            ("ftp:sekrit@x", "ftp://x"),
+            ("not a url?key=sekrit", "not a url…"),
+        ];
+        for (raw, expected) in cases {
+            let Err(ConfigError::InvalidBaseUrl { url, .. }) = base_url(raw, false) else {
+                panic!("{raw} was accepted");
+            };
+            assert_eq!(url, expected, "{raw}");
+        }
     }
 
     #[test]

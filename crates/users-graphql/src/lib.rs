@@ -43,46 +43,75 @@
 //! `src/operations/*.graphql`. Redirects are never followed (a 3xx is an
 //! error), so a POST never becomes a GET and the key never leaves the
 //! configured origin. Plain `http://` is refused except to loopback unless
-//! [`GraphqlClientBuilder::allow_insecure_http`] says otherwise.
+//! [`GraphqlClientBuilder::allow_insecure_http`] says otherwise. A proxy named
+//! by `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` is used, except for a
+//! loopback base URL: traffic to this machine never goes through a proxy.
 //!
 //! # Errors
 //!
 //! 401 or a null viewer → `Unauthenticated`; 403 or a message such as "only
 //! admins…" → `PermissionDenied`; 404 or "…not found" → `NotFound`; 409 or
 //! "…already exists" → `AlreadyExists`; 429 → `RateLimited` (with
-//! `Retry-After`); 5xx and lost connections → `Unavailable`; 400/422 or any
-//! other GraphQL error → `InvalidInput`; an answer that cannot be decoded
-//! (HTML, cut-short JSON, a wrong field, a body over the size cap) →
-//! `Protocol`, naming the failing field path and never quoting the body.
-//! Several server messages are joined as the SDK does: `[m1; m2]`.
+//! `Retry-After`); 5xx and lost connections → `Unavailable` for a query;
+//! 400/422 or any other GraphQL error → `InvalidInput`; an answer that cannot
+//! be decoded (HTML, cut-short JSON, a wrong field, a body over the size cap)
+//! → `Protocol`, naming the failing field path and never quoting the body.
+//! Several server messages are joined as the SDK does: `[m1; m2]`, with the
+//! key and its `Authorization` token blotted out. Each message reads as one
+//! sentence through the domain's wording (`user ada@x.io already exists`,
+//! `permission denied: deleteApiKey: only the key's owner or an instance admin
+//! may delete it (server said: …)`); the server's own message for `NotFound`
+//! and `AlreadyExists` is logged at debug level.
+//!
+//! `search_users` leaves out, with a warning naming its id and the failing
+//! field path, a user it cannot read (a null username, an email or team name
+//! the domain rejects), so that one odd user does not hide the others; an
+//! unreadable viewer is a `Protocol` error.
 //!
 //! # Retries
 //!
 //! See [`RetryPolicy`]. Queries are retried on 408, 429, 5xx (not 501) and
 //! transient connection failures. A mutation is re-sent only when it surely
 //! did not run: the connection could not be made, or the server answered 429.
-//! Once it may have reached the server, a lost answer, a 5xx or an unreadable
-//! answer makes it `Ambiguous`: it is not repeated.
+//! Once it may have reached the server, a lost answer, a 408 or 5xx (whatever
+//! its body says), an unreadable answer, or a result with errors that cannot
+//! be kept makes it `Ambiguous`: it is not repeated.
+//!
+//! When an answer says `RateLimit-Remaining: 0` with `RateLimit-Reset: N`
+//! (IETF draft headers, read as the official client reads them), no request
+//! is sent for N seconds by the client, its clones or its `act_as`
+//! repositories: a call waits until then if the policy allows that long a
+//! wait (`max_retry_after`, and the deadline), and otherwise fails at once
+//! with `RateLimited { retry_after }`.
 //!
 //! # No orphaned keys
 //!
 //! `generate_api_key` tags the description it sends with a token unique to the
-//! request, `<description> [wbusers:<16 hex digits>]`. If the outcome is
-//! unknown, it lists the caller's keys and revokes any key carrying the token,
-//! then fails with `Unavailable` (nothing left alive, safe to try again); only
-//! if that check or revocation fails is the result `Ambiguous`. When the
-//! server returns a label instead of the secret, that key is revoked and the
-//! call fails with `Protocol`. The tag is stripped from the descriptions this
-//! adapter returns; W&B's own pages show it.
+//! request, `[wbusers:<16 hex digits>] <description>` (first, so that a server
+//! truncating long descriptions keeps it). If the outcome is unknown, it lists
+//! the caller's keys and revokes any key carrying the token, then fails with
+//! `Unavailable` (nothing left alive, safe to try again). It is `Ambiguous`,
+//! naming the token, when that check or revocation fails, or when no key is
+//! listed but the request may still be running on the server (no answer, 408,
+//! 5xx). When the server returns a label instead of the secret, that key is
+//! revoked and the call fails with `Protocol`. The tag is stripped from the
+//! descriptions this adapter returns; W&B's own pages show it.
+//!
+//! The secret a server returns as the new key's `name` never becomes the
+//! key's [`ApiKeyName`](users_domain::ApiKeyName): the name is read back from
+//! the caller's key list, or else is `id:<key id>`.
 
 mod builder;
 mod config;
 mod env;
 mod envelope;
 mod netrc;
+mod new_key;
 mod orphan;
 mod repository;
 mod retry;
+mod tag;
+mod throttle;
 mod transport;
 mod wire;
 

@@ -96,11 +96,13 @@ impl GraphqlUserRepository {
             .map_err(|failure| failure.into_mutation_error(&DELETE_API_KEY))?;
         match data.result.and_then(|result| result.success) {
             Some(true) => Ok(()),
-            Some(false) => Err(Error::NotFound {
-                what: format!(
-                    "api key {id} (deleteApiKey answered success: false: the key does not exist or is not the caller's to delete)"
-                ),
-            }),
+            Some(false) => {
+                // The key does not exist, or is not the caller's to delete.
+                tracing::debug!(key = %id, "deleteApiKey answered success: false");
+                Err(Error::NotFound {
+                    what: format!("api key {id}"),
+                })
+            }
             None => Err(Error::Ambiguous {
                 operation: DELETE_API_KEY.field.to_owned(),
                 reason: format!(
@@ -132,11 +134,7 @@ impl UserRepository for GraphqlUserRepository {
             )
             .await
             .map_err(Failure::into_error)?;
-        // As the SDK reads it: no connection means no users.
-        Ok(data
-            .users
-            .map(|users| users.into_nodes().map(User::from).collect())
-            .unwrap_or_default())
+        Ok(data.into_users())
     }
 
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {

@@ -5,6 +5,9 @@
 //! connection was never established, or the server answered 429 (a refusal
 //! before execution). Once a mutation may have reached the server, a lost
 //! answer is reported as [`Failure::Uncertain`] and never re-sent.
+//!
+//! No `Instant` arithmetic can overflow: a deadline too far away to represent
+//! means none, and waits are compared with the time left, never added.
 
 use std::error::Error as StdError;
 use std::time::Duration;
@@ -18,6 +21,7 @@ use users_domain::Error;
 
 use crate::envelope::{Answer, Body, Failure};
 use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::throttle::Throttle;
 use crate::wire::Operation;
 
 /// What the repositories of one client (and its `act_as` clones) share.
@@ -30,6 +34,8 @@ pub(crate) struct Transport {
     pub(crate) policy: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// The server's `RateLimit-*` pause, shared by every repository on this transport.
+    pub(crate) throttle: Throttle,
 }
 
 /// How one attempt went wrong before an answer was read.
@@ -64,14 +70,20 @@ impl Transport {
             "variables": variables,
             "operationName": op.name,
         });
-        let deadline = Instant::now() + self.policy.deadline;
+        // `None`: a deadline too far away to represent, so none.
+        let deadline = Instant::now().checked_add(self.policy.deadline);
+        let left = || {
+            deadline.map_or(Duration::MAX, |at| {
+                at.saturating_duration_since(Instant::now())
+            })
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            self.hold_off(left()).await?;
             let started = Instant::now();
             let outcome = self
-                .attempt(auth, &body, self.timeout.min(remaining), attempt)
+                .attempt(auth, &body, self.timeout.min(left()), attempt)
                 .await;
             tracing::debug!(
                 operation = op.name,
@@ -89,14 +101,33 @@ impl Transport {
                     .retry_after
                     .is_some_and(|after| after > self.policy.max_retry_after)
             });
-            if attempt >= self.policy.max_attempts
-                || asked_too_much
-                || Instant::now() + wait >= deadline
-            {
+            // A wait too long to add to the clock is over any cap.
+            let endless = Instant::now().checked_add(wait).is_none();
+            if attempt >= self.policy.max_attempts || asked_too_much || endless || wait >= left() {
                 return last.map_err(|lost| failure(op, lost, attempt));
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// Waits out the server's `RateLimit-*` pause, or fails at once with
+    /// `RateLimited` (nothing sent) when the pause is longer than the policy
+    /// lets a call wait or than the time `left`.
+    async fn hold_off(&self, left: Duration) -> Result<(), Failure> {
+        let Some(pause) = self.throttle.pause() else {
+            return Ok(());
+        };
+        if pause > self.policy.max_retry_after || pause >= left {
+            return Err(Failure::Definite(Error::RateLimited {
+                retry_after: Some(pause),
+            }));
+        }
+        tracing::debug!(
+            pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+            "holding off until the server's rate limit resets"
+        );
+        tokio::time::sleep(pause).await;
+        Ok(())
     }
 
     fn next_step(&self, op: &Operation, outcome: Result<Answer, Lost>, attempt: u32) -> Next {
@@ -141,6 +172,7 @@ impl Transport {
     async fn read(&self, mut response: Response, attempts: u32) -> Result<Answer, Lost> {
         let status = response.status();
         let headers = response.headers();
+        self.throttle.note(headers);
         let header = |name| {
             headers
                 .get(name)
@@ -250,5 +282,52 @@ fn failure(op: &Operation, lost: Lost, attempts: u32) -> Failure {
             },
             in_flight: true,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use users_domain::{ApiKeySecret, UserRepository as _};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::GraphqlUserRepository;
+
+    /// Settings the builder refuses, set directly: nothing may overflow.
+    #[tokio::test]
+    async fn endless_deadlines_and_waits_do_not_overflow_the_clock() {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(
+                ResponseTemplate::new(429).insert_header("Retry-After", u64::MAX.to_string()),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let transport = Transport {
+            client: Client::builder().no_proxy().build().unwrap(),
+            endpoint: Url::parse(&format!("{}/graphql", server.uri())).unwrap(),
+            base_url: server.uri(),
+            user_agent: "test".to_owned(),
+            policy: RetryPolicy {
+                deadline: Duration::MAX,
+                max_retry_after: Duration::MAX,
+                ..RetryPolicy::default()
+            },
+            timeout: Duration::from_secs(5),
+            max_response_bytes: 1024,
+            throttle: Throttle::default(),
+        };
+        let secret = ApiKeySecret::parse("0123456789abcdefghij0123456789abcdefghij").unwrap();
+        let repo = GraphqlUserRepository::new(transport, secret);
+
+        let error = repo.viewer().await.unwrap_err();
+
+        assert_eq!(
+            error,
+            Error::RateLimited {
+                retry_after: Some(Duration::from_secs(u64::MAX))
+            }
+        );
     }
 }

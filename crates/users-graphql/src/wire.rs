@@ -6,9 +6,10 @@ use std::fmt::Display;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, de::Error as _};
+use serde_json::Value;
 use users_domain::{ApiKey, ApiKeyId, ApiKeyName, Email, TeamName, User, UserId, Username};
 
-use crate::orphan::strip_tag;
+use crate::tag::strip_tag;
 
 /// One GraphQL operation: its document and what to call it in messages.
 #[derive(Debug)]
@@ -20,6 +21,8 @@ pub(crate) struct Operation {
     pub(crate) document: &'static str,
     /// Mutations are never re-sent once they may have reached the server.
     pub(crate) mutation: bool,
+    /// What a refusal of it means, for `PermissionDenied` messages.
+    pub(crate) denied: &'static str,
 }
 
 pub(crate) const GET_VIEWER: Operation = Operation {
@@ -27,30 +30,35 @@ pub(crate) const GET_VIEWER: Operation = Operation {
     field: "viewer",
     document: include_str!("operations/GetViewer.graphql"),
     mutation: false,
+    denied: "the server would not show the caller's own user",
 };
 pub(crate) const SEARCH_USERS: Operation = Operation {
     name: "SearchUsers",
     field: "users",
     document: include_str!("operations/SearchUsers.graphql"),
     mutation: false,
+    denied: "only instance admins may search users",
 };
 pub(crate) const CREATE_USER: Operation = Operation {
     name: "CreateUserFromAdmin",
     field: "createUser",
     document: include_str!("operations/CreateUserFromAdmin.graphql"),
     mutation: true,
+    denied: "only instance admins may create users",
 };
 pub(crate) const GENERATE_API_KEY: Operation = Operation {
     name: "GenerateApiKey",
     field: "generateApiKey",
     document: include_str!("operations/GenerateApiKey.graphql"),
     mutation: true,
+    denied: "the server would not let the caller make an api key",
 };
 pub(crate) const DELETE_API_KEY: Operation = Operation {
     name: "DeleteApiKey",
     field: "deleteApiKey",
     document: include_str!("operations/DeleteApiKey.graphql"),
     mutation: true,
+    denied: "only the key's owner or an instance admin may delete it",
 };
 
 #[derive(Deserialize)]
@@ -60,7 +68,44 @@ pub(crate) struct ViewerData {
 
 #[derive(Deserialize)]
 pub(crate) struct UsersData {
-    pub(crate) users: Option<Connection<WireUser>>,
+    /// Each node is decoded on its own: see [`UsersData::into_users`].
+    users: Option<Connection<Value>>,
+}
+
+impl UsersData {
+    /// The users listed; no connection at all means none, as the SDK reads it.
+    ///
+    /// A user this client cannot read (a null username, an email or a team
+    /// name the domain's rules reject) is left out with a warning that names
+    /// its place in the list, its id and the failing field path, never a
+    /// value: one odd user must not hide every other. (The port returns a
+    /// plain list, so the warning is the only trace of it.) The viewer is
+    /// different: an unreadable viewer stays a `Protocol` error.
+    pub(crate) fn into_users(self) -> Vec<User> {
+        let Some(users) = self.users else {
+            return Vec::new();
+        };
+        let mut decoded = Vec::with_capacity(users.edges.len());
+        for (index, edge) in users.edges.into_iter().enumerate() {
+            let Some(node) = edge.node else { continue };
+            match serde_path_to_error::deserialize::<_, WireUser>(&node) {
+                Ok(user) => decoded.push(User::from(user)),
+                Err(error) => {
+                    let id = node
+                        .get("id")
+                        .and_then(Value::as_str)
+                        .and_then(|id| UserId::parse(id).ok())
+                        .map_or_else(|| "(unreadable)".to_owned(), |id| id.to_string());
+                    let field = match error.path().to_string().as_str() {
+                        "." => format!("data.users.edges[{index}].node"),
+                        path => format!("data.users.edges[{index}].node.{path}"),
+                    };
+                    tracing::warn!(%id, %field, "left out a user this client cannot read");
+                }
+            }
+        }
+        decoded
+    }
 }
 
 #[derive(Deserialize)]
@@ -105,7 +150,8 @@ pub(crate) struct Deleted {
     pub(crate) success: Option<bool>,
 }
 
-/// Only the viewer's key ids and raw descriptions, to find an orphaned key.
+/// Only the viewer's key ids, names and raw descriptions: to find an orphaned
+/// key, and to name a new one.
 #[derive(Deserialize)]
 pub(crate) struct ViewerKeysData {
     pub(crate) viewer: Option<ViewerKeys>,
@@ -121,6 +167,9 @@ pub(crate) struct ViewerKeys {
 pub(crate) struct KeyDescription {
     #[serde(deserialize_with = "parsed")]
     pub(crate) id: ApiKeyId,
+    /// Held as a secret: a legacy server lists the secret as the name.
+    #[serde(default, deserialize_with = "secret_option")]
+    pub(crate) name: Option<SecretString>,
     pub(crate) description: Option<String>,
 }
 
@@ -236,4 +285,10 @@ where
 
 fn secret<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SecretString, D::Error> {
     String::deserialize(deserializer).map(SecretString::from)
+}
+
+fn secret_option<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(|name| name.map(SecretString::from))
 }

@@ -14,13 +14,6 @@ use crate::views::{KeyView, key_label, keys_table};
 const SHOWN_ONCE: &str =
     "store the secret now: it is shown this once and cannot be retrieved again";
 
-/// What to do when the server answers a user without their keys.
-const NOT_LISTED_HINT: &str = "the server may withhold api keys from a client it does not \
-    recognise: retry with --user-agent 'W&B Public Client 0.31.0'";
-
-/// How the domain's `find_key` says the keys were not listed (a `Protocol` error).
-const NOT_LISTED: &str = "did not list the api keys";
-
 #[derive(Serialize)]
 struct KeyListView {
     user: String,
@@ -56,10 +49,9 @@ pub(super) async fn run<R: UserRepository>(
     match command {
         KeyCommand::List { user } => {
             let owner = owner(admin, user.as_deref()).await?;
-            let keys = owner
-                .api_keys
-                .as_deref()
-                .ok_or_else(|| not_listed(&owner))?;
+            let keys = owner.api_keys.as_deref().ok_or_else(|| Error::NotListed {
+                what: format!("the api keys of {}", owner.label()),
+            })?;
             let text = if keys.is_empty() {
                 format!("{} has no api keys", owner.label())
             } else {
@@ -83,10 +75,7 @@ pub(super) async fn run<R: UserRepository>(
         }
         KeyCommand::Delete { key, user } => {
             let owner = owner(admin, user.as_deref()).await?;
-            let deleted = admin
-                .delete_api_key_by_name(&owner, key)
-                .await
-                .map_err(key_failure)?;
+            let deleted = admin.delete_api_key_by_name(&owner, key).await?;
             let text = format!(
                 "deleted api key {} of {}",
                 key_label(&deleted),
@@ -99,10 +88,7 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&view, &text)
         }
         KeyCommand::Rotate { key, description } => {
-            let rotation = admin
-                .rotate_api_key(key, description.as_deref())
-                .await
-                .map_err(key_failure)?;
+            let rotation = admin.rotate_api_key(key, description.as_deref()).await?;
             let view = RotatedView {
                 key: KeyView::from(&rotation.new_key.key),
                 secret: rotation.new_key.secret.expose_secret().to_owned(),
@@ -153,26 +139,6 @@ fn generated_text(
     fields(&pairs)
 }
 
-fn not_listed(user: &User) -> Failure {
-    Failure::new(
-        Exit::Unavailable,
-        format!("the server did not list the api keys of {}", user.label()),
-    )
-    .hint(NOT_LISTED_HINT)
-}
-
-/// A failure to find a key by name, with the `--user-agent` advice when the
-/// server did not list the keys to look in.
-fn key_failure(error: Error) -> Failure {
-    let not_listed = matches!(&error, Error::Protocol { reason } if reason.contains(NOT_LISTED));
-    let failure = Failure::from(error);
-    if not_listed {
-        failure.hint(NOT_LISTED_HINT)
-    } else {
-        failure
-    }
-}
-
 fn still_alive(old_key: &ApiKey, error: &users_domain::Error) -> Failure {
     let exit = exit::exit_of(error);
     let state = if exit == Exit::Ambiguous {
@@ -218,7 +184,7 @@ mod tests {
         let user = without_keys();
         let error = users_domain::find_key(&user, "ci").unwrap_err();
 
-        let failure = key_failure(error);
+        let failure = Failure::from(error);
 
         assert_eq!(failure.exit, Exit::Unavailable);
         let hint = failure.hint_text().unwrap();
@@ -230,7 +196,7 @@ mod tests {
 
     #[test]
     fn other_key_failures_keep_their_own_hint() {
-        let failure = key_failure(Error::NotFound {
+        let failure = Failure::from(Error::NotFound {
             what: "api key 'ci'".into(),
         });
 

@@ -225,14 +225,11 @@ impl<R: UserRepository> UserAdmin<R> {
 ///
 /// # Errors
 ///
-/// `Protocol` when the user's keys were not loaded; `NotFound` when no key
+/// `NotListed` when the user's keys were not loaded; `NotFound` when no key
 /// matches; `MultipleMatches` (listing key ids) when several keys share the name.
 pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
-    let keys = user.api_keys.as_deref().ok_or_else(|| {
-        Error::protocol(format!(
-            "the server did not list the api keys of {}; it may not recognise this client's user agent",
-            user.label()
-        ))
+    let keys = user.api_keys.as_deref().ok_or_else(|| Error::NotListed {
+        what: format!("the api keys of {}", user.label()),
     })?;
     if let Some(key) = keys.iter().find(|key| key.id.as_str() == name_or_id) {
         return Ok(key);

@@ -246,10 +246,10 @@ fn find_key_refuses_to_guess_between_keys_sharing_a_name() {
 }
 
 #[test]
-fn find_key_without_loaded_keys_is_a_protocol_error_not_an_empty_list() {
+fn find_key_without_loaded_keys_is_not_listed_rather_than_an_empty_list() {
     let owner = user("ada", "ada@example.com", None);
     let error = find_key(&owner, "ci").unwrap_err();
-    assert!(matches!(error, Error::Protocol { .. }), "{error:?}");
+    assert!(matches!(error, Error::NotListed { .. }), "{error:?}");
 }
 
 #[test]

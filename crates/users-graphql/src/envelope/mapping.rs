@@ -1,5 +1,6 @@
 //! HTTP statuses and server messages, mapped to the domain's errors.
 
+use base64::Engine as _;
 use secrecy::ExposeSecret;
 use users_domain::Error;
 
@@ -14,7 +15,14 @@ pub(super) fn status_failure(facts: &Facts, errors: &[GraphqlError], ctx: &Conte
     } else {
         joined(errors, ctx)
     };
-    let error = match status.as_u16() {
+    let code = status.as_u16();
+    // A 408 or 5xx may come from a proxy or a timeout while the mutation still
+    // runs behind it, whatever the body says: the outcome is unknown.
+    let maybe_running = code == 408 || status.is_server_error();
+    if ctx.op.mutation && maybe_running {
+        return unavailable(facts, &detail, ctx);
+    }
+    let error = match code {
         401 => Kind::Unauthenticated.error(&detail, ctx),
         403 => Kind::PermissionDenied.error(&detail, ctx),
         404 if errors.is_empty() => Error::NotFound {
@@ -33,25 +41,28 @@ pub(super) fn status_failure(facts: &Facts, errors: &[GraphqlError], ctx: &Conte
             None if matches!(code, 400 | 413 | 422) => Error::InvalidInput {
                 reason: format!("the server refused {}: {detail}", ctx.op.field),
             },
-            None if code == 408 || status.is_server_error() => {
-                let tries = if facts.attempts > 1 {
-                    format!(" after {} attempts", facts.attempts)
-                } else {
-                    String::new()
-                };
-                return Failure::Uncertain {
-                    error: Error::Unavailable {
-                        reason: format!("{} failed{tries}: {detail}", ctx.op.field),
-                    },
-                    in_flight: false,
-                };
-            }
+            None if maybe_running => return unavailable(facts, &detail, ctx),
             None => Error::Protocol {
                 reason: format!("unexpected answer to {}: {detail}", ctx.op.field),
             },
         },
     };
     Failure::Definite(error)
+}
+
+/// A 408 or 5xx: `Unavailable` for a query, of unknown outcome for a mutation.
+fn unavailable(facts: &Facts, detail: &str, ctx: &Context<'_>) -> Failure {
+    let tries = if facts.attempts > 1 {
+        format!(" after {} attempts", facts.attempts)
+    } else {
+        String::new()
+    };
+    Failure::Uncertain {
+        error: Error::Unavailable {
+            reason: format!("{} failed{tries}: {detail}", ctx.op.field),
+        },
+        in_flight: true,
+    }
 }
 
 /// The kinds of failure a server's message can name.
@@ -65,24 +76,60 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    /// The error, worded to read well inside its variant's message: the
+    /// variant's own words (`permission denied: …`, `… not found`) are not
+    /// repeated, and the server's message, where there is one, is quoted
+    /// once as `(server said: …)`, or logged at debug level for the
+    /// variants whose message is only the thing's name.
     pub(super) fn error(self, detail: &str, ctx: &Context<'_>) -> Error {
         match self {
             Self::Unauthenticated => Error::Unauthenticated {
                 reason: format!(
-                    "the server did not accept the api key ({detail}); check the key given, WANDB_API_KEY or the netrc entry"
+                    "the server did not accept the api key{}; check the key given, WANDB_API_KEY or the netrc entry",
+                    said(detail, &["not authenticated", "unauthenticated"])
                 ),
             },
             Self::PermissionDenied => Error::PermissionDenied {
-                reason: format!("{} refused: {detail}", ctx.op.field),
+                reason: format!(
+                    "{}: {}{}",
+                    ctx.op.field,
+                    ctx.op.denied,
+                    said(detail, &["permission denied"])
+                ),
             },
-            Self::NotFound => Error::NotFound {
-                what: format!("{} ({detail})", ctx.subject),
-            },
-            Self::AlreadyExists => Error::AlreadyExists {
-                what: format!("{} ({detail})", ctx.subject),
-            },
+            Self::NotFound | Self::AlreadyExists => {
+                tracing::debug!(operation = ctx.op.name, kind = ?self, server_said = %detail, "server message");
+                let what = ctx.subject.to_owned();
+                if self == Self::NotFound {
+                    Error::NotFound { what }
+                } else {
+                    Error::AlreadyExists { what }
+                }
+            }
             Self::RateLimited => Error::RateLimited { retry_after: None },
         }
+    }
+}
+
+/// ` (server said: …)` without a leading phrase the message already shows,
+/// ` (HTTP 403)` for a bare status, nothing if nothing is left.
+fn said(detail: &str, repeated: &[&str]) -> String {
+    if detail.starts_with("HTTP ") {
+        return format!(" ({detail})");
+    }
+    let mut rest = detail.trim();
+    for phrase in repeated {
+        if rest
+            .get(..phrase.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(phrase))
+        {
+            rest = rest[phrase.len()..].trim_start_matches([':', ' ', '-', ',']);
+        }
+    }
+    if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" (server said: {rest})")
     }
 }
 
@@ -145,12 +192,21 @@ pub(super) fn classify(errors: &[GraphqlError]) -> Option<Kind> {
         .map(|(kind, _)| *kind)
 }
 
-/// The messages as the SDK joins them: one as is, several as `[m1; m2]`.
+/// The messages as the SDK joins them: one as is, several as `[m1; m2]`;
+/// the caller's key, and the `Authorization` token made from it, blotted out.
 pub(super) fn joined(errors: &[GraphqlError], ctx: &Context<'_>) -> String {
     let secret = ctx.secret.expose_secret();
+    let token = base64::engine::general_purpose::STANDARD.encode(format!("api:{secret}"));
+    // Unpadded, so that an echo that dropped the `=` is caught too.
+    let token = token.trim_end_matches('=');
     let messages: Vec<String> = errors
         .iter()
-        .map(|error| error.message.replace(secret, "[redacted]"))
+        .map(|error| {
+            error
+                .message
+                .replace(secret, "[redacted]")
+                .replace(token, "[redacted]")
+        })
         .collect();
     match messages.as_slice() {
         [one] => one.clone(),
@@ -189,5 +245,19 @@ mod tests {
         for (error, kind) in cases {
             assert_eq!(classify(std::slice::from_ref(&error)), kind, "{error:?}");
         }
+    }
+
+    #[test]
+    fn the_server_message_is_quoted_once_without_repeating_the_variant() {
+        assert_eq!(said("HTTP 403", &["permission denied"]), " (HTTP 403)");
+        assert_eq!(said("Permission denied", &["permission denied"]), "");
+        assert_eq!(
+            said("permission denied: not yours", &["permission denied"]),
+            " (server said: not yours)"
+        );
+        assert_eq!(
+            said("only admins", &["permission denied"]),
+            " (server said: only admins)"
+        );
     }
 }

@@ -2,8 +2,13 @@
 //! error) decoded, and every failure mapped to the domain's [`Error`].
 //!
 //! No message ever quotes the body: decode errors name the field path, string
-//! values inside serde's messages are elided, and the caller's own key is
-//! blotted out of any server message that echoes it.
+//! values inside serde's messages are elided, and the caller's own key (and
+//! the `Authorization` token made from it) is blotted out of any server
+//! message that echoes it.
+//!
+//! For a mutation, an answer that does not settle whether it ran is
+//! [`Failure::Uncertain`]: a 408 or 5xx whatever its body says, an unreadable
+//! answer, or a resolved root field with errors whose data cannot be kept.
 
 use std::time::Duration;
 
@@ -162,17 +167,28 @@ fn decode_success<T: DeserializeOwned>(
         return decode_data(data).map_err(|reason| uncertain(ctx, &reason));
     }
     // Errors below a root field that did resolve are partial data: keep it.
+    // A mutation whose root resolved ran, whatever the errors say: if its
+    // result cannot be kept, its outcome is unknown, not refused.
     let below_root = errors.iter().all(|error| error.path.len() >= 2);
-    if let Some(data) =
-        data.filter(|data| below_root && data.get(root).is_some_and(|v| !v.is_null()))
-    {
-        if let Ok(value) = decode_data(data) {
-            tracing::warn!(
-                operation = ctx.op.name,
-                errors = %joined(&errors, ctx),
-                "kept partial data despite graphql errors"
-            );
-            return Ok(value);
+    if let Some(data) = data.filter(|data| data.get(root).is_some_and(|v| !v.is_null())) {
+        match decode_data(data) {
+            Ok(value) if below_root => {
+                tracing::warn!(
+                    operation = ctx.op.name,
+                    errors = %joined(&errors, ctx),
+                    "kept partial data despite graphql errors"
+                );
+                return Ok(value);
+            }
+            Ok(_) if ctx.op.mutation => {
+                let detail = joined(&errors, ctx);
+                return Err(uncertain(ctx, &format!("a result and errors ({detail})")));
+            }
+            Err(reason) if ctx.op.mutation => {
+                let detail = joined(&errors, ctx);
+                return Err(uncertain(ctx, &format!("{reason}, with errors ({detail})")));
+            }
+            _ => {}
         }
     }
     let detail = joined(&errors, ctx);

@@ -73,7 +73,7 @@ async fn only_admins_message_is_permission_denied() {
     assert_eq!(
         error,
         Error::PermissionDenied {
-            reason: "createUser refused: only admins can use createUser()".to_owned()
+            reason: "createUser: only instance admins may create users (server said: only admins can use createUser())".to_owned()
         }
     );
 }
@@ -107,7 +107,7 @@ async fn http_409_with_an_error_string_is_already_exists() {
     assert_eq!(
         error,
         Error::AlreadyExists {
-            what: "user cy@example.com (resource already exists)".to_owned()
+            what: "user cy@example.com".to_owned()
         }
     );
 }
@@ -208,7 +208,7 @@ async fn success_false_from_delete_is_an_error() {
     let (_server, repo) = answering(data(json!({ "result": { "success": false } }))).await;
     let error = repo.delete_api_key(&key_id()).await.unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error}");
-    assert!(error.to_string().contains("success: false"), "{error}");
+    assert!(error.to_string().contains("QXBpS2V5OjE="), "{error}");
 }
 
 #[tokio::test]

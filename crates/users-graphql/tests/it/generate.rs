@@ -2,54 +2,14 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use users_domain::{Error, UserRepository};
 use users_graphql::GraphqlUserRepository;
-use wiremock::matchers::body_partial_json;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use crate::support::{
-    NewKey, NoteDescription, ORPHAN_ID, SeenDescription, ViewerKeys, client, data, env_at,
-    operation, quick,
+    NewKey, NoteDescription, ORPHAN_ID, SeenDescription, ViewerKeys, client, data,
+    delete_answering, deleted, env_at, generate_answering, operation, quick,
 };
-
-/// Mounts `GenerateApiKey` (sent exactly once) answering `answer`, and
-/// `GetViewer` listing the key it made when `tagged`; returns what was seen.
-async fn generate_answering(
-    server: &MockServer,
-    answer: ResponseTemplate,
-    tagged: bool,
-    checks: u64,
-) {
-    let seen = SeenDescription::default();
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NoteDescription {
-            seen: seen.clone(),
-            then: answer,
-        })
-        .expect(1)
-        .mount(server)
-        .await;
-    Mock::given(operation("GetViewer"))
-        .respond_with(ViewerKeys { seen, tagged })
-        .expect(checks)
-        .mount(server)
-        .await;
-}
-
-/// Mounts `DeleteApiKey` of the orphan, expected `times` times.
-async fn delete_answering(server: &MockServer, answer: ResponseTemplate, times: u64) {
-    let orphan = json!({ "operationName": "DeleteApiKey", "variables": { "id": ORPHAN_ID } });
-    Mock::given(body_partial_json(orphan))
-        .respond_with(answer)
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-fn deleted() -> ResponseTemplate {
-    data(json!({ "result": { "success": true } }))
-}
 
 #[tokio::test]
 async fn an_ambiguous_generate_revokes_the_key_it_made() {
@@ -103,20 +63,31 @@ async fn a_generate_answered_with_garbage_is_reconciled() {
     assert!(error.to_string().contains("revoked"), "{error}");
 }
 
+/// The reason of an `Ambiguous` outcome of `generateApiKey`.
+#[track_caller]
+fn ambiguous_reason(error: Error) -> String {
+    match error {
+        Error::Ambiguous { operation, reason } if operation == "generateApiKey" => reason,
+        other => panic!("expected an ambiguous generateApiKey, got {other:?}"),
+    }
+}
+
 #[tokio::test]
-async fn an_ambiguous_generate_that_made_no_key_says_so() {
+async fn a_generate_answered_5xx_that_lists_no_key_is_ambiguous_naming_the_tag() {
     let server = MockServer::start().await;
-    generate_answering(&server, ResponseTemplate::new(503), false, 1).await;
+    // The server may still be making the key: it is looked for three times.
+    generate_answering(&server, ResponseTemplate::new(503), false, 3).await;
     delete_answering(&server, deleted(), 0).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
-    assert!(error.to_string().contains("no key was made"), "{error}");
+    let reason = ambiguous_reason(error);
+    assert!(reason.contains("[wbusers:"), "{reason}");
+    assert!(!reason.contains("no key was made"), "{reason}");
 }
 
 #[tokio::test]
-async fn a_generate_lost_in_flight_looks_more_than_once_before_saying_no_key_was_made() {
+async fn a_generate_lost_in_flight_looks_more_than_once_then_is_ambiguous() {
     let server = MockServer::start().await;
     let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(10));
     generate_answering(&server, slow, false, 3).await;
@@ -129,7 +100,79 @@ async fn a_generate_lost_in_flight_looks_more_than_once_before_saying_no_key_was
 
     let error = repo.generate_api_key(None).await.unwrap_err();
 
+    let reason = ambiguous_reason(error);
+    assert!(
+        reason.contains("timed out") && reason.contains("[wbusers:"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn a_generate_answered_without_the_key_that_made_none_may_be_tried_again() {
+    let server = MockServer::start().await;
+    // The server answered, so its work was over: one look settles it.
+    generate_answering(
+        &server,
+        data(serde_json::json!({ "result": null })),
+        false,
+        1,
+    )
+    .await;
+
+    let error = client(&server).generate_api_key(None).await.unwrap_err();
+
     assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("no key was made"), "{error}");
+}
+
+/// Answers `GetViewer` as [`ViewerKeys`] does, but with every description
+/// cut to its first `keep` bytes, as a server with a length limit would.
+struct Truncating {
+    keys: ViewerKeys,
+    keep: usize,
+}
+
+impl Respond for Truncating {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let full = self.keys.seen.get().unwrap();
+        let cut = SeenDescription::default();
+        cut.set(&full[..self.keep]);
+        ViewerKeys {
+            seen: cut,
+            tagged: true,
+        }
+        .respond(request)
+    }
+}
+
+#[tokio::test]
+async fn a_key_whose_description_the_server_truncated_is_still_found() {
+    let server = MockServer::start().await;
+    let seen = SeenDescription::default();
+    Mock::given(operation("GenerateApiKey"))
+        .respond_with(NoteDescription {
+            seen: seen.clone(),
+            then: ResponseTemplate::new(500),
+        })
+        .expect(1)
+        .mount(&server)
+        .await;
+    let keys = ViewerKeys { seen, tagged: true };
+    Mock::given(operation("GetViewer"))
+        .respond_with(Truncating { keys, keep: 64 })
+        .expect(1)
+        .mount(&server)
+        .await;
+    delete_answering(&server, deleted(), 1).await;
+
+    let long = "nightly export job for the forecasting team ".repeat(10);
+    let error = client(&server)
+        .generate_api_key(Some(long))
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("revoked"), "{error}");
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use crate::support::{NewKey, basic, graphql_errors, operation, quick};
 const SENTINEL: &str = "z9x8c7v6b5n4m3l2k1j0h9g8f7d6s5a4p3o2i1u0";
 
 /// Everything logged by any test in this binary, at TRACE.
-fn log() -> Arc<Mutex<Vec<u8>>> {
+pub(crate) fn log() -> Arc<Mutex<Vec<u8>>> {
     static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
     LOG.get_or_init(|| {
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -138,6 +138,48 @@ async fn the_key_shows_in_no_error_debug_output_or_trace_log() {
         logged.contains("graphql attempt"),
         "the log captured nothing"
     );
+    assert_hidden(&logged);
+}
+
+#[tokio::test]
+async fn the_authorization_token_a_server_echoes_is_blotted_out_too() {
+    let log = log();
+    let server = MockServer::start().await;
+    let token = basic(SENTINEL)["Basic ".len()..].to_owned();
+    let echo = format!("bad credentials: Basic {token}");
+    Mock::given(operation("GetViewer"))
+        .respond_with(graphql_errors(401, &[&echo]))
+        .mount(&server)
+        .await;
+    // Partial data with an error below the root is kept, and the error logged.
+    let unpadded = format!("no teams for {}", token.trim_end_matches('='));
+    let body = json!({
+        "data": { "users": { "edges": [] } },
+        "errors": [{ "message": unpadded, "path": ["users", "edges"] }],
+    });
+    Mock::given(operation("SearchUsers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let repo = GraphqlUserRepository::builder()
+        .environment(Environment {
+            base_url: Some(server.uri()),
+            api_key: Some(SENTINEL.into()),
+            ..Environment::empty()
+        })
+        .retry_policy(quick())
+        .build()
+        .unwrap();
+
+    let error = repo.viewer().await.unwrap_err();
+    let users = repo.search_users("a").await.unwrap();
+
+    assert!(users.is_empty());
+    assert!(error.to_string().contains("Basic [redacted]"), "{error}");
+    assert_hidden(&error.to_string());
+    assert_hidden(&format!("{error:?}"));
+    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("no teams for [redacted]"), "{logged}");
     assert_hidden(&logged);
 }
 

@@ -10,7 +10,7 @@ use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpListener;
 use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
 use wiremock::matchers::{BodyPartialJsonMatcher, body_partial_json};
-use wiremock::{MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// A well-formed key (40 characters).
 pub(crate) const KEY: &str = "0123456789abcdefghij0123456789abcdefghij";
@@ -101,6 +101,16 @@ pub(crate) fn user_json(id: &str, username: &str, email: &str) -> Value {
     })
 }
 
+/// [`user_json`]'s user, with `key` listed after its own.
+pub(crate) fn user_with_key(key: Value) -> Value {
+    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    user["apiKeys"]["edges"]
+        .as_array_mut()
+        .unwrap()
+        .push(object("node", key));
+    user
+}
+
 pub(crate) fn viewer_data(user: Value) -> ResponseTemplate {
     data(object("viewer", user))
 }
@@ -155,6 +165,10 @@ impl SeenDescription {
         self.0.lock().unwrap().clone()
     }
 
+    pub(crate) fn set(&self, description: &str) {
+        *self.0.lock().unwrap() = Some(description.to_owned());
+    }
+
     fn note(&self, request: &Request) {
         let description = body_of(request)["variables"]["description"]
             .as_str()
@@ -203,16 +217,49 @@ pub(crate) struct ViewerKeys {
 
 impl Respond for ViewerKeys {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
-        if self.tagged {
-            let orphan = json!({ "node": {
-                "id": ORPHAN_ID, "name": "key-orphan", "description": self.seen.get(),
-            } });
-            user["apiKeys"]["edges"]
-                .as_array_mut()
-                .unwrap()
-                .push(orphan);
+        if !self.tagged {
+            return viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
         }
-        viewer_data(user)
+        let orphan =
+            json!({ "id": ORPHAN_ID, "name": "key-orphan", "description": self.seen.get() });
+        viewer_data(user_with_key(orphan))
     }
+}
+
+/// Mounts `GenerateApiKey` (sent exactly once) answering `answer`, and
+/// `GetViewer` listing the key it made when `tagged`; returns what was seen.
+pub(crate) async fn generate_answering(
+    server: &MockServer,
+    answer: ResponseTemplate,
+    tagged: bool,
+    checks: u64,
+) {
+    let seen = SeenDescription::default();
+    Mock::given(operation("GenerateApiKey"))
+        .respond_with(NoteDescription {
+            seen: seen.clone(),
+            then: answer,
+        })
+        .expect(1)
+        .mount(server)
+        .await;
+    Mock::given(operation("GetViewer"))
+        .respond_with(ViewerKeys { seen, tagged })
+        .expect(checks)
+        .mount(server)
+        .await;
+}
+
+/// Mounts `DeleteApiKey` of the orphan, expected `times` times.
+pub(crate) async fn delete_answering(server: &MockServer, answer: ResponseTemplate, times: u64) {
+    let orphan = json!({ "operationName": "DeleteApiKey", "variables": { "id": ORPHAN_ID } });
+    Mock::given(body_partial_json(orphan))
+        .respond_with(answer)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+pub(crate) fn deleted() -> ResponseTemplate {
+    data(json!({ "result": { "success": true } }))
 }

@@ -1,0 +1,86 @@
+//! One user the client cannot read does not hide the others from a search;
+//! an unreadable viewer is still an error.
+
+use serde_json::{Value, json};
+use users_domain::{Error, UserRepository};
+use wiremock::{Mock, MockServer};
+
+use crate::support::{client, data, operation, user_json, viewer_data};
+
+async fn search_answering(nodes: Vec<Value>) -> Vec<String> {
+    let server = MockServer::start().await;
+    let edges: Vec<Value> = nodes
+        .into_iter()
+        .map(|node| json!({ "node": node }))
+        .collect();
+    Mock::given(operation("SearchUsers"))
+        .respond_with(data(json!({ "users": { "edges": edges } })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let users = client(&server).search_users("").await.unwrap();
+    users
+        .into_iter()
+        .map(|user| user.username.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn users_the_rules_reject_are_left_out_and_the_rest_returned() {
+    let mut no_username = user_json("VXNlcjoy", "x", "bea@example.com");
+    no_username["username"] = Value::Null;
+    let bad_email = user_json("VXNlcjoz", "cy", "not-an-email");
+    let mut bad_team = user_json("VXNlcjo0", "dee", "dee@example.com");
+    bad_team["teams"]["edges"][0]["node"]["name"] = json!("two words");
+
+    let log = crate::secrets::log();
+
+    let found = search_answering(vec![
+        user_json("VXNlcjox", "ada", "ada@example.com"),
+        no_username,
+        bad_email,
+        bad_team,
+        user_json("VXNlcjo1", "eve", "eve@example.com"),
+    ])
+    .await;
+
+    assert_eq!(found, ["ada", "eve"]);
+    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    for (id, field) in [
+        ("VXNlcjoy", "data.users.edges[1].node.username"),
+        ("VXNlcjoz", "data.users.edges[2].node.email"),
+        (
+            "VXNlcjo0",
+            "data.users.edges[3].node.teams.edges[0].node.name",
+        ),
+    ] {
+        assert!(
+            logged.lines().any(|line| line.contains("left out a user")
+                && line.contains(id)
+                && line.contains(field)),
+            "no warning for {id} at {field}: {logged}"
+        );
+    }
+    assert!(
+        !logged.contains("not-an-email") && !logged.contains("two words"),
+        "{logged}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreadable_viewer_is_still_a_protocol_error() {
+    let server = MockServer::start().await;
+    let mut viewer = user_json("VXNlcjox", "ada", "ada@example.com");
+    viewer["username"] = Value::Null;
+    Mock::given(operation("GetViewer"))
+        .respond_with(viewer_data(viewer))
+        .mount(&server)
+        .await;
+
+    let error = client(&server).viewer().await.unwrap_err();
+
+    let Error::Protocol { reason } = error else {
+        panic!("expected a protocol error, got {error:?}");
+    };
+    assert!(reason.contains("data.viewer.username"), "{reason}");
+}

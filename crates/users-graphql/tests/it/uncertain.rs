@@ -1,0 +1,137 @@
+//! A mutation answered 408 or 5xx, whatever the body says, or answered with a
+//! resolved result that cannot be read, may have run: its outcome is unknown,
+//! and a generate's possible key is looked for as after a timeout.
+
+use serde_json::{Value, json};
+use users_domain::{Email, Error, UserRepository};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{
+    NoteDescription, SeenDescription, ViewerKeys, client, delete_answering, deleted,
+    generate_answering, operation,
+};
+
+fn email() -> Email {
+    Email::parse("cy@example.com").unwrap()
+}
+
+/// `{"data": data, "errors": [{"message": message, "path": ["result"]}]}`.
+fn data_and_error(data: &Value, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(
+        json!({ "data": data, "errors": [{ "message": message, "path": ["result"] }] }),
+    )
+}
+
+#[tokio::test]
+async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
+    for status in [408, 502, 503, 504] {
+        let server = MockServer::start().await;
+        let seen = SeenDescription::default();
+        Mock::given(operation("GenerateApiKey"))
+            .respond_with(NoteDescription {
+                seen: seen.clone(),
+                then: ResponseTemplate::new(status),
+            })
+            .expect(1)
+            .mount(&server)
+            .await;
+        // The key shows only from the second look on.
+        let empty = ViewerKeys {
+            seen: seen.clone(),
+            tagged: false,
+        };
+        Mock::given(operation("GetViewer"))
+            .respond_with(empty)
+            .up_to_n_times(1)
+            .with_priority(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+        Mock::given(operation("GetViewer"))
+            .respond_with(ViewerKeys { seen, tagged: true })
+            .expect(1)
+            .mount(&server)
+            .await;
+        delete_answering(&server, deleted(), 1).await;
+
+        let error = client(&server).generate_api_key(None).await.unwrap_err();
+
+        assert!(
+            matches!(error, Error::Unavailable { .. }),
+            "{status}: {error}"
+        );
+        assert!(error.to_string().contains("revoked"), "{status}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn a_5xx_to_a_mutation_is_ambiguous_whatever_its_message_says() {
+    let server = MockServer::start().await;
+    Mock::given(operation("CreateUserFromAdmin"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({ "errors": [{ "message": "user already exists" }] })),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .create_user(&email(), false)
+        .await
+        .unwrap_err();
+
+    assert!(
+        matches!(&error, Error::Ambiguous { operation, .. } if operation == "createUser"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_generate_answered_5xx_with_a_refusal_is_still_reconciled() {
+    let server = MockServer::start().await;
+    let refusal = ResponseTemplate::new(503)
+        .set_body_json(json!({ "errors": [{ "message": "permission denied" }] }));
+    generate_answering(&server, refusal, true, 1).await;
+    delete_answering(&server, deleted(), 1).await;
+
+    let error = client(&server).generate_api_key(None).await.unwrap_err();
+
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("revoked"), "{error}");
+}
+
+#[tokio::test]
+async fn a_resolved_result_that_cannot_be_read_leaves_a_mutation_ambiguous() {
+    let server = MockServer::start().await;
+    let odd = json!({ "result": { "user": { "id": 7 } } });
+    Mock::given(operation("CreateUserFromAdmin"))
+        .respond_with(data_and_error(&odd, "email is malformed"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client(&server)
+        .create_user(&email(), false)
+        .await
+        .unwrap_err();
+
+    let Error::Ambiguous { operation, reason } = error else {
+        panic!("expected an ambiguous createUser, got {error:?}");
+    };
+    assert_eq!(operation, "createUser");
+    assert!(reason.contains("data.result.user"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_generate_with_a_resolved_result_that_cannot_be_read_is_reconciled() {
+    let server = MockServer::start().await;
+    let odd = json!({ "result": { "apiKey": { "id": 7 } } });
+    generate_answering(&server, data_and_error(&odd, "something broke"), true, 1).await;
+    delete_answering(&server, deleted(), 1).await;
+
+    let error = client(&server).generate_api_key(None).await.unwrap_err();
+
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("revoked"), "{error}");
+}

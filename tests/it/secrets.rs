@@ -44,6 +44,7 @@ fn variant(error: &Error) -> &'static str {
         Error::Protocol { .. } => "Protocol",
         Error::Ambiguous { .. } => "Ambiguous",
         Error::MultipleMatches { .. } => "MultipleMatches",
+        Error::NotListed { .. } => "NotListed",
         _ => "other",
     }
 }
@@ -115,14 +116,14 @@ fn find_key_errors_never_echo_a_secret_typed_as_the_query() {
 
     let not_found = find_key(&one, SENTINEL).unwrap_err();
     let several = find_key(&twice, SENTINEL).unwrap_err();
-    let protocol = find_key(&unloaded, SENTINEL).unwrap_err();
+    let not_listed = find_key(&unloaded, SENTINEL).unwrap_err();
 
     check(&mut seen, "find_key not found", &not_found);
     check(&mut seen, "find_key several", &several);
-    check(&mut seen, "find_key unloaded", &protocol);
+    check(&mut seen, "find_key unloaded", &not_listed);
     assert_eq!(
         seen,
-        BTreeSet::from(["MultipleMatches", "NotFound", "Protocol"])
+        BTreeSet::from(["MultipleMatches", "NotFound", "NotListed"])
     );
 }
 

@@ -156,8 +156,11 @@ pub(crate) enum KeyCommand {
     /// List API keys (names only: a secret is never listed)
     List {
         /// Whose keys (admins only) [default: your own]
-        #[arg(long, value_name = "USERNAME_OR_EMAIL")]
+        #[arg(long, value_name = "USERNAME_OR_EMAIL", conflicts_with = "all")]
         user: Option<String>,
+        /// Every user's keys: an audit of who holds which key (admins only)
+        #[arg(long)]
+        all: bool,
     },
     /// Generate a new API key for yourself and print its secret, once
     ///

@@ -20,15 +20,14 @@ use crate::exit::{Exit, Failure};
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
-            // Help and version go to stdout with success; the rest is a usage error.
-            let _ = error.print();
-            return if error.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Ok
-            }
-            .into();
+        Err(error) if error.use_stderr() => {
+            let json = std::env::args_os().any(|arg| arg == "--json");
+            usage_failure(&error).report(json);
+            return Exit::Usage.into();
+        }
+        Err(help_or_version) => {
+            let _ = help_or_version.print();
+            return Exit::Ok.into();
         }
     };
     init_tracing(cli.global.verbose, cli.global.quiet);
@@ -44,6 +43,28 @@ fn main() -> ExitCode {
             failure.exit.into()
         }
     }
+}
+
+/// A command-line mistake as one line, like every other error: clap's own
+/// message and tip, without its multi-line usage block.
+fn usage_failure(error: &clap::Error) -> Failure {
+    let rendered = error.render().to_string();
+    // The first paragraph is the message (a list of missing arguments included).
+    let message = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let tip = rendered
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("tip: "));
+    let hint = tip.map_or_else(
+        || "run 'wbusers --help' for usage".to_owned(),
+        |tip| format!("{tip}; run 'wbusers --help' for usage"),
+    );
+    Failure::new(Exit::Usage, message).hint(hint)
 }
 
 /// Logs go to stderr. Dependencies stay at `info` even with `-vv`: their
@@ -64,4 +85,26 @@ fn init_tracing(verbose: u8, quiet: bool) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[test]
+    fn a_command_line_mistake_is_one_line_with_clap_s_tip() {
+        let error = cli::Cli::try_parse_from(["wbusers", "whoamii"]).unwrap_err();
+        let failure = usage_failure(&error);
+        assert_eq!(failure.exit, Exit::Usage);
+        assert!(!failure.message().contains('\n'), "{}", failure.message());
+        assert!(
+            failure.message().contains("whoamii"),
+            "{}",
+            failure.message()
+        );
+        let hint = failure.hint_text().unwrap();
+        assert!(hint.contains("whoami") && !hint.contains('\n'), "{hint}");
+    }
 }

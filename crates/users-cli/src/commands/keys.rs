@@ -47,7 +47,8 @@ pub(super) async fn run<R: UserRepository>(
     out: Output,
 ) -> Result<(), Failure> {
     match command {
-        KeyCommand::List { user } => {
+        KeyCommand::List { all: true, .. } => super::audit::run(admin, out).await,
+        KeyCommand::List { user, .. } => {
             let owner = owner(admin, user.as_deref()).await?;
             let keys = owner.api_keys.as_deref().ok_or_else(|| Error::NotListed {
                 what: format!("the api keys of {}", owner.label()),

@@ -1,6 +1,7 @@
 //! One module per command group. Each parses its arguments into domain types,
 //! calls the domain service and renders the answer: no business logic here.
 
+mod audit;
 mod keys;
 mod provision;
 mod users;

@@ -20,13 +20,13 @@ fn help_lists_every_exit_code() {
 #[test]
 fn a_bad_command_line_is_a_usage_error() {
     let home = tempfile::tempdir().unwrap();
-    assert_eq!(run(bare(&home).arg("frobnicate")).code, 2);
-    assert_eq!(run(bare(&home).args(["user", "create"])).code, 2);
-    assert_eq!(
-        run(bare(&home).args(["provision", "x", "--concurrency", "0"])).code,
-        2
-    );
-    assert_eq!(run(bare(&home).args(["-v", "-q", "whoami"])).code, 2);
+    // `failed` also checks that the error is one line.
+    let unknown = run(bare(&home).arg("frobnicate"));
+    assert!(unknown.failed(2).contains("'frobnicate'"), "{unknown:?}");
+    let missing = run(bare(&home).args(["user", "create"]));
+    assert!(missing.failed(2).contains("<EMAIL>"), "{missing:?}");
+    run(bare(&home).args(["provision", "x", "--concurrency", "0"])).failed(2);
+    run(bare(&home).args(["-v", "-q", "whoami"])).failed(2);
 }
 
 #[test]

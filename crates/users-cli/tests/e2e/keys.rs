@@ -187,3 +187,39 @@ fn key_rotate_prints_the_new_secret_and_revokes_the_old_key() {
     assert_eq!(json["key"]["description"], "laptop");
     assert_eq!(json["secret"].as_str().unwrap().len(), 40);
 }
+
+#[test]
+fn key_list_all_audits_every_users_keys_without_a_secret() {
+    let server = Server::start();
+
+    let text = run(server.as_admin().args(["key", "list", "--all"]));
+    let json = run(server.as_admin().args(["key", "list", "--all", "--json"]));
+
+    let text = text.ok().to_owned();
+    assert!(text.starts_with("USER "), "{text}");
+    assert!(text.contains("member's laptop"), "{text}");
+    let json = json.json();
+    let holders = json["holders"].as_array().unwrap();
+    let member = holders
+        .iter()
+        .find(|holder| holder["username"] == "member")
+        .unwrap();
+    assert_eq!(member["keys"][0]["description"], "member's laptop");
+    assert_eq!(json["unlisted"], 0);
+    let last = text.lines().last().unwrap();
+    assert!(
+        last.ends_with(&format!("of {} users", holders.len())),
+        "{last}"
+    );
+    assert!(!text.contains(LEGACY) && !json.to_string().contains(LEGACY));
+}
+
+#[test]
+fn key_list_all_needs_an_admin_and_excludes_user() {
+    let server = Server::start();
+    run(server.as_member().args(["key", "list", "--all"])).failed(4);
+    run(server
+        .as_admin()
+        .args(["key", "list", "--all", "--user", "ada"]))
+    .failed(2);
+}

@@ -1,0 +1,155 @@
+//! `key list --all`: who holds which key, across every user. For audits, so a
+//! user whose keys the server did not list is reported as unknown, never as
+//! holding none, and soft-deleted users who still hold keys stand out.
+
+use serde::Serialize;
+use users_domain::{User, UserAdmin, UserRepository};
+
+use crate::exit::Failure;
+use crate::output::{Output, table};
+use crate::views::KeyView;
+
+#[derive(Serialize)]
+struct AuditView {
+    holders: Vec<HolderView>,
+    /// How many users' keys the server did not list.
+    unlisted: usize,
+}
+
+#[derive(Serialize)]
+struct HolderView {
+    user: String,
+    username: String,
+    deleted: bool,
+    /// `null` when the server did not list this user's keys.
+    keys: Option<Vec<KeyView>>,
+}
+
+pub(super) async fn run<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    out: Output,
+) -> Result<(), Failure> {
+    let users = admin.users("").await?;
+    let view = AuditView {
+        unlisted: users.iter().filter(|u| u.api_keys.is_none()).count(),
+        holders: users.iter().map(holder).collect(),
+    };
+    out.result(&view, &text(&users, view.unlisted))
+}
+
+fn holder(user: &User) -> HolderView {
+    HolderView {
+        user: user.label(),
+        username: user.username.to_string(),
+        deleted: user.deleted_at.is_some(),
+        keys: user
+            .api_keys
+            .as_ref()
+            .map(|keys| keys.iter().map(KeyView::from).collect()),
+    }
+}
+
+/// One row per key; a user with unlisted keys gets one row saying so.
+fn text(users: &[User], unlisted: usize) -> String {
+    let mut rows = Vec::new();
+    for user in users {
+        let status = if user.deleted_at.is_some() {
+            "deleted"
+        } else {
+            "active"
+        };
+        match user.api_keys.as_deref() {
+            None => rows.push(vec![
+                user.label(),
+                status.to_owned(),
+                "(not listed by the server)".to_owned(),
+                String::new(),
+                String::new(),
+            ]),
+            Some(keys) => rows.extend(keys.iter().map(|key| {
+                vec![
+                    user.label(),
+                    status.to_owned(),
+                    key.name.to_string(),
+                    key.id.to_string(),
+                    key.description.clone().unwrap_or_default(),
+                ]
+            })),
+        }
+    }
+    let keys: usize = users
+        .iter()
+        .filter_map(|u| u.api_keys.as_ref())
+        .map(Vec::len)
+        .sum();
+    let holders = users
+        .iter()
+        .filter(|u| u.api_keys.as_ref().is_some_and(|k| !k.is_empty()))
+        .count();
+    let unknown = if unlisted > 0 {
+        format!("; the server did not list the keys of {unlisted} users")
+    } else {
+        String::new()
+    };
+    let summary = format!(
+        "{keys} keys held by {holders} of {} users{unknown}",
+        users.len()
+    );
+    if rows.is_empty() {
+        return summary;
+    }
+    let table = table(&["USER", "STATUS", "KEY", "ID", "DESCRIPTION"], &rows);
+    format!("{table}\n{summary}")
+}
+
+#[cfg(test)]
+mod tests {
+    use users_domain::{ApiKey, ApiKeyId, ApiKeyName, UserId, Username};
+
+    use super::*;
+
+    fn user(name: &str, keys: Option<Vec<&str>>, deleted: bool) -> User {
+        User {
+            id: UserId::parse(format!("id-{name}")).unwrap(),
+            name: String::new(),
+            username: Username::parse(name).unwrap(),
+            email: None,
+            admin: false,
+            flags: None,
+            entity: None,
+            deleted_at: deleted.then(|| "2024-01-01T00:00:00".to_owned()),
+            api_keys: keys.map(|keys| {
+                keys.into_iter()
+                    .map(|key| ApiKey {
+                        id: ApiKeyId::parse(format!("id-{key}")).unwrap(),
+                        name: ApiKeyName::parse(key).unwrap(),
+                        description: None,
+                    })
+                    .collect()
+            }),
+            teams: None,
+        }
+    }
+
+    #[test]
+    fn every_key_is_a_row_and_unlisted_users_are_unknown_not_empty() {
+        let users = [
+            user("ada", Some(vec!["laptop", "ci"]), false),
+            user("bob", Some(vec![]), false),
+            user("gone", Some(vec!["old"]), true),
+            user("hid", None, false),
+        ];
+        let text = text(&users, 1);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + 3 + 1 + 1, "{text}");
+        assert!(
+            lines[3].starts_with("gone  ") && lines[3].contains("deleted"),
+            "{text}"
+        );
+        assert!(lines[4].contains("(not listed by the server)"), "{text}");
+        assert_eq!(
+            lines[5],
+            "3 keys held by 2 of 4 users; the server did not list the keys of 1 users"
+        );
+    }
+}

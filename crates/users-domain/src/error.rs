@@ -1,3 +1,4 @@
+use std::fmt::Write as _;
 use std::time::Duration;
 
 /// A specialised `Result` for the port and the service.
@@ -45,11 +46,26 @@ pub enum Error {
     )]
     NotListed { what: String },
     /// A lookup that must name one thing matched several.
-    #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), .candidates.join(", "))]
+    #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), listed(.candidates))]
     MultipleMatches {
         query: String,
         candidates: Vec<String>,
     },
+}
+
+/// At most a handful of candidates, so that the message stays one readable line.
+fn listed(candidates: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut text = candidates
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if candidates.len() > SHOWN {
+        let _ = write!(text, " and {} more", candidates.len() - SHOWN);
+    }
+    text
 }
 
 fn retry_hint(retry_after: Option<Duration>) -> String {
@@ -102,6 +118,18 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn a_long_candidate_list_is_cut_to_five() {
+        let error = Error::MultipleMatches {
+            query: "a".into(),
+            candidates: (1..=8).map(|n| format!("u{n}")).collect(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "'a' matches 8 candidates (u1, u2, u3, u4, u5 and 3 more); name exactly one"
+        );
     }
 
     #[test]

@@ -30,5 +30,5 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use service::{Provisioned, Rotation, UserAdmin, find_key};
 pub use value::{
     ApiKeyId, ApiKeyIdError, ApiKeyName, ApiKeyNameError, ApiKeySecret, ApiKeySecretError, Email,
-    EmailError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError,
+    EmailError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError, echo_safe,
 };

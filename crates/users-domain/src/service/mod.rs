@@ -2,6 +2,7 @@
 //! instead of `None`/`False`, ambiguity reported instead of guessed, and no key
 //! ever lost in a rotation.
 
+use crate::value::echo_safe;
 use crate::{
     ApiKey, ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
 };
@@ -88,7 +89,9 @@ impl<R: UserRepository> UserAdmin<R> {
             .collect();
         let chosen = match (exact.as_slice(), found.len()) {
             ([only], _) => *only,
-            ([], 0) => return Err(Error::not_found(format!("user '{wanted}'"))),
+            ([], 0) => {
+                return Err(Error::not_found(format!("user '{}'", echo_safe(wanted))));
+            }
             ([], 1) => 0,
             (_, _) => {
                 let candidates = if exact.is_empty() {
@@ -97,7 +100,7 @@ impl<R: UserRepository> UserAdmin<R> {
                     exact.iter().map(|&i| found[i].label()).collect()
                 };
                 return Err(Error::MultipleMatches {
-                    query: wanted.to_owned(),
+                    query: echo_safe(wanted),
                     candidates,
                 });
             }
@@ -242,28 +245,14 @@ pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
         [key] => Ok(key),
         [] => Err(Error::not_found(format!(
             "api key '{}' of {}",
-            shown(name_or_id),
+            echo_safe(name_or_id),
             user.label()
         ))),
         several => Err(Error::MultipleMatches {
-            query: shown(name_or_id),
+            query: echo_safe(name_or_id),
             candidates: several.iter().map(|key| key.id.to_string()).collect(),
         }),
     }
-}
-
-/// What a key name typed by a person may be echoed as. Anything long enough to
-/// be a key — even one pasted with a stray space or a character short — shows
-/// only its first and last four characters.
-fn shown(name_or_id: &str) -> String {
-    const ECHOED_IN_FULL: usize = 20;
-    let chars: Vec<char> = name_or_id.trim().chars().collect();
-    if chars.len() < ECHOED_IN_FULL && !chars.iter().any(|c| c.is_control()) {
-        return name_or_id.trim().to_owned();
-    }
-    let head: String = chars.iter().take(4).collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
-    format!("{head}…{tail}")
 }
 
 #[cfg(test)]

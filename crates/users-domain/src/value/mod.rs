@@ -1,10 +1,12 @@
 //! Value types parsed at the boundary: once built, each one is valid.
 
+mod echo;
 mod email;
 mod key_name;
 mod label;
 mod secret;
 
+pub use echo::echo_safe;
 pub use email::{Email, EmailError};
 pub use key_name::{ApiKeyName, ApiKeyNameError};
 pub use label::{

@@ -17,9 +17,11 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          Hosted W&B may withhold users' api keys from a client it does not recognise by \
          its User-Agent; when keys are reported as not listed, pass \
          --user-agent 'W&B Public Client 0.31.0' (what the official SDK sends).\n\n\
-         --json prints one JSON document on stdout per command; the shapes are documented \
-         in crates/users-cli/docs/json.md. Errors are one line on stderr (a JSON object \
-         with --json).\n\n{}",
+         --json prints one JSON document on stdout per command: `null` means not known, \
+         never none, and a secret appears only as the `secret` of key generate and key \
+         rotate; every shape is in users-cli/docs/json.md in the wbusers repository. \
+         Errors are one line on stderr (a JSON object with --json); text from the server \
+         or a file shows control characters escaped (\\u{{1b}}, \\n).\n\n{}",
         exit::help_table()
     )
 });
@@ -61,7 +63,7 @@ pub(crate) struct Global {
     /// Print a JSON document on stdout instead of text
     #[arg(long, global = true)]
     pub(crate) json: bool,
-    /// Log to stderr what is going on (-vv for more)
+    /// Log to stderr what is going on (-vv for more); no progress bar is drawn then
     #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
     pub(crate) verbose: u8,
     /// Print only results and errors: no notes, no progress bar
@@ -116,9 +118,15 @@ pub(crate) enum Command {
     /// Create the users listed in a file that do not exist yet
     ///
     /// Every row is reported: created, existed, skipped (a repeat of an earlier
-    /// row) or failed with the reason; then a summary. Exit code 8 when any row
-    /// failed. Safe to run again: existing users are skipped, so a rerun
-    /// finishes what a failed run left undone without creating anything twice.
+    /// row), failed with the reason, or unknown (the server's answer to the
+    /// create was lost and the user was not found after); then a summary.
+    /// Exit code 8 when any row failed, else 7 when any is unknown. Safe to run
+    /// again: existing users are skipped, so a rerun finishes what a failed run
+    /// left undone, and settles unknown rows, without creating anything twice.
+    ///
+    /// CSV: a row may leave out a last `admin` field (it means false); a
+    /// column other than `email` and `admin`, or a row with more fields than
+    /// the header, is refused rather than ignored.
     Provision(ProvisionArgs),
     /// Run the whole story against an emulator started in-process (needs no server or key)
     Demo,
@@ -197,7 +205,7 @@ pub(crate) enum KeyCommand {
 pub(crate) struct ProvisionArgs {
     /// CSV with header `email,admin` (admin optional) or JSON lines `{"email": "...", "admin": true}`; '-' for stdin
     pub(crate) file: PathBuf,
-    /// The file's format [default: from the extension (.csv, .jsonl, .ndjson), else the content]
+    /// The file's format [default: from the extension (.csv, .jsonl, .ndjson), else JSON lines if the content starts with '{']
     #[arg(long, value_enum)]
     pub(crate) format: Option<FileFormat>,
     /// Only check which users exist; create nothing

@@ -7,6 +7,7 @@ use std::path::Path;
 use users_domain::{ApiKeySecret, ExposeSecret, SecretString};
 
 use crate::exit::Failure;
+use crate::redact;
 
 /// No key file is bigger than this; reading stops there so a wrong path
 /// (`/dev/zero`) fails fast instead of filling memory.
@@ -18,10 +19,18 @@ const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 ///
 /// A usage failure naming the file and the rule broken, never the key.
 pub(crate) fn read_key_file(path: &Path) -> Result<SecretString, Failure> {
-    let shown = if path == Path::new("-") {
+    let stdin = path == Path::new("-");
+    if !stdin && !path.exists() && ApiKeySecret::is_key_shaped(path.to_string_lossy().trim()) {
+        // The key itself, typed where its file belongs: never echo it.
+        return Err(Failure::usage(
+            "the value of --api-key-file looks like an api key, not a file",
+        )
+        .hint("put the key in a file, or pipe it with --api-key-file -"));
+    }
+    let shown = if stdin {
         "standard input".to_owned()
     } else {
-        format!("'{}'", path.display())
+        format!("'{}'", redact::path(path))
     };
     let mut bytes = Vec::new();
     let read = if path == Path::new("-") {
@@ -75,6 +84,24 @@ mod tests {
         );
         assert!(message.contains("40+ characters"), "{message}");
         assert!(!message.contains(&KEY[..30]), "{message}");
+    }
+
+    #[test]
+    fn a_key_given_as_the_path_is_not_echoed() {
+        let failure = read_key_file(Path::new(KEY)).unwrap_err();
+        assert_eq!(failure.exit, crate::exit::Exit::Usage);
+        assert_eq!(
+            failure.message(),
+            "the value of --api-key-file looks like an api key, not a file"
+        );
+        assert!(failure.hint_text().unwrap().contains("--api-key-file -"));
+
+        let truncated = read_key_file(Path::new(&KEY[..30])).unwrap_err();
+        assert!(
+            !truncated.message().contains(&KEY[..30]),
+            "{}",
+            truncated.message()
+        );
     }
 
     #[test]

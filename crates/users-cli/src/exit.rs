@@ -6,6 +6,8 @@ use std::io::{self, Write as _};
 use serde::Serialize;
 use users_domain::Error;
 
+use crate::output::printable;
+
 /// How `wbusers` ends. Scripts branch on these, so they never change meaning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
@@ -108,6 +110,8 @@ pub(crate) struct Failure {
     pub(crate) exit: Exit,
     message: String,
     hint: Option<String>,
+    /// The server refused the key: the hint should say where it came from.
+    key_refused: bool,
 }
 
 impl Failure {
@@ -116,6 +120,7 @@ impl Failure {
             exit,
             message: message.into(),
             hint: None,
+            key_refused: false,
         }
     }
 
@@ -127,6 +132,17 @@ impl Failure {
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// When the server refused the key, replaces the generic advice with
+    /// `hint()`, which knows where the key came from.
+    pub(crate) fn when_key_refused(self, hint: impl FnOnce() -> String) -> Self {
+        if self.key_refused {
+            let hint = hint();
+            self.hint(hint)
+        } else {
+            self
+        }
     }
 
     /// Stdout went away (e.g. `wbusers user search | head -1`): stop, say nothing.
@@ -163,13 +179,20 @@ impl Failure {
             })
             .unwrap_or_else(|_| format!("error: {}", self.message))
         } else {
-            match &self.hint {
-                Some(hint) => format!("error: {}; {hint}", self.message),
-                None => format!("error: {}", self.message),
-            }
+            text_line(&self.message, self.hint.as_deref())
         };
         // Nowhere left to report a failure to write to stderr.
         let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+}
+
+/// The text report: one line whatever the message holds (a file name, a
+/// server's words), since control characters are shown escaped.
+fn text_line(message: &str, hint: Option<&str>) -> String {
+    let message = printable(message);
+    match hint {
+        Some(hint) => format!("error: {message}; {}", printable(hint)),
+        None => format!("error: {message}"),
     }
 }
 
@@ -234,6 +257,7 @@ impl From<Error> for Failure {
         Self {
             exit: exit_of(&error),
             hint: hint_of(&error).map(str::to_owned),
+            key_refused: matches!(error, Error::Unauthenticated { .. }),
             message: error.to_string(),
         }
     }
@@ -252,6 +276,15 @@ mod tests {
         for exit in Exit::ALL {
             assert!(help.contains(&format!("  {}  ", exit.code())), "{help}");
         }
+    }
+
+    #[test]
+    fn a_text_report_stays_one_line() {
+        let line = text_line("cannot read '/tmp/a\nb\u{1b}[31m'", Some("try\r\nagain"));
+        assert_eq!(
+            line,
+            "error: cannot read '/tmp/a\\nb\\u{1b}[31m'; try\\r\\nagain"
+        );
     }
 
     #[test]

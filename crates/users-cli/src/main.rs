@@ -9,6 +9,7 @@ mod demo;
 mod exit;
 mod output;
 mod provision;
+mod redact;
 mod views;
 
 use std::process::ExitCode;
@@ -46,9 +47,10 @@ fn main() -> ExitCode {
 }
 
 /// A command-line mistake as one line, like every other error: clap's own
-/// message and tip, without its multi-line usage block.
+/// message and tip, without its multi-line usage block. Clap quotes what was
+/// typed, so a key pasted as an argument is masked.
 fn usage_failure(error: &clap::Error) -> Failure {
-    let rendered = error.render().to_string();
+    let rendered = redact::mask_keys(&error.render().to_string());
     // The first paragraph is the message (a list of missing arguments included).
     let message = rendered
         .lines()
@@ -106,5 +108,25 @@ mod tests {
         );
         let hint = failure.hint_text().unwrap();
         assert!(hint.contains("whoami") && !hint.contains('\n'), "{hint}");
+    }
+
+    #[test]
+    fn a_key_typed_as_an_argument_is_masked_in_clap_s_message() {
+        let key = "0123456789abcdefghij0123456789abcdefghij";
+        for args in [
+            vec!["wbusers", "whoami", key],
+            vec!["wbusers", key],
+            vec!["wbusers", "provision", "x", "--format", key],
+            vec!["wbusers", &format!("--{key}")],
+        ] {
+            let error = cli::Cli::try_parse_from(&args).unwrap_err();
+            let failure = usage_failure(&error);
+            let hint = failure.hint_text().unwrap_or_default();
+            assert!(
+                !failure.message().contains(&key[4..36]) && !hint.contains(&key[4..36]),
+                "{args:?}: {} / {hint}",
+                failure.message()
+            );
+        }
     }
 }

@@ -1,12 +1,15 @@
 //! Where output goes: results to stdout (text or one JSON document), notes to
-//! stderr. Tables and timestamps are rendered here.
+//! stderr. Tables and timestamps are rendered here, and text from a server or
+//! a file is made [`printable`] on its way to a terminal.
 
+use std::borrow::Cow;
 use std::io::{self, Write as _};
 
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
+use unicode_width::UnicodeWidthStr as _;
 
 use crate::exit::Failure;
 
@@ -15,6 +18,8 @@ use crate::exit::Failure;
 pub(crate) struct Output {
     pub(crate) json: bool,
     pub(crate) quiet: bool,
+    /// `-v`: logs go to stderr, where a progress bar would draw over them.
+    pub(crate) verbose: bool,
 }
 
 impl Output {
@@ -39,7 +44,13 @@ impl Output {
     /// Whether a progress bar may be drawn.
     pub(crate) fn progress(self) -> bool {
         use std::io::IsTerminal as _;
-        !self.quiet && !self.json && io::stderr().is_terminal()
+        self.shows_progress(io::stderr().is_terminal())
+    }
+
+    /// A bar only on a terminal, and never with `--quiet`, `--json` or `-v`
+    /// (it and the log lines would draw over each other).
+    fn shows_progress(self, terminal: bool) -> bool {
+        terminal && !self.quiet && !self.json && !self.verbose
     }
 }
 
@@ -62,17 +73,47 @@ fn write_text(out: &mut impl io::Write, text: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// A table with a header row and left-aligned columns two spaces apart.
-pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+/// Text from a server or a file, made safe for a terminal: each control
+/// character (ESC, newline, tab, DEL, C1 codes) is written as its Rust escape
+/// (`\u{1b}`, `\n`, `\t`), so it can neither drive the terminal nor break a
+/// table row or a one-line error. Everything else, backslashes included, is
+/// unchanged. JSON output needs none of this: serde escapes it.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
         }
     }
-    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-    std::iter::once(&header)
-        .chain(rows)
+    Cow::Owned(shown)
+}
+
+/// How many terminal columns `text` takes (CJK and emoji take two).
+fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// A table with a header row and left-aligned columns two spaces apart.
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<Cow<'_, str>>> =
+        std::iter::once(header.iter().map(|h| Cow::Borrowed(*h)).collect())
+            .chain(
+                rows.iter()
+                    .map(|row| row.iter().map(|cell| printable(cell)).collect()),
+            )
+            .collect();
+    let mut widths = vec![0; header.len()];
+    for row in &rows {
+        for (width_of, cell) in widths.iter_mut().zip(row) {
+            *width_of = (*width_of).max(width(cell));
+        }
+    }
+    rows.iter()
         .map(|row| line(&widths, row))
         .collect::<Vec<_>>()
         .join("\n")
@@ -80,22 +121,27 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// Label/value pairs, the labels padded to one width.
 pub(crate) fn fields(pairs: &[(&str, String)]) -> String {
-    let width = pairs
+    let label_width = pairs
         .iter()
-        .map(|(label, _)| label.len())
+        .map(|(label, _)| width(label))
         .max()
         .unwrap_or(0);
     pairs
         .iter()
-        .map(|(label, value)| format!("{label:<width$}  {value}").trim_end().to_owned())
+        .map(|(label, value)| {
+            let pad = " ".repeat(label_width - width(label) + 2);
+            format!("{label}{pad}{}", printable(value))
+                .trim_end()
+                .to_owned()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn line(widths: &[usize], row: &[String]) -> String {
+fn line(widths: &[usize], row: &[Cow<'_, str>]) -> String {
     let mut text = String::new();
-    for (width, cell) in widths.iter().zip(row) {
-        let pad = width.saturating_sub(cell.chars().count());
+    for (column_width, cell) in widths.iter().zip(row) {
+        let pad = column_width.saturating_sub(width(cell));
         text.push_str(cell);
         text.push_str(&" ".repeat(pad + 2));
     }
@@ -139,6 +185,64 @@ mod tests {
             ],
         );
         assert_eq!(text, "NAME       ID\nabcd…wxyz  1\nci         22");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let text = table(
+            &["NAME", "ID"],
+            &[
+                vec!["日本語".into(), "1".into()],
+                vec!["🚀ci".into(), "2".into()],
+                vec!["ada".into(), "3".into()],
+            ],
+        );
+        assert_eq!(text, "NAME    ID\n日本語  1\n🚀ci    2\nada     3");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_keep_a_row_on_one_line() {
+        assert_eq!(printable("plain café \\ text"), "plain café \\ text");
+        assert_eq!(
+            printable("a\u{1b}[2J\nb\tc\u{7f}\u{9b}"),
+            "a\\u{1b}[2J\\nb\\tc\\u{7f}\\u{9b}"
+        );
+        let text = table(&["DESCRIPTION", "ID"], &[vec!["x\ny".into(), "1".into()]]);
+        assert_eq!(text, "DESCRIPTION  ID\nx\\ny         1");
+        let text = fields(&[("name", "\u{1b}]0;owned\u{7}".into())]);
+        assert_eq!(text, "name  \\u{1b}]0;owned\\u{7}");
+    }
+
+    #[test]
+    fn no_progress_bar_with_logs_quiet_or_json() {
+        let plain = Output {
+            json: false,
+            quiet: false,
+            verbose: false,
+        };
+        assert!(plain.shows_progress(true));
+        assert!(!plain.shows_progress(false));
+        assert!(
+            !Output {
+                verbose: true,
+                ..plain
+            }
+            .shows_progress(true)
+        );
+        assert!(
+            !Output {
+                quiet: true,
+                ..plain
+            }
+            .shows_progress(true)
+        );
+        assert!(
+            !Output {
+                json: true,
+                ..plain
+            }
+            .shows_progress(true)
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub(super) async fn run<R: UserRepository>(
     admin: &UserAdmin<R>,
     out: Output,
 ) -> Result<(), Failure> {
-    let users = admin.users("").await?;
+    let users = admin.users("").await.map_err(super::endpoint_hint)?;
     let view = AuditView {
         unlisted: users.iter().filter(|u| u.api_keys.is_none()).count(),
         holders: users.iter().map(holder).collect(),
@@ -87,19 +87,28 @@ fn text(users: &[User], unlisted: usize) -> String {
         .filter(|u| u.api_keys.as_ref().is_some_and(|k| !k.is_empty()))
         .count();
     let unknown = if unlisted > 0 {
-        format!("; the server did not list the keys of {unlisted} users")
+        format!(
+            "; the server did not list the keys of {}",
+            count(unlisted, "user", "users")
+        )
     } else {
         String::new()
     };
     let summary = format!(
-        "{keys} keys held by {holders} of {} users{unknown}",
-        users.len()
+        "{} held by {holders} of {}{unknown}",
+        count(keys, "key", "keys"),
+        count(users.len(), "user", "users")
     );
     if rows.is_empty() {
         return summary;
     }
     let table = table(&["USER", "STATUS", "KEY", "ID", "DESCRIPTION"], &rows);
     format!("{table}\n{summary}")
+}
+
+/// `1 user`, `2 users`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -149,7 +158,22 @@ mod tests {
         assert!(lines[4].contains("(not listed by the server)"), "{text}");
         assert_eq!(
             lines[5],
-            "3 keys held by 2 of 4 users; the server did not list the keys of 1 users"
+            "3 keys held by 2 of 4 users; the server did not list the keys of 1 user"
+        );
+    }
+
+    #[test]
+    fn the_summary_speaks_of_one_user_and_one_key_in_the_singular() {
+        let one = [user("ada", Some(vec!["laptop"]), false)];
+        assert!(
+            text(&one, 0).ends_with("\n1 key held by 1 of 1 user"),
+            "{}",
+            text(&one, 0)
+        );
+        let none = [user("ada", Some(vec![]), false), user("bob", None, false)];
+        assert_eq!(
+            text(&none, 1).lines().last().unwrap(),
+            "0 keys held by 0 of 2 users; the server did not list the keys of 1 user"
         );
     }
 }

@@ -65,7 +65,10 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&view, &text)
         }
         KeyCommand::Generate { description } => {
-            let generated = admin.generate_api_key(description.as_deref()).await?;
+            let generated = admin
+                .generate_api_key(description.as_deref())
+                .await
+                .map_err(super::endpoint_hint)?;
             let view = GeneratedView {
                 key: KeyView::from(&generated.key),
                 secret: generated.secret.expose_secret().to_owned(),
@@ -118,7 +121,7 @@ async fn owner<R: UserRepository>(
 ) -> Result<User, Failure> {
     Ok(match user {
         Some(user) => admin.user(user).await?,
-        None => admin.viewer().await?,
+        None => super::viewer(admin).await?,
     })
 }
 

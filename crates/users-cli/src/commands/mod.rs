@@ -10,13 +10,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use clap::CommandFactory as _;
-use users_domain::UserAdmin;
+use users_domain::{Error, User, UserAdmin, UserRepository};
 use users_graphql::{ConfigError, GraphqlUserRepository, RetryPolicy};
 
 use crate::cli::{Cli, Command, Global};
 use crate::credentials;
 use crate::exit::{Exit, Failure};
 use crate::output::Output;
+use crate::redact;
 
 pub(crate) use provision::report_text;
 
@@ -29,8 +30,9 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let out = Output {
         json: cli.global.json,
         quiet: cli.global.quiet,
+        verbose: cli.global.verbose > 0,
     };
-    match &cli.command {
+    let result = match &cli.command {
         Command::Completions { shell } => completions(*shell),
         Command::Demo => crate::demo::run(out).await,
         Command::Whoami => users::whoami(&connect(&cli.global)?, out).await,
@@ -46,7 +48,43 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
             }
             provision::run(&connect(&cli.global)?, args, out).await
         }
+    };
+    result.map_err(|failure| failure.when_key_refused(|| key_refused_hint(&cli.global)))
+}
+
+/// The caller. `viewer` names nothing, so a `NotFound` from it can only mean
+/// the endpoint itself is missing (a wrong path in the base URL), not a user.
+async fn viewer<R: UserRepository>(admin: &UserAdmin<R>) -> Result<User, Failure> {
+    admin.viewer().await.map_err(endpoint_hint)
+}
+
+/// For calls that name nothing (`viewer`, a search, `generateApiKey`): their
+/// `NotFound` is the server saying it has no GraphQL endpoint at that URL.
+fn endpoint_hint(error: Error) -> Failure {
+    match error {
+        Error::NotFound { .. } => Failure::usage(format!(
+            "no GraphQL endpoint answered at the base url ({error})"
+        ))
+        .hint("check --base-url: the server has no GraphQL endpoint there"),
+        other => other.into(),
     }
+}
+
+/// Says which of the places a key is read from supplied the refused key, as
+/// the adapter's message cannot (it does not know the flags).
+fn key_refused_hint(global: &Global) -> String {
+    let source = if let Some(path) = &global.api_key_file {
+        if path == Path::new("-") {
+            "--api-key-file - (standard input)".to_owned()
+        } else {
+            format!("--api-key-file '{}'", redact::path(path))
+        }
+    } else if std::env::var("WANDB_API_KEY").is_ok_and(|key| !key.trim().is_empty()) {
+        "WANDB_API_KEY".to_owned()
+    } else {
+        "the netrc entry for the server's host".to_owned()
+    };
+    format!("the key came from {source}; give a live key for this server")
 }
 
 /// The GraphQL adapter, configured from the global options and the environment.
@@ -100,7 +138,34 @@ fn config_failure(error: &ConfigError) -> Failure {
         ),
         other => other.to_string(),
     };
-    Failure::new(exit, message)
+    // A key typed as --base-url comes back in the adapter's message.
+    let failure = Failure::new(exit, redact::mask_keys(&message));
+    match config_hint(error) {
+        Some(hint) => failure.hint(hint),
+        None => failure,
+    }
+}
+
+fn config_hint(error: &ConfigError) -> Option<&'static str> {
+    match error {
+        ConfigError::InvalidApiKey { origin, .. }
+            if origin == "WANDB_API_KEY"
+                && std::env::var("WANDB_API_KEY").is_ok_and(|key| key.trim() != key) =>
+        {
+            Some(
+                "WANDB_API_KEY has white space around the key (a trailing newline?); \
+                 set it to the key alone",
+            )
+        }
+        ConfigError::NetrcRead { path, .. } if path.is_dir() => {
+            Some(if std::env::var_os("NETRC").is_some() {
+                "NETRC names a directory: point it at the netrc file itself, or unset it to use ~/.netrc"
+            } else {
+                "~/.netrc is a directory: make it a file, or point NETRC at one"
+            })
+        }
+        _ => None,
+    }
 }
 
 fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {

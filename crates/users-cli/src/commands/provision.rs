@@ -12,6 +12,7 @@ use crate::cli::ProvisionArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{Output, table};
 use crate::provision::{self, Counts, Options, Outcome, Report};
+use crate::redact;
 
 pub(super) async fn run<R: UserRepository>(
     admin: &UserAdmin<R>,
@@ -21,7 +22,7 @@ pub(super) async fn run<R: UserRepository>(
     let shown = if args.file == Path::new("-") {
         "standard input".to_owned()
     } else {
-        format!("'{}'", args.file.display())
+        format!("'{}'", redact::path(&args.file))
     };
     let bytes = read(&args.file).map_err(|error| {
         Failure::usage(format!("cannot read {shown}: {error}"))
@@ -31,7 +32,7 @@ pub(super) async fn run<R: UserRepository>(
     let rows = provision::parse(&bytes, format)
         .map_err(|error| Failure::usage(format!("{shown} cannot be provisioned: {error}")))?;
     // Fail once, up front, rather than once per row.
-    let viewer = admin.viewer().await?;
+    let viewer = super::viewer(admin).await?;
     if !viewer.admin {
         return Err(Failure::new(
             Exit::Auth,
@@ -53,15 +54,42 @@ pub(super) async fn run<R: UserRepository>(
         &ProvisionView::from(&report),
         &report_text(&report, out.quiet),
     )?;
-    let counts = report.counts();
-    if counts.failed > 0 {
-        return Err(Failure::new(
-            Exit::Partial,
-            format!("{} of {} rows failed", counts.failed, counts.total),
+    outcome_failure(&report.counts()).map_or(Ok(()), Err)
+}
+
+/// A failed row wins over an unknown one (exit 8 over 7): it needs fixing,
+/// while a rerun alone settles an unknown row.
+fn outcome_failure(counts: &Counts) -> Option<Failure> {
+    let unknown = if counts.unknown > 0 {
+        format!(
+            ", and {} of unknown outcome (their answer was lost)",
+            counts.unknown
         )
-        .hint("fix those rows and run the same command again: users that exist are skipped"));
+    } else {
+        String::new()
+    };
+    if counts.failed > 0 {
+        Some(
+            Failure::new(
+                Exit::Partial,
+                format!("{} of {} rows failed{unknown}", counts.failed, counts.total),
+            )
+            .hint("fix those rows and run the same command again: users that exist are skipped"),
+        )
+    } else if counts.unknown > 0 {
+        Some(
+            Failure::new(
+                Exit::Ambiguous,
+                format!(
+                    "{} of {} rows have an unknown outcome: the server's answer was lost",
+                    counts.unknown, counts.total
+                ),
+            )
+            .hint("run the same command again: it settles them without creating anything twice"),
+        )
+    } else {
+        None
     }
-    Ok(())
 }
 
 fn read(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -130,11 +158,12 @@ impl From<&Report> for ProvisionView {
 
 fn parts(outcome: &Outcome) -> (&'static str, Option<&str>, Option<&str>) {
     match outcome {
-        Outcome::Created { username } => ("created", Some(username), None),
+        Outcome::Created { username, note } => ("created", Some(username), note.as_deref()),
         Outcome::Existed { username, note } => ("existed", Some(username), note.as_deref()),
         Outcome::WouldCreate => ("would_create", None, None),
         Outcome::Skipped { reason } => ("skipped", None, Some(reason)),
         Outcome::Failed { reason } => ("failed", None, Some(reason)),
+        Outcome::Unknown { reason } => ("unknown", None, Some(reason)),
     }
 }
 
@@ -143,7 +172,13 @@ pub(crate) fn report_text(report: &Report, quiet: bool) -> String {
     let rows: Vec<Vec<String>> = report
         .rows
         .iter()
-        .filter(|row| !quiet || matches!(row.outcome, Outcome::Failed { .. }))
+        .filter(|row| {
+            !quiet
+                || matches!(
+                    row.outcome,
+                    Outcome::Failed { .. } | Outcome::Unknown { .. }
+                )
+        })
         .map(|row| {
             let (outcome, username, detail) = parts(&row.outcome);
             let detail = match (username, detail) {
@@ -175,8 +210,44 @@ fn summary(counts: &Counts, dry_run: bool) -> String {
     } else {
         format!("{} created", counts.created)
     };
+    // Unknown only when there are any: it is rare, and the line stays short.
+    let unknown = if counts.unknown > 0 {
+        format!(", {} unknown", counts.unknown)
+    } else {
+        String::new()
+    };
     format!(
-        "{} rows: {done}, {} existed, {} skipped, {} failed",
+        "{} rows: {done}, {} existed, {} skipped, {} failed{unknown}",
         counts.total, counts.existed, counts.skipped, counts.failed
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_row_outranks_an_unknown_one() {
+        let counts = |failed, unknown| Counts {
+            total: 5,
+            failed,
+            unknown,
+            ..Counts::default()
+        };
+        assert!(outcome_failure(&counts(0, 0)).is_none());
+        let unknown = outcome_failure(&counts(0, 2)).unwrap();
+        assert_eq!(unknown.exit, Exit::Ambiguous);
+        assert!(
+            unknown
+                .message()
+                .starts_with("2 of 5 rows have an unknown outcome")
+        );
+        let both = outcome_failure(&counts(1, 2)).unwrap();
+        assert_eq!(both.exit, Exit::Partial);
+        assert!(
+            both.message().contains("and 2 of unknown outcome"),
+            "{}",
+            both.message()
+        );
+    }
 }

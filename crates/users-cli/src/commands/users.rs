@@ -1,24 +1,26 @@
 //! `whoami` and `user get|search|create`.
 
 use serde::Serialize;
-use users_domain::{Email, Error, UserAdmin, UserRepository};
+use users_domain::{Email, Error, UserAdmin, UserRepository, echo_safe};
 
 use crate::cli::UserCommand;
 use crate::exit::Failure;
 use crate::output::Output;
+use crate::redact;
 use crate::views::{UserView, created_text, user_text, users_table};
 
 pub(super) async fn whoami<R: UserRepository>(
     admin: &UserAdmin<R>,
     out: Output,
 ) -> Result<(), Failure> {
-    let user = admin.viewer().await?;
+    let user = super::viewer(admin).await?;
     out.result(&UserView::from(&user), &user_text(&user))
 }
 
 #[derive(Serialize)]
-struct SearchView<'a> {
-    query: &'a str,
+struct SearchView {
+    /// As typed, but for a key pasted by mistake, which is masked.
+    query: String,
     users: Vec<UserView>,
 }
 
@@ -33,14 +35,14 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&UserView::from(&user), &user_text(&user))
         }
         UserCommand::Search { query } => {
-            let users = admin.users(query).await?;
+            let users = admin.users(query).await.map_err(super::endpoint_hint)?;
             let text = if users.is_empty() {
-                format!("no user matches '{query}'")
+                format!("no user matches '{}'", echo_safe(query))
             } else {
                 users_table(&users)
             };
             let view = SearchView {
-                query,
+                query: redact::mask_keys(query),
                 users: users.iter().map(UserView::from).collect(),
             };
             out.result(&view, &text)
@@ -50,7 +52,10 @@ pub(super) async fn run<R: UserRepository>(
             admin: make_admin,
         } => {
             let email = Email::parse(email.trim()).map_err(|error| {
-                Failure::usage(format!("'{email}' is not an email address: {error}"))
+                Failure::usage(format!(
+                    "'{}' is not an email address: {error}",
+                    echo_safe(email)
+                ))
             })?;
             let user = admin
                 .create_user(&email, *make_admin)

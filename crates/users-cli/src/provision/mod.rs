@@ -8,15 +8,17 @@ use std::collections::HashMap;
 
 use futures::StreamExt as _;
 use indicatif::ProgressBar;
-use users_domain::{Provisioned, User, UserAdmin, UserRepository};
+use users_domain::{Error, Provisioned, User, UserAdmin, UserRepository};
 
 pub(crate) use parse::{Entry, Row, detect, parse};
 
 /// What happened to one row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
+    /// `note` says when the server's answer was lost and the user was found after.
     Created {
         username: String,
+        note: Option<String>,
     },
     /// The user was there already; `note` says where it differs from the row.
     Existed {
@@ -32,7 +34,18 @@ pub(crate) enum Outcome {
     Failed {
         reason: String,
     },
+    /// The create request's answer was lost and the user could not be found
+    /// after: the server may create it yet. A rerun settles it.
+    Unknown {
+        reason: String,
+    },
 }
+
+/// What an `Unknown` row says.
+const UNKNOWN: &str = "the server may or may not have created it; run again to settle it";
+
+/// What a `Created` row whose answer was lost says.
+const FOUND_AFTER: &str = "the server's answer was lost; the user was found on the server after";
 
 #[derive(Debug, Clone)]
 pub(crate) struct RowReport {
@@ -58,6 +71,7 @@ pub(crate) struct Counts {
     pub(crate) would_create: usize,
     pub(crate) skipped: usize,
     pub(crate) failed: usize,
+    pub(crate) unknown: usize,
 }
 
 impl Report {
@@ -73,6 +87,7 @@ impl Report {
                 Outcome::WouldCreate => counts.would_create += 1,
                 Outcome::Skipped { .. } => counts.skipped += 1,
                 Outcome::Failed { .. } => counts.failed += 1,
+                Outcome::Unknown { .. } => counts.unknown += 1,
             }
         }
         counts
@@ -165,19 +180,34 @@ async fn provision_one<R: UserRepository>(
             .await
             .map(|found| found.map_or(Outcome::WouldCreate, |user| existed(&user, entry)))
     } else {
-        admin
-            .ensure_user(&entry.email, entry.admin)
-            .await
-            .map(|provisioned| match provisioned {
-                Provisioned::Created(user) => Outcome::Created {
-                    username: user.username.to_string(),
-                },
-                Provisioned::Existed(user) => existed(&user, entry),
-            })
+        match admin.ensure_user(&entry.email, entry.admin).await {
+            Ok(Provisioned::Created(user)) => Ok(Outcome::Created {
+                username: user.username.to_string(),
+                note: None,
+            }),
+            Ok(Provisioned::Existed(user)) => Ok(existed(&user, entry)),
+            Err(Error::Ambiguous { .. }) => Ok(settle(admin, entry).await),
+            Err(error) => Err(error),
+        }
     };
     result.unwrap_or_else(|error| Outcome::Failed {
         reason: error.to_string(),
     })
+}
+
+/// A create whose answer was lost: a search (safe to send) tells whether it
+/// took effect. Not found is still not known: the server may be slow to show
+/// it, or still at work on it.
+async fn settle<R: UserRepository>(admin: &UserAdmin<R>, entry: &Entry) -> Outcome {
+    match admin.find_user_by_email(&entry.email).await {
+        Ok(Some(user)) => Outcome::Created {
+            username: user.username.to_string(),
+            note: Some(FOUND_AFTER.to_owned()),
+        },
+        Ok(None) | Err(_) => Outcome::Unknown {
+            reason: UNKNOWN.to_owned(),
+        },
+    }
 }
 
 fn existed(user: &User, entry: &Entry) -> Outcome {

@@ -97,7 +97,8 @@ async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twi
         (
             2,
             Outcome::Created {
-                username: "ada".into()
+                username: "ada".into(),
+                note: None,
             }
         )
     );
@@ -106,7 +107,8 @@ async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twi
         (
             3,
             Outcome::Created {
-                username: "bo".into()
+                username: "bo".into(),
+                note: None,
             }
         )
     );

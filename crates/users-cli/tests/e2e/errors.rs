@@ -112,3 +112,82 @@ fn completions_are_printed_for_each_shell() {
     }
     assert_eq!(run(bare(&home).args(["completions", "tcsh"])).code, 2);
 }
+
+#[test]
+fn a_base_url_with_a_wrong_path_points_at_the_base_url_not_at_a_user() {
+    let server = Server::start();
+    let url = format!("{}/ab", server.base_url);
+    let file = server.file("users.csv", "email\nx@example.com\n");
+    for args in [
+        vec!["whoami".to_owned()],
+        vec!["key".to_owned(), "list".to_owned()],
+        vec!["key".to_owned(), "generate".to_owned()],
+        vec!["user".to_owned(), "search".to_owned(), "ada".to_owned()],
+        vec!["provision".to_owned(), file.display().to_string()],
+    ] {
+        let out = run(server.as_admin().args(["--base-url", &url]).args(&args));
+        let line = out.failed(2);
+        assert!(
+            line.contains("check --base-url: the server has no GraphQL endpoint there"),
+            "{args:?}: {line}"
+        );
+        assert!(!line.contains("user search"), "{args:?}: {line}");
+    }
+}
+
+#[test]
+fn a_refused_key_gets_one_hint_naming_where_it_came_from() {
+    let server = Server::start();
+    let stranger = "k".repeat(40);
+    let path = server.file("key", &stranger);
+
+    let from_env = run(server.as_key(&stranger).arg("whoami"));
+    let from_file = run(server
+        .wbusers()
+        .arg("--api-key-file")
+        .arg(&path)
+        .arg("whoami"));
+
+    let line = from_env.failed(4);
+    assert!(line.contains("the key came from WANDB_API_KEY"), "{line}");
+    assert!(!line.contains("set WANDB_API_KEY"), "{line}");
+    let line = from_file.failed(4);
+    assert!(
+        line.contains(&format!(
+            "the key came from --api-key-file '{}'",
+            path.display()
+        )),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_key_in_the_environment_with_a_trailing_newline_is_explained() {
+    let server = Server::start();
+    let out = run(server
+        .as_key(&format!("{}\n", server.admin_key))
+        .arg("whoami"));
+    let line = out.failed(4);
+    assert!(
+        line.contains("WANDB_API_KEY has white space around the key"),
+        "{line}"
+    );
+}
+
+#[test]
+fn netrc_naming_a_directory_is_explained() {
+    let server = Server::start();
+    let out = run(server
+        .wbusers()
+        .env("NETRC", server.home.path())
+        .arg("whoami"));
+    let line = out.failed(4);
+    assert!(line.contains("NETRC names a directory"), "{line}");
+}
+
+#[test]
+fn help_does_not_send_people_into_the_source_tree() {
+    let home = tempfile::tempdir().unwrap();
+    let help = run(bare(&home).arg("--help"));
+    assert!(!help.ok().contains("crates/users-cli"), "{help:?}");
+}

@@ -8,6 +8,7 @@ use users_domain::{
     ApiKeyId, ApiKeySecret, Email, Error, ExposeSecret as _, GeneratedApiKey, Result, User,
     UserRepository,
 };
+use users_emulator::MutationKind;
 use users_memory::InMemoryWorld;
 
 use crate::support::{SENTINEL, Server, run, seed};
@@ -109,4 +110,130 @@ fn a_rotation_whose_revocation_fails_reports_it_in_json() {
     assert_eq!(json["secret"].as_str().unwrap().len(), 40);
     let error: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
     assert_eq!(error["error"]["kind"], "auth");
+}
+
+/// Leaves out of every search the users whose email starts with `ghost`, as
+/// a server slow to show a new user might.
+struct SlowToShow(Box<dyn UserRepository>);
+
+#[async_trait]
+impl UserRepository for SlowToShow {
+    async fn viewer(&self) -> Result<User> {
+        self.0.viewer().await
+    }
+    async fn search_users(&self, query: &str) -> Result<Vec<User>> {
+        let mut users = self.0.search_users(query).await?;
+        users.retain(|user| {
+            !user
+                .email
+                .as_ref()
+                .is_some_and(|email| email.as_str().starts_with("ghost"))
+        });
+        Ok(users)
+    }
+    async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
+        self.0.create_user(email, admin).await
+    }
+    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
+        self.0.generate_api_key(description).await
+    }
+    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
+        self.0.delete_api_key(id).await
+    }
+    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+        Box::new(Self(self.0.act_as(secret)))
+    }
+}
+
+fn slow_to_show_server() -> Server {
+    let admin_key = InMemoryWorld::generate_secret();
+    let world = InMemoryWorld::from_seed(
+        seed().user(
+            users_memory::SeedUser::new("root@example.com")
+                .admin(true)
+                .key(users_memory::SeedKey::new(admin_key.expose_secret())),
+        ),
+    )
+    .unwrap();
+    let root = SlowToShow(Box::new(world.connect(admin_key.clone())));
+    Server::serving(Arc::new(root), admin_key)
+}
+
+#[test]
+fn a_provisioned_user_whose_answer_was_lost_is_found_and_reported_created() {
+    let server = Server::start();
+    let file = server.file("users.csv", "email\nlost@example.com\n");
+    server.faults().lose_next_answer(MutationKind::CreateUser);
+
+    let first = run(server
+        .as_admin()
+        .args(["--retries", "0", "provision", "--json"])
+        .arg(&file));
+    let again = run(server.as_admin().arg("provision").arg(&file).arg("-q"));
+
+    assert_eq!(first.code, 0, "{first:?}");
+    let report = first.json();
+    assert_eq!(report["rows"][0]["outcome"], "created");
+    assert_eq!(report["rows"][0]["username"], "lost");
+    assert!(
+        report["rows"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("answer was lost"),
+        "{report}"
+    );
+    assert_eq!(report["summary"]["created"], 1);
+    assert_eq!(report["summary"]["unknown"], 0);
+    assert_eq!(
+        again.ok(),
+        "1 rows: 0 created, 1 existed, 0 skipped, 0 failed\n"
+    );
+}
+
+#[test]
+fn a_lost_create_that_cannot_be_found_is_unknown_and_exits_7() {
+    let server = slow_to_show_server();
+    let file = server.file("users.csv", "email\nghost@example.com\nnew@example.com\n");
+    server.faults().lose_next_answer(MutationKind::CreateUser);
+
+    let text = run(server
+        .as_admin()
+        .args(["--retries", "0", "provision", "--concurrency", "1"])
+        .arg(&file));
+
+    let line = text.failed(7);
+    assert!(
+        line.contains("1 of 2 rows have an unknown outcome"),
+        "{line}"
+    );
+    assert!(line.contains("run the same command again"), "{line}");
+    let ghost = text.stdout.lines().nth(1).unwrap();
+    assert!(
+        ghost.contains("unknown")
+            && ghost.contains("the server may or may not have created it; run again to settle it"),
+        "{text:?}"
+    );
+    assert!(
+        text.stdout
+            .ends_with("2 rows: 1 created, 0 existed, 0 skipped, 0 failed, 1 unknown\n"),
+        "{text:?}"
+    );
+}
+
+#[test]
+fn a_failed_row_outranks_an_unknown_one_in_the_exit_code() {
+    let server = slow_to_show_server();
+    let file = server.file("users.csv", "email\nghost@example.com\nnot-an-email\n");
+    server.faults().lose_next_answer(MutationKind::CreateUser);
+
+    let out = run(server
+        .as_admin()
+        .args(["--retries", "0", "--json", "provision"])
+        .arg(&file));
+
+    assert_eq!(out.code, 8, "{out:?}");
+    let report = out.json();
+    assert_eq!(report["rows"][0]["outcome"], "unknown");
+    assert_eq!(report["summary"]["unknown"], 1);
+    assert_eq!(report["summary"]["failed"], 1);
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod credentials;
 mod demo;
+mod display;
 mod errors;
 mod faults;
 mod keys;

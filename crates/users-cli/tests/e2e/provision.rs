@@ -25,7 +25,7 @@ fn every_row_of_a_mixed_file_is_reported_and_a_rerun_duplicates_nothing() {
     let second = run(server.as_admin().arg("provision").arg(&file).arg("--json"));
 
     let line = first.failed(8);
-    assert!(line.contains("3 of 7 rows failed"), "{line}");
+    assert!(line.contains("2 of 7 rows failed"), "{line}");
     assert!(line.contains("run the same command again"), "{line}");
     let rows: Vec<&str> = first.stdout.lines().collect();
     assert_eq!(rows.len(), 9, "{}", first.stdout);
@@ -37,7 +37,7 @@ fn every_row_of_a_mixed_file_is_reported_and_a_rerun_duplicates_nothing() {
         ("5 ", "NEW1@example.com", "skipped"),
         ("6 ", "not-an-email", "failed"),
         ("7 ", "new3@example.com", "failed"),
-        ("8 ", "new4@example.com", "failed"),
+        ("8 ", "new4@example.com", "created"),
     ];
     for (row, (line, email, outcome)) in rows[1..8].iter().zip(expect) {
         assert!(
@@ -47,8 +47,8 @@ fn every_row_of_a_mixed_file_is_reported_and_a_rerun_duplicates_nothing() {
     }
     assert!(rows[4].contains("duplicate of line 2"), "{}", rows[4]);
     assert!(rows[6].contains("not 'maybe'"), "{}", rows[6]);
-    assert!(rows[7].contains("the header has 2"), "{}", rows[7]);
-    assert_eq!(rows[8], "7 rows: 2 created, 1 existed, 1 skipped, 3 failed");
+    assert!(rows[7].contains("username new4"), "{}", rows[7]);
+    assert_eq!(rows[8], "7 rows: 3 created, 1 existed, 1 skipped, 2 failed");
 
     assert_eq!(second.code, 8, "{second:?}");
     let report = second.json();
@@ -56,14 +56,14 @@ fn every_row_of_a_mixed_file_is_reported_and_a_rerun_duplicates_nothing() {
     assert_eq!(report["rows"].as_array().unwrap().len(), 7);
     assert_eq!(
         report["summary"],
-        serde_json::json!({"total": 7, "created": 0, "existed": 3, "would_create": 0, "skipped": 1, "failed": 3})
+        serde_json::json!({"total": 7, "created": 0, "existed": 4, "would_create": 0, "skipped": 1, "failed": 2, "unknown": 0})
     );
     assert_eq!(report["rows"][0]["outcome"], "existed");
     assert_eq!(report["rows"][0]["username"], "new1");
     assert_eq!(report["rows"][4]["outcome"], "failed");
     assert!(report["rows"][4]["admin"].is_null());
     assert_eq!(count_users(&server, "new1@example.com"), 1);
-    assert_eq!(count_users(&server, "example.com"), 7);
+    assert_eq!(count_users(&server, "example.com"), 8);
 }
 
 #[test]
@@ -109,7 +109,7 @@ fn a_dry_run_creates_nothing() {
 
     let report = out.json();
     assert_eq!(report["dry_run"], true);
-    assert_eq!(report["summary"]["would_create"], 2);
+    assert_eq!(report["summary"]["would_create"], 3);
     assert_eq!(report["summary"]["created"], 0);
     assert_eq!(report["rows"][0]["outcome"], "would_create");
     assert_eq!(count_users(&server, "new"), 0);
@@ -171,4 +171,33 @@ fn provisioning_needs_an_admin() {
     let out = run(server.as_member().arg("provision").arg(&file));
     assert!(out.failed(4).contains("needs an instance admin"), "{out:?}");
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_json_array_is_refused_before_anything_is_created() {
+    let server = Server::start();
+    let file = server.file(
+        "users.json",
+        "[\n{\"email\": \"j1@example.com\"},\n{\"email\": \"j2@example.com\"}\n]\n",
+    );
+
+    let out = run(server.as_admin().arg("provision").arg(&file));
+
+    let line = out.failed(2);
+    assert!(
+        line.contains("a JSON array; give one JSON object per line (JSON lines)"),
+        "{line}"
+    );
+    assert_eq!(count_users(&server, "j"), 0);
+}
+
+#[test]
+fn a_json_named_file_holding_csv_is_read_as_csv() {
+    let server = Server::start();
+    let file = server.file("users.json", "email\nc1@example.com\n");
+    let out = run(server.as_admin().arg("provision").arg(&file).arg("-q"));
+    assert_eq!(
+        out.ok(),
+        "1 rows: 1 created, 0 existed, 0 skipped, 0 failed\n"
+    );
 }

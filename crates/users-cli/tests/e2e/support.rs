@@ -10,7 +10,7 @@ use assert_cmd::Command;
 use std::sync::{Arc, Mutex};
 
 use users_domain::{ApiKeySecret, ExposeSecret as _, UserRepository};
-use users_emulator::{Emulator, EmulatorBuilder, RunningEmulator};
+use users_emulator::{Emulator, EmulatorBuilder, Faults, RunningEmulator};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
 
 /// A seeded member's key: must never appear in any output.
@@ -84,6 +84,11 @@ impl Server {
         let mut command = self.wbusers();
         command.env("WANDB_API_KEY", key);
         command
+    }
+
+    /// Failures to stage on this server (a lost answer, a hidden secret).
+    pub(crate) fn faults(&self) -> Faults {
+        self.running.as_ref().unwrap().faults()
     }
 
     /// A file under the scratch HOME.

@@ -1,7 +1,15 @@
+use std::fmt::Write as _;
+
 use super::*;
+use crate::redact::SHOWN_CHARS;
+
+const KEY: &str = "0123456789abcdefghij0123456789abcdefghij";
 
 /// A row as (line, input, email and admin flag or the reason it failed).
-type Seen = (u64, String, Result<(String, bool), String>);
+type Seen = (u64, String, Wanted);
+
+/// The email and admin flag a row asks for, or the reason it failed.
+type Wanted = Result<(String, bool), String>;
 
 fn outcomes(rows: &[Row]) -> Vec<Seen> {
     rows.iter()
@@ -38,13 +46,13 @@ fn csv_rows_keep_their_line_numbers_and_bad_rows_do_not_stop_the_rest() {
         got[2].2.as_ref().unwrap_err().contains("not 'maybe'"),
         "{got:?}"
     );
-    assert!(
-        got[3]
-            .2
-            .as_ref()
-            .unwrap_err()
-            .contains("1 field(s), the header has 2"),
-        "{got:?}"
+    assert_eq!(
+        got[3],
+        (
+            6,
+            "cy@example.com".into(),
+            Ok(("cy@example.com".into(), false))
+        )
     );
     assert_eq!(
         got[4],
@@ -155,6 +163,14 @@ fn the_format_comes_from_the_flag_then_the_extension_then_the_content() {
     let json = b"  {\"email\": \"a@b.io\"}";
     assert_eq!(detect(Path::new("u.csv"), json, None), FileFormat::Csv);
     assert_eq!(detect(Path::new("u.NDJSON"), b"", None), FileFormat::Jsonl);
+    assert_eq!(
+        detect(Path::new("u.json"), b"email\na@b.io\n", None),
+        FileFormat::Csv
+    );
+    assert_eq!(
+        detect(Path::new("u.json"), b"\n [{}]", None),
+        FileFormat::Jsonl
+    );
     assert_eq!(detect(Path::new("-"), json, None), FileFormat::Jsonl);
     assert_eq!(
         detect(Path::new("users"), b"email\n", None),
@@ -168,8 +184,179 @@ fn the_format_comes_from_the_flag_then_the_extension_then_the_content() {
 
 #[test]
 fn long_raw_lines_are_shortened_in_reports() {
-    let long = "x".repeat(200);
+    let long = "x ".repeat(100);
     let rows = parse(format!("{long}\n").as_bytes(), FileFormat::Jsonl).unwrap();
     assert_eq!(rows[0].input.chars().count(), SHOWN_CHARS);
     assert!(rows[0].input.ends_with('…'));
+}
+
+#[test]
+fn a_json_email_is_shortened_too() {
+    let long = format!("{}@example.com", "a".repeat(5000));
+    let rows = parse(
+        format!("{{\"email\": \"{long}\"}}\n").as_bytes(),
+        FileFormat::Jsonl,
+    )
+    .unwrap();
+    assert!(
+        rows[0].input.chars().count() <= SHOWN_CHARS,
+        "{}",
+        rows[0].input
+    );
+}
+
+#[test]
+fn a_key_file_netrc_or_dotenv_is_never_echoed() {
+    let files = [
+        format!("{KEY}\n"),
+        format!("machine api.wandb.ai login user password {KEY}\n"),
+        format!("WANDB_API_KEY={KEY}\n"),
+        format!("export WANDB_API_KEY=\"{KEY}\"\n"),
+    ];
+    for file in files {
+        let error = parse(file.as_bytes(), FileFormat::Csv).unwrap_err();
+        assert!(error.starts_with("unknown column"), "{error}");
+        assert!(!error.contains(&KEY[4..36]), "{file:?}: {error}");
+    }
+}
+
+#[test]
+fn a_key_in_a_row_is_never_echoed() {
+    let csv = format!("email,admin\n{KEY},no\nada@example.com,{KEY}\n\"ada@example.com {KEY}\"\n");
+    let jsonl = format!(
+        "{{\"email\": \"{KEY}\"}}\n{{\"token\": \"{KEY}\"}}\n{{\"{KEY}\": 1}}\n{{\"email\": \"a@b.io\", \"admin\": \"{KEY}\"}}\nnot json {KEY}\n"
+    );
+    for (text, format) in [(csv, FileFormat::Csv), (jsonl, FileFormat::Jsonl)] {
+        for row in parse(text.as_bytes(), format).unwrap() {
+            let reason = row.entry.as_ref().err().cloned().unwrap_or_default();
+            assert!(!row.input.contains(&KEY[4..36]), "{}", row.input);
+            assert!(!reason.contains(&KEY[4..36]), "{reason}");
+        }
+    }
+}
+
+#[test]
+fn line_numbers_are_right_with_crlf_a_bom_comments_and_multi_line_fields() {
+    let text = "\u{feff}email,admin\r\n\
+        a1@example.com,no\r\n\
+        \r\n\
+        # a comment\r\n\
+        \"a2@example.com\r\n\",no\r\n\
+        a3@example.com,\"\r\nyes\"\r\n\
+        \r\n\
+        a4@example.com\r\n";
+    let rows = parse(text.as_bytes(), FileFormat::Csv).unwrap();
+    let got: Vec<(u64, Wanted)> = outcomes(&rows)
+        .into_iter()
+        .map(|(line, _, entry)| (line, entry))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2, Ok(("a1@example.com".into(), false))),
+            (5, Ok(("a2@example.com".into(), false))),
+            (7, Ok(("a3@example.com".into(), true))),
+            (10, Ok(("a4@example.com".into(), false))),
+        ]
+    );
+}
+
+#[test]
+fn line_numbers_stay_right_over_many_rows() {
+    let mut text = String::from("email\n");
+    let mut expected = Vec::new();
+    let mut line = 1;
+    for n in 0..2_000 {
+        if n % 7 == 0 {
+            text.push_str("\n# note\n");
+            line += 2;
+        }
+        writeln!(text, "u{n}@example.com").unwrap();
+        line += 1;
+        expected.push(line);
+    }
+    let rows = parse(text.as_bytes(), FileFormat::Csv).unwrap();
+    let lines: Vec<u64> = rows.iter().map(|row| row.line).collect();
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn an_unclosed_quote_names_the_lines_it_swallowed() {
+    let text = "email,admin\n\
+        a1@example.com,no\n\
+        \"a2@example.com,no\n\
+        a3@example.com,no\n\
+        a4@example.com,yes\n";
+    let rows = parse(text.as_bytes(), FileFormat::Csv).unwrap();
+    let got = outcomes(&rows);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].0, 3);
+    let reason = got[1].2.as_ref().unwrap_err();
+    assert!(
+        reason.starts_with("unclosed quote from line 3 swallows lines 3–5"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_missing_admin_field_is_false_only_when_it_is_the_last_column() {
+    let rows = parse(b"email,admin\nada@example.com\n", FileFormat::Csv).unwrap();
+    assert_eq!(outcomes(&rows)[0].2, Ok(("ada@example.com".into(), false)));
+    let rows = parse(b"admin,email\nada@example.com\n", FileFormat::Csv).unwrap();
+    assert_eq!(
+        outcomes(&rows)[0].2,
+        Err("the row has 1 field(s), the header has 2".into())
+    );
+    let rows = parse(b"email,admin\nada@example.com,no,extra\n", FileFormat::Csv).unwrap();
+    assert_eq!(
+        outcomes(&rows)[0].2,
+        Err("the row has 3 field(s), the header has 2".into())
+    );
+    let error = parse(b"email,admin,teams\n", FileFormat::Csv).unwrap_err();
+    assert!(error.starts_with("unknown column 'teams'"), "{error}");
+}
+
+#[test]
+fn a_json_array_or_a_pretty_printed_object_is_refused_as_a_whole() {
+    let array = b"[\n{\"email\": \"a@example.com\"},\n{\"email\": \"b@example.com\"}\n]\n";
+    let error = parse(array, FileFormat::Jsonl).unwrap_err();
+    assert_eq!(
+        error,
+        "it is a JSON array; give one JSON object per line (JSON lines)"
+    );
+    let pretty = b"{\"email\": \"a@example.com\"}\n{\n  \"email\": \"b@example.com\",\n  \"admin\": true\n}\n";
+    let error = parse(pretty, FileFormat::Jsonl).unwrap_err();
+    assert_eq!(
+        error,
+        "the JSON value from line 2 spans several lines; give one JSON object per line (JSON lines)"
+    );
+}
+
+#[test]
+fn a_json_row_must_be_one_object_with_each_field_once() {
+    let text = "{\"email\": \"a@example.com\"}\n[1,2]\n\"ada\"\n{\"email\": \"b@example.com\", \"email\": \"c@example.com\"}\n";
+    let rows = parse(text.as_bytes(), FileFormat::Jsonl).unwrap();
+    let got = outcomes(&rows);
+    assert!(got[0].2.is_ok());
+    assert!(
+        got[1]
+            .2
+            .as_ref()
+            .unwrap_err()
+            .starts_with("not a JSON object;"),
+        "{got:?}"
+    );
+    assert!(
+        got[2]
+            .2
+            .as_ref()
+            .unwrap_err()
+            .starts_with("not a JSON object;"),
+        "{got:?}"
+    );
+    assert_eq!(got[3].1, "b@example.com");
+    assert_eq!(
+        got[3].2,
+        Err("duplicate field 'email'; give it once".into())
+    );
 }

@@ -130,7 +130,7 @@ impl UserRepository for GraphqlUserRepository {
             .call(
                 &SEARCH_USERS,
                 json!({ "query": query }),
-                &format!("users matching '{query}'"),
+                &format!("users matching '{}'", users_domain::echo_safe(query)),
             )
             .await
             .map_err(Failure::into_error)?;

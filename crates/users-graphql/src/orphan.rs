@@ -27,7 +27,10 @@ use users_domain::{ApiKeyId, Error, GeneratedApiKey, Result};
 use crate::GraphqlUserRepository;
 use crate::envelope::{Failure, reason_of};
 use crate::tag::RequestTag;
-use crate::wire::{GENERATE_API_KEY, GET_VIEWER, GenerateData, KeyDescription, ViewerKeysData};
+use crate::wire::{
+    GENERATE_API_KEY, GET_VIEWER, GeneratedKey, KeyDescription, MutationData, ViewerData,
+    ViewerKeys,
+};
 
 /// How often to look for the key when the server may still be making it.
 const SETTLE_CHECKS: u32 = 3;
@@ -37,7 +40,7 @@ impl GraphqlUserRepository {
         let tag = RequestTag::new();
         let variables = json!({ "description": tag.apply(description.as_deref()) });
         let outcome = self
-            .call::<GenerateData>(&GENERATE_API_KEY, variables, "the new api key")
+            .call::<MutationData<GeneratedKey>>(&GENERATE_API_KEY, variables, "the new api key")
             .await;
         match outcome {
             Ok(data) => match data.result.and_then(|result| result.api_key) {
@@ -100,7 +103,7 @@ impl GraphqlUserRepository {
 
     /// The caller's keys as `GetViewer` lists them.
     pub(crate) async fn viewer_keys(&self) -> Result<Vec<KeyDescription>> {
-        let data: ViewerKeysData = self
+        let data: ViewerData<ViewerKeys> = self
             .call(&GET_VIEWER, json!({}), "the viewer")
             .await
             .map_err(Failure::into_error)?;

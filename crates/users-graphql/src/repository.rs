@@ -15,8 +15,8 @@ use crate::GraphqlClientBuilder;
 use crate::envelope::{self, Context, Failure};
 use crate::transport::Transport;
 use crate::wire::{
-    CREATE_USER, CreateUserData, DELETE_API_KEY, DeleteData, GET_VIEWER, Operation, SEARCH_USERS,
-    UsersData, ViewerData,
+    CREATE_USER, CreatedUser, DELETE_API_KEY, Deleted, GET_VIEWER, MutationData, Operation,
+    SEARCH_USERS, UsersData, ViewerData, WireUser,
 };
 
 /// [`UserRepository`] over a W&B server's GraphQL API.
@@ -86,7 +86,7 @@ impl GraphqlUserRepository {
     }
 
     pub(crate) async fn delete(&self, id: &ApiKeyId) -> Result<()> {
-        let data: DeleteData = self
+        let data: MutationData<Deleted> = self
             .call(
                 &DELETE_API_KEY,
                 json!({ "id": id.as_str() }),
@@ -116,7 +116,7 @@ impl GraphqlUserRepository {
 #[async_trait]
 impl UserRepository for GraphqlUserRepository {
     async fn viewer(&self) -> Result<User> {
-        let data: ViewerData = self
+        let data: ViewerData<WireUser> = self
             .call(&GET_VIEWER, json!({}), "the viewer")
             .await
             .map_err(Failure::into_error)?;
@@ -138,7 +138,7 @@ impl UserRepository for GraphqlUserRepository {
     }
 
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
-        let data: CreateUserData = self
+        let data: MutationData<CreatedUser> = self
             .call(
                 &CREATE_USER,
                 json!({ "email": email.as_str(), "admin": admin }),

@@ -61,9 +61,16 @@ pub(crate) const DELETE_API_KEY: Operation = Operation {
     denied: "only the key's owner or an instance admin may delete it",
 };
 
+/// `GetViewer`'s answer, read as the whole user or as [`ViewerKeys`].
 #[derive(Deserialize)]
-pub(crate) struct ViewerData {
-    pub(crate) viewer: Option<WireUser>,
+pub(crate) struct ViewerData<T> {
+    pub(crate) viewer: Option<T>,
+}
+
+/// A mutation's answer: the SDK's documents alias each root field `result`.
+#[derive(Deserialize)]
+pub(crate) struct MutationData<T> {
+    pub(crate) result: Option<T>,
 }
 
 #[derive(Deserialize)]
@@ -109,18 +116,8 @@ impl UsersData {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct CreateUserData {
-    pub(crate) result: Option<CreatedUser>,
-}
-
-#[derive(Deserialize)]
 pub(crate) struct CreatedUser {
     pub(crate) user: Option<WireUser>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct GenerateData {
-    pub(crate) result: Option<GeneratedKey>,
 }
 
 #[derive(Deserialize)]
@@ -141,22 +138,12 @@ pub(crate) struct NewKey {
 }
 
 #[derive(Deserialize)]
-pub(crate) struct DeleteData {
-    pub(crate) result: Option<Deleted>,
-}
-
-#[derive(Deserialize)]
 pub(crate) struct Deleted {
     pub(crate) success: Option<bool>,
 }
 
 /// Only the viewer's key ids, names and raw descriptions: to find an orphaned
 /// key, and to name a new one.
-#[derive(Deserialize)]
-pub(crate) struct ViewerKeysData {
-    pub(crate) viewer: Option<ViewerKeys>,
-}
-
 #[derive(Deserialize)]
 pub(crate) struct ViewerKeys {
     #[serde(rename = "apiKeys")]

@@ -13,34 +13,63 @@ use users_memory::InMemoryWorld;
 
 use crate::support::{SENTINEL, Server, run, seed};
 
-/// Refuses every key deletion, as a server with a stricter policy might.
-struct NoRevoke(Box<dyn UserRepository>);
+/// What a real server may do that the emulator's own rules never do.
+#[derive(Clone, Copy)]
+enum Quirk {
+    /// Refuses every key deletion, as a server with a stricter policy might.
+    NoRevoke,
+    /// Leaves out of every search the users whose email starts with `ghost`,
+    /// as a server slow to show a new user might.
+    SlowToShow,
+}
+
+/// A repository that behaves as `inner` but for its [`Quirk`].
+struct Quirky {
+    inner: Box<dyn UserRepository>,
+    quirk: Quirk,
+}
 
 #[async_trait]
-impl UserRepository for NoRevoke {
+impl UserRepository for Quirky {
     async fn viewer(&self) -> Result<User> {
-        self.0.viewer().await
+        self.inner.viewer().await
     }
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
-        self.0.search_users(query).await
+        let mut users = self.inner.search_users(query).await?;
+        if let Quirk::SlowToShow = self.quirk {
+            users.retain(|user| {
+                !user
+                    .email
+                    .as_ref()
+                    .is_some_and(|email| email.as_str().starts_with("ghost"))
+            });
+        }
+        Ok(users)
     }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
-        self.0.create_user(email, admin).await
+        self.inner.create_user(email, admin).await
     }
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
-        self.0.generate_api_key(description).await
+        self.inner.generate_api_key(description).await
     }
-    async fn delete_api_key(&self, _: &ApiKeyId) -> Result<()> {
-        Err(Error::PermissionDenied {
-            reason: "keys cannot be deleted on this server".into(),
-        })
+    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
+        match self.quirk {
+            Quirk::NoRevoke => Err(Error::PermissionDenied {
+                reason: "keys cannot be deleted on this server".into(),
+            }),
+            Quirk::SlowToShow => self.inner.delete_api_key(id).await,
+        }
     }
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
-        Box::new(Self(self.0.act_as(secret)))
+        Box::new(Self {
+            inner: self.inner.act_as(secret),
+            quirk: self.quirk,
+        })
     }
 }
 
-fn no_revoke_server() -> Server {
+/// The standard cast, and a root admin, served with `quirk`.
+fn server_with(quirk: Quirk) -> Server {
     let admin_key = InMemoryWorld::generate_secret();
     let world = InMemoryWorld::from_seed(
         seed().user(
@@ -50,8 +79,8 @@ fn no_revoke_server() -> Server {
         ),
     )
     .unwrap();
-    let root = NoRevoke(Box::new(world.connect(admin_key.clone())));
-    Server::serving(Arc::new(root), admin_key)
+    let inner = Box::new(world.connect(admin_key.clone()));
+    Server::serving(Arc::new(Quirky { inner, quirk }), admin_key)
 }
 
 fn member_key_id(server: &Server) -> String {
@@ -61,7 +90,7 @@ fn member_key_id(server: &Server) -> String {
 
 #[test]
 fn a_rotation_whose_revocation_fails_still_prints_the_new_key_and_says_the_old_one_lives() {
-    let server = no_revoke_server();
+    let server = server_with(Quirk::NoRevoke);
     let old_id = member_key_id(&server);
 
     let text = run(server.as_member().args(["key", "rotate", &old_id]));
@@ -90,7 +119,7 @@ fn a_rotation_whose_revocation_fails_still_prints_the_new_key_and_says_the_old_o
 
 #[test]
 fn a_rotation_whose_revocation_fails_reports_it_in_json() {
-    let server = no_revoke_server();
+    let server = server_with(Quirk::NoRevoke);
     let old_id = member_key_id(&server);
 
     let out = run(server
@@ -110,53 +139,6 @@ fn a_rotation_whose_revocation_fails_reports_it_in_json() {
     assert_eq!(json["secret"].as_str().unwrap().len(), 40);
     let error: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
     assert_eq!(error["error"]["kind"], "auth");
-}
-
-/// Leaves out of every search the users whose email starts with `ghost`, as
-/// a server slow to show a new user might.
-struct SlowToShow(Box<dyn UserRepository>);
-
-#[async_trait]
-impl UserRepository for SlowToShow {
-    async fn viewer(&self) -> Result<User> {
-        self.0.viewer().await
-    }
-    async fn search_users(&self, query: &str) -> Result<Vec<User>> {
-        let mut users = self.0.search_users(query).await?;
-        users.retain(|user| {
-            !user
-                .email
-                .as_ref()
-                .is_some_and(|email| email.as_str().starts_with("ghost"))
-        });
-        Ok(users)
-    }
-    async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
-        self.0.create_user(email, admin).await
-    }
-    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
-        self.0.generate_api_key(description).await
-    }
-    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
-        self.0.delete_api_key(id).await
-    }
-    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
-        Box::new(Self(self.0.act_as(secret)))
-    }
-}
-
-fn slow_to_show_server() -> Server {
-    let admin_key = InMemoryWorld::generate_secret();
-    let world = InMemoryWorld::from_seed(
-        seed().user(
-            users_memory::SeedUser::new("root@example.com")
-                .admin(true)
-                .key(users_memory::SeedKey::new(admin_key.expose_secret())),
-        ),
-    )
-    .unwrap();
-    let root = SlowToShow(Box::new(world.connect(admin_key.clone())));
-    Server::serving(Arc::new(root), admin_key)
 }
 
 #[test]
@@ -192,7 +174,7 @@ fn a_provisioned_user_whose_answer_was_lost_is_found_and_reported_created() {
 
 #[test]
 fn a_lost_create_that_cannot_be_found_is_unknown_and_exits_7() {
-    let server = slow_to_show_server();
+    let server = server_with(Quirk::SlowToShow);
     let file = server.file("users.csv", "email\nghost@example.com\nnew@example.com\n");
     server.faults().lose_next_answer(MutationKind::CreateUser);
 
@@ -222,7 +204,7 @@ fn a_lost_create_that_cannot_be_found_is_unknown_and_exits_7() {
 
 #[test]
 fn a_failed_row_outranks_an_unknown_one_in_the_exit_code() {
-    let server = slow_to_show_server();
+    let server = server_with(Quirk::SlowToShow);
     let file = server.file("users.csv", "email\nghost@example.com\nnot-an-email\n");
     server.faults().lose_next_answer(MutationKind::CreateUser);
 

@@ -1,18 +1,13 @@
 //! The bootstrap admin and the admin key: a seed in which the admin key could
 //! not act as an admin is refused with an error of its own, naming what to change.
 
-use users_emulator::{Emulator, EmulatorError};
+use users_emulator::EmulatorError;
 use users_memory::{Seed, SeedKey, SeedUser};
 
-use crate::{ADMIN_KEY, BOB_KEY, secret};
+use crate::{ADMIN_KEY, BOB_KEY, admin_holding_the_key, start_with};
 
 async fn start_error(seed: Seed) -> EmulatorError {
-    Emulator::builder()
-        .seed(seed)
-        .admin_key(secret(ADMIN_KEY))
-        .start()
-        .await
-        .unwrap_err()
+    start_with(seed).await.unwrap_err()
 }
 
 /// One line, without the admin key.
@@ -29,12 +24,9 @@ fn bob() -> SeedUser {
 
 #[tokio::test]
 async fn a_soft_deleted_holder_of_the_admin_key_is_refused_by_its_seed_index() {
-    let seed = Seed::new().user(bob()).user(
-        SeedUser::new("root@example.com")
-            .admin(true)
-            .deleted_at("2024-01-01T00:00:00Z")
-            .key(SeedKey::new(ADMIN_KEY)),
-    );
+    let seed = Seed::new()
+        .user(bob())
+        .user(admin_holding_the_key("root@example.com").deleted_at("2024-01-01T00:00:00Z"));
 
     let error = start_error(seed).await;
 
@@ -106,17 +98,9 @@ async fn a_seeded_user_with_the_bootstrap_username_but_not_the_key_is_refused() 
 
 #[tokio::test]
 async fn a_seeded_admin_may_hold_the_key_under_the_bootstrap_admins_name() {
-    let seed = Seed::new().user(
-        SeedUser::new("admin@localhost")
-            .admin(true)
-            .key(SeedKey::new(ADMIN_KEY)),
-    );
+    let seed = Seed::new().user(admin_holding_the_key("admin@localhost"));
 
-    let emulator = Emulator::builder()
-        .seed(seed)
-        .admin_key(secret(ADMIN_KEY))
-        .start()
-        .await;
+    let emulator = start_with(seed).await;
 
     assert!(emulator.is_ok(), "{:?}", emulator.err());
 }

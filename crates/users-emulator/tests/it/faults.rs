@@ -11,33 +11,48 @@ use serde_json::{Value, json};
 use users_emulator::{MutationKind, RunningEmulator};
 
 use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
-    SDK_SEARCH_USERS as SEARCH, basic, call, start,
+    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, UNKNOWN_KEY, VIEWER_ID, basic,
+    call, create_user, delete_key, emails, generate_key, generated_secret, get_viewer,
+    search_users, start, viewer_status,
 };
-
-const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
 
 /// hyper's words for a connection that closed before any response came.
 const NO_RESPONSE: &str = "connection closed before message completed";
 
-/// Sends one GraphQL request that must fail in transport; the error.
-async fn send_unanswered(
+/// One GraphQL request on `client`, whose pooled connections a test may reuse.
+async fn send(
     client: &reqwest::Client,
     emulator: &RunningEmulator,
     key: &str,
     query: &str,
     variables: Value,
-) -> reqwest::Error {
-    let outcome = client
+) -> reqwest::Result<reqwest::Response> {
+    client
         .post(format!("{}/graphql", emulator.base_url()))
         .header("authorization", basic(key))
         .json(&json!({ "query": query, "variables": variables }))
         .send()
-        .await;
-    match outcome {
+        .await
+}
+
+/// Sends one GraphQL request and asserts that it went out and the connection
+/// closed with no response to it.
+async fn assert_answer_lost(
+    client: &reqwest::Client,
+    emulator: &RunningEmulator,
+    key: &str,
+    query: &str,
+    variables: Value,
+) {
+    let error = match send(client, emulator, key, query, variables).await {
         Err(error) => error,
         Ok(response) => panic!("expected no answer, got HTTP {}", response.status()),
-    }
+    };
+    assert!(!error.is_connect(), "the connection was made: {error:?}");
+    assert!(!error.is_timeout(), "{error:?}");
+    assert!(error.status().is_none(), "{error:?}");
+    let text = chain(&error);
+    assert!(text.contains(NO_RESPONSE), "{text}");
 }
 
 /// The error and all its sources, for the message to match.
@@ -52,29 +67,15 @@ fn chain(error: &reqwest::Error) -> String {
     text
 }
 
-/// The request went out and the connection closed with no response to it.
-fn assert_lost_after_sending(error: &reqwest::Error) {
-    assert!(!error.is_connect(), "the connection was made: {error:?}");
-    assert!(!error.is_timeout(), "{error:?}");
-    assert!(error.status().is_none(), "{error:?}");
-    let text = chain(error);
-    assert!(text.contains(NO_RESPONSE), "{text}");
-}
-
 async fn emails_matching(emulator: &RunningEmulator, query: &str) -> Vec<String> {
-    let (status, body) = call(emulator, Some(ADMIN_KEY), SEARCH, json!({ "query": query })).await;
+    let (status, body) = search_users(emulator, ADMIN_KEY, json!({ "query": query })).await;
     assert_eq!(status, 200, "{body}");
-    body["data"]["users"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|edge| edge["node"]["email"].as_str().unwrap().to_owned())
-        .collect()
+    emails(&body)
 }
 
 /// The ids and names of the keys of the holder of `key`.
 async fn own_keys(emulator: &RunningEmulator, key: &str) -> Vec<(String, String)> {
-    let (status, body) = call(emulator, Some(key), SDK_GET_VIEWER, json!({})).await;
+    let (status, body) = get_viewer(emulator, key).await;
     assert_eq!(status, 200, "{body}");
     body["data"]["viewer"]["apiKeys"]["edges"]
         .as_array()
@@ -95,17 +96,10 @@ async fn a_lost_create_answer_fails_in_transport_yet_the_user_is_created() {
     let emulator = start().await;
     let client = reqwest::Client::new();
     emulator.faults().lose_next_answer(MutationKind::CreateUser);
+    let lost = json!({ "email": "lost@example.com" });
 
-    let error = send_unanswered(
-        &client,
-        &emulator,
-        ADMIN_KEY,
-        SDK_CREATE_USER,
-        json!({ "email": "lost@example.com" }),
-    )
-    .await;
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, SDK_CREATE_USER, lost).await;
 
-    assert_lost_after_sending(&error);
     assert_eq!(
         emails_matching(&emulator, "lost@").await,
         ["lost@example.com"]
@@ -117,26 +111,17 @@ async fn a_lost_answer_is_lost_once_and_the_client_goes_on() {
     let emulator = start().await;
     let client = reqwest::Client::new();
     // Warm a pooled connection, so the lost answer is on a reused one.
-    let warm = client
-        .post(format!("{}/graphql", emulator.base_url()))
-        .header("authorization", basic(ADMIN_KEY))
-        .json(&json!({ "query": "{ viewer { id } }" }))
-        .send()
+    let warm = send(&client, &emulator, ADMIN_KEY, VIEWER_ID, json!({}))
         .await
         .unwrap();
     assert_eq!(warm.status().as_u16(), 200);
     warm.bytes().await.unwrap();
     emulator.faults().lose_next_answer(MutationKind::CreateUser);
     let lost = json!({ "email": "first@example.com" });
-    assert_lost_after_sending(
-        &send_unanswered(&client, &emulator, ADMIN_KEY, SDK_CREATE_USER, lost).await,
-    );
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, SDK_CREATE_USER, lost).await;
 
-    let answered = client
-        .post(format!("{}/graphql", emulator.base_url()))
-        .header("authorization", basic(ADMIN_KEY))
-        .json(&json!({ "query": SDK_CREATE_USER, "variables": { "email": "second@example.com" } }))
-        .send()
+    let second = json!({ "email": "second@example.com" });
+    let answered = send(&client, &emulator, ADMIN_KEY, SDK_CREATE_USER, second)
         .await
         .unwrap();
 
@@ -151,44 +136,31 @@ async fn a_lost_answer_is_lost_once_and_the_client_goes_on() {
 #[tokio::test]
 async fn a_lost_generate_answer_fails_in_transport_yet_the_key_is_made() {
     let emulator = start().await;
+    let client = reqwest::Client::new();
     let before = own_keys(&emulator, BOB_KEY).await;
     emulator
         .faults()
         .lose_next_answer(MutationKind::GenerateApiKey);
+    let lost = json!({ "description": "lost" });
 
-    let error = send_unanswered(
-        &reqwest::Client::new(),
-        &emulator,
-        BOB_KEY,
-        SDK_GENERATE,
-        json!({ "description": "lost" }),
-    )
-    .await;
+    assert_answer_lost(&client, &emulator, BOB_KEY, SDK_GENERATE, lost).await;
 
-    assert_lost_after_sending(&error);
     assert_eq!(own_keys(&emulator, BOB_KEY).await.len(), before.len() + 1);
 }
 
 #[tokio::test]
 async fn a_lost_delete_answer_fails_in_transport_yet_the_key_is_deleted() {
     let emulator = start().await;
+    let client = reqwest::Client::new();
     let (ci, _) = own_keys(&emulator, BOB_KEY).await.remove(0);
     emulator
         .faults()
         .lose_next_answer(MutationKind::DeleteApiKey);
+    let lost = json!({ "id": ci });
 
-    let error = send_unanswered(
-        &reqwest::Client::new(),
-        &emulator,
-        ADMIN_KEY,
-        SDK_DELETE,
-        json!({ "id": ci }),
-    )
-    .await;
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, SDK_DELETE, lost).await;
 
-    assert_lost_after_sending(&error);
-    let (status, _) = call(&emulator, Some(BOB_KEY), "{ viewer { id } }", json!({})).await;
-    assert_eq!(status, 401);
+    assert_eq!(viewer_status(&emulator, BOB_KEY).await, 401);
 }
 
 #[tokio::test]
@@ -239,34 +211,17 @@ async fn a_lost_answer_waits_for_its_own_mutation_with_valid_credentials() {
     let (ci, _) = own_keys(&emulator, BOB_KEY).await.remove(0);
 
     // Other mutations, and a delete refused before it runs, are answered.
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SDK_CREATE_USER,
-        json!({ "email": "answered@example.com" }),
-    )
-    .await;
+    let answered = json!({ "email": "answered@example.com" });
+    let (status, body) = create_user(&emulator, ADMIN_KEY, answered).await;
     assert_eq!(status, 200, "{body}");
-    let (status, body) = call(&emulator, Some(BOB_KEY), SDK_GENERATE, json!({})).await;
+    let (status, body) = generate_key(&emulator, BOB_KEY, json!({})).await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = call(
-        &emulator,
-        Some(UNKNOWN_KEY),
-        SDK_DELETE,
-        json!({ "id": ci }),
-    )
-    .await;
+    let (status, _) = delete_key(&emulator, UNKNOWN_KEY, &json!(ci)).await;
     assert_eq!(status, 401);
 
-    let error = send_unanswered(
-        &reqwest::Client::new(),
-        &emulator,
-        ADMIN_KEY,
-        SDK_DELETE,
-        json!({ "id": ci }),
-    )
-    .await;
-    assert_lost_after_sending(&error);
+    let client = reqwest::Client::new();
+    let lost = json!({ "id": ci });
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, SDK_DELETE, lost).await;
 }
 
 #[tokio::test]
@@ -278,18 +233,11 @@ async fn clear_disarms_a_staged_fault() {
 
     emulator.faults().clear();
 
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SDK_CREATE_USER,
-        json!({ "email": "kept@example.com" }),
-    )
-    .await;
+    let kept = json!({ "email": "kept@example.com" });
+    let (status, body) = create_user(&emulator, ADMIN_KEY, kept).await;
     assert_eq!(status, 200, "{body}");
-    let (_, body) = call(&emulator, Some(BOB_KEY), SDK_GENERATE, json!({})).await;
-    let secret = body["data"]["result"]["apiKey"]["name"].as_str().unwrap();
-    let (status, _) = call(&emulator, Some(secret), "{ viewer { id } }", json!({})).await;
-    assert_eq!(status, 200);
+    let (_, body) = generate_key(&emulator, BOB_KEY, json!({})).await;
+    assert_eq!(viewer_status(&emulator, generated_secret(&body)).await, 200);
 }
 
 #[tokio::test]
@@ -297,13 +245,7 @@ async fn a_hidden_secret_answers_the_keys_label_once() {
     let emulator = start().await;
     emulator.faults().hide_next_secret();
 
-    let (status, body) = call(
-        &emulator,
-        Some(BOB_KEY),
-        SDK_GENERATE,
-        json!({ "description": "hidden" }),
-    )
-    .await;
+    let (status, body) = generate_key(&emulator, BOB_KEY, json!({ "description": "hidden" })).await;
 
     assert_eq!(status, 200, "{body}");
     let key = &body["data"]["result"]["apiKey"];
@@ -315,11 +257,14 @@ async fn a_hidden_secret_answers_the_keys_label_once() {
         .expect("the key was made and is listed");
     assert_eq!(key["name"], label);
     assert_eq!(key["description"], "hidden");
-    let (status, _) = call(&emulator, Some(label), "{ viewer { id } }", json!({})).await;
-    assert_eq!(status, 401, "the label is no key");
+    assert_eq!(
+        viewer_status(&emulator, label).await,
+        401,
+        "the label is no key"
+    );
 
-    let (_, body) = call(&emulator, Some(BOB_KEY), SDK_GENERATE, json!({})).await;
-    let secret = body["data"]["result"]["apiKey"]["name"].as_str().unwrap();
+    let (_, body) = generate_key(&emulator, BOB_KEY, json!({})).await;
+    let secret = generated_secret(&body);
     let (status, body) = call(
         &emulator,
         Some(secret),

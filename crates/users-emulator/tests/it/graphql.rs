@@ -4,15 +4,15 @@ use serde_json::{Value, json};
 use users_domain::ApiKeySecret;
 
 use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
-    SDK_SEARCH_USERS as SEARCH, call, decoded_id, first_error, start,
+    ADMIN_KEY, BOB_KEY, call, create_user, decoded_id, delete_key, emails, first_error,
+    generate_key, generated_secret, get_viewer, search_users, start, viewer_status,
 };
 
 /// What wandb-core sends on `Api()` to check the credentials.
 const CORE_VIEWER: &str = "\nquery Viewer {\n\tviewer {\n\t\tid\n\t\tentity\n\t\tusername\n\t\temail\n\t\tflags\n\t\tteams {\n\t\t\tedges {\n\t\t\t\tnode {\n\t\t\t\t\tname\n\t\t\t\t}\n\t\t\t}\n\t\t}\n\t}\n}\n";
 
 async fn bob_keys(emulator: &users_emulator::RunningEmulator) -> Vec<Value> {
-    let (_, body) = call(emulator, Some(ADMIN_KEY), SEARCH, json!({ "query": "bob" })).await;
+    let (_, body) = search_users(emulator, ADMIN_KEY, json!({ "query": "bob" })).await;
     body["data"]["users"]["edges"][0]["node"]["apiKeys"]["edges"]
         .as_array()
         .unwrap()
@@ -38,7 +38,7 @@ async fn the_start_up_viewer_query_of_wandb_core_is_answered() {
 async fn the_sdk_viewer_selection_comes_back_in_full_through_fragments() {
     let emulator = start().await;
 
-    let (status, body) = call(&emulator, Some(BOB_KEY), SDK_GET_VIEWER, json!({})).await;
+    let (status, body) = get_viewer(&emulator, BOB_KEY).await;
 
     assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
@@ -88,10 +88,9 @@ async fn aliases_and_typename_are_honoured() {
 async fn create_user_answers_under_the_result_alias_with_a_user_id() {
     let emulator = start().await;
 
-    let (status, body) = call(
+    let (status, body) = create_user(
         &emulator,
-        Some(ADMIN_KEY),
-        SDK_CREATE_USER,
+        ADMIN_KEY,
         json!({ "email": "Ada.Lovelace@Example.com", "admin": false }),
     )
     .await;
@@ -109,13 +108,8 @@ async fn create_user_answers_under_the_result_alias_with_a_user_id() {
 async fn a_duplicate_email_is_409_already_exists() {
     let emulator = start().await;
 
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SDK_CREATE_USER,
-        json!({ "email": "BOB@example.com" }),
-    )
-    .await;
+    let (status, body) =
+        create_user(&emulator, ADMIN_KEY, json!({ "email": "BOB@example.com" })).await;
 
     assert_eq!(status, 409, "{body}");
     let (message, code) = first_error(&body);
@@ -128,13 +122,7 @@ async fn a_duplicate_email_is_409_already_exists() {
 async fn an_invalid_email_is_400() {
     let emulator = start().await;
 
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SDK_CREATE_USER,
-        json!({ "email": "nobody" }),
-    )
-    .await;
+    let (status, body) = create_user(&emulator, ADMIN_KEY, json!({ "email": "nobody" })).await;
 
     assert_eq!(status, 400, "{body}");
     assert!(first_error(&body).0.starts_with("invalid email"), "{body}");
@@ -144,13 +132,8 @@ async fn an_invalid_email_is_400() {
 async fn a_non_admin_gets_the_w_and_b_message_for_create_user_and_403() {
     let emulator = start().await;
 
-    let (status, body) = call(
-        &emulator,
-        Some(BOB_KEY),
-        SDK_CREATE_USER,
-        json!({ "email": "eve@example.com" }),
-    )
-    .await;
+    let (status, body) =
+        create_user(&emulator, BOB_KEY, json!({ "email": "eve@example.com" })).await;
 
     assert_eq!(status, 403, "{body}");
     assert_eq!(
@@ -163,7 +146,7 @@ async fn a_non_admin_gets_the_w_and_b_message_for_create_user_and_403() {
 async fn a_non_admin_cannot_search_users() {
     let emulator = start().await;
 
-    let (status, body) = call(&emulator, Some(BOB_KEY), SEARCH, json!({ "query": "" })).await;
+    let (status, body) = search_users(&emulator, BOB_KEY, json!({ "query": "" })).await;
 
     assert_eq!(status, 403, "{body}");
     assert_eq!(first_error(&body).1, "PERMISSION_DENIED");
@@ -173,30 +156,11 @@ async fn a_non_admin_cannot_search_users() {
 async fn search_matches_prefix_or_suffix_and_an_absent_query_lists_everyone() {
     let emulator = start().await;
 
-    let (_, by_suffix) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SEARCH,
-        json!({ "query": "EXAMPLE.com" }),
-    )
-    .await;
-    let (_, everyone) = call(&emulator, Some(ADMIN_KEY), SEARCH, json!({})).await;
-    let (_, nobody) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SEARCH,
-        json!({ "query": "zzz" }),
-    )
-    .await;
+    let (_, by_suffix) =
+        search_users(&emulator, ADMIN_KEY, json!({ "query": "EXAMPLE.com" })).await;
+    let (_, everyone) = search_users(&emulator, ADMIN_KEY, json!({})).await;
+    let (_, nobody) = search_users(&emulator, ADMIN_KEY, json!({ "query": "zzz" })).await;
 
-    let emails = |body: &Value| -> Vec<String> {
-        body["data"]["users"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|edge| edge["node"]["email"].as_str().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(emails(&by_suffix), ["bob@example.com"]);
     assert_eq!(emails(&everyone), ["bob@example.com", "admin@localhost"]);
     assert!(emails(&nobody).is_empty());
@@ -206,24 +170,18 @@ async fn search_matches_prefix_or_suffix_and_an_absent_query_lists_everyone() {
 async fn a_generated_secret_is_shown_once_and_listings_show_a_label() {
     let emulator = start().await;
 
-    let (status, body) = call(
-        &emulator,
-        Some(BOB_KEY),
-        SDK_GENERATE,
-        json!({ "description": "laptop" }),
-    )
-    .await;
+    let (status, body) = generate_key(&emulator, BOB_KEY, json!({ "description": "laptop" })).await;
 
     assert_eq!(status, 200, "{body}");
     let generated = &body["data"]["result"]["apiKey"];
-    let secret = generated["name"].as_str().unwrap().to_owned();
+    let secret = generated_secret(&body).to_owned();
     assert!(
         ApiKeySecret::parse(secret.clone()).is_ok(),
         "not a usable key"
     );
     assert_eq!(generated["description"], "laptop");
     // The new key works, and no later answer shows its secret again.
-    let (status, viewer) = call(&emulator, Some(&secret), SDK_GET_VIEWER, json!({})).await;
+    let (status, viewer) = get_viewer(&emulator, &secret).await;
     assert_eq!(status, 200);
     assert!(!viewer.to_string().contains(&secret));
     let keys = bob_keys(&emulator).await;
@@ -244,8 +202,8 @@ async fn deleting_a_key_revokes_it() {
     let emulator = start().await;
     let id = bob_keys(&emulator).await[0]["id"].clone();
 
-    let (status, body) = call(&emulator, Some(BOB_KEY), SDK_DELETE, json!({ "id": id })).await;
-    let (after, _) = call(&emulator, Some(BOB_KEY), "{ viewer { id } }", json!({})).await;
+    let (status, body) = delete_key(&emulator, BOB_KEY, &id).await;
+    let after = viewer_status(&emulator, BOB_KEY).await;
 
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["result"]["success"], true);
@@ -256,13 +214,7 @@ async fn deleting_a_key_revokes_it() {
 async fn deleting_an_unknown_key_is_404() {
     let emulator = start().await;
 
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        SDK_DELETE,
-        json!({ "id": "QXBpS2V5Ojk5OQ==" }),
-    )
-    .await;
+    let (status, body) = delete_key(&emulator, ADMIN_KEY, &json!("QXBpS2V5Ojk5OQ==")).await;
 
     assert_eq!(status, 404, "{body}");
     assert_eq!(first_error(&body).1, "NOT_FOUND");
@@ -271,16 +223,10 @@ async fn deleting_an_unknown_key_is_404() {
 #[tokio::test]
 async fn a_non_admin_cannot_delete_another_users_key() {
     let emulator = start().await;
-    let (_, admin) = call(&emulator, Some(ADMIN_KEY), SDK_GET_VIEWER, json!({})).await;
+    let (_, admin) = get_viewer(&emulator, ADMIN_KEY).await;
     let admin_key_id = admin["data"]["viewer"]["apiKeys"]["edges"][0]["node"]["id"].clone();
 
-    let (status, body) = call(
-        &emulator,
-        Some(BOB_KEY),
-        SDK_DELETE,
-        json!({ "id": admin_key_id }),
-    )
-    .await;
+    let (status, body) = delete_key(&emulator, BOB_KEY, &admin_key_id).await;
 
     assert_eq!(status, 403, "{body}");
     assert_eq!(first_error(&body).1, "PERMISSION_DENIED");
@@ -291,7 +237,7 @@ async fn an_admin_may_delete_another_users_key() {
     let emulator = start().await;
     let id = bob_keys(&emulator).await[0]["id"].clone();
 
-    let (status, body) = call(&emulator, Some(ADMIN_KEY), SDK_DELETE, json!({ "id": id })).await;
+    let (status, body) = delete_key(&emulator, ADMIN_KEY, &id).await;
 
     assert_eq!(status, 200, "{body}");
     assert!(bob_keys(&emulator).await.is_empty());

@@ -14,11 +14,15 @@ use base64::{Engine as _, engine::general_purpose::STANDARD};
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
 use users_domain::ApiKeySecret;
-use users_emulator::{Emulator, RunningEmulator};
+use users_emulator::{Emulator, EmulatorError, RunningEmulator};
 use users_memory::{Seed, SeedKey, SeedUser};
 
 pub(crate) const ADMIN_KEY: &str = "adminadminadminadminadminadminadmin00001";
 pub(crate) const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
+/// The smallest query there is: it lets a key in or not.
+pub(crate) const VIEWER_ID: &str = "{ viewer { id } }";
+/// Well-formed, held by nobody.
+pub(crate) const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
 
 // The official SDK 0.31's documents, verbatim: the files the GraphQL adapter
 // sends, so the emulator is tested against the one copy there is.
@@ -47,13 +51,24 @@ pub(crate) fn seed() -> Seed {
     )
 }
 
-pub(crate) async fn start() -> RunningEmulator {
+/// A seeded admin who holds [`ADMIN_KEY`].
+pub(crate) fn admin_holding_the_key(email: &str) -> SeedUser {
+    SeedUser::new(email)
+        .admin(true)
+        .key(SeedKey::new(ADMIN_KEY))
+}
+
+/// An emulator on `seed` whose admin key is [`ADMIN_KEY`].
+pub(crate) async fn start_with(seed: Seed) -> Result<RunningEmulator, EmulatorError> {
     Emulator::builder()
-        .seed(seed())
+        .seed(seed)
         .admin_key(secret(ADMIN_KEY))
         .start()
         .await
-        .unwrap()
+}
+
+pub(crate) async fn start() -> RunningEmulator {
+    start_with(seed()).await.unwrap()
 }
 
 pub(crate) fn basic(key: &str) -> String {
@@ -90,6 +105,63 @@ pub(crate) async fn post_raw(
     let status = response.status().as_u16();
     let body = response.json::<Value>().await.unwrap();
     (status, body)
+}
+
+/// The SDK's `GetViewer` as the holder of `key`.
+pub(crate) async fn get_viewer(emulator: &RunningEmulator, key: &str) -> (u16, Value) {
+    call(emulator, Some(key), SDK_GET_VIEWER, json!({})).await
+}
+
+/// The SDK's `CreateUserFromAdmin` as the holder of `key`.
+pub(crate) async fn create_user(
+    emulator: &RunningEmulator,
+    key: &str,
+    variables: Value,
+) -> (u16, Value) {
+    call(emulator, Some(key), SDK_CREATE_USER, variables).await
+}
+
+/// The SDK's `GenerateApiKey` as the holder of `key`.
+pub(crate) async fn generate_key(
+    emulator: &RunningEmulator,
+    key: &str,
+    variables: Value,
+) -> (u16, Value) {
+    call(emulator, Some(key), SDK_GENERATE, variables).await
+}
+
+/// The SDK's `DeleteApiKey` of the key with `id`, as the holder of `key`.
+pub(crate) async fn delete_key(emulator: &RunningEmulator, key: &str, id: &Value) -> (u16, Value) {
+    call(emulator, Some(key), SDK_DELETE, json!({ "id": id })).await
+}
+
+/// The SDK's `SearchUsers` as the holder of `key`.
+pub(crate) async fn search_users(
+    emulator: &RunningEmulator,
+    key: &str,
+    variables: Value,
+) -> (u16, Value) {
+    call(emulator, Some(key), SDK_SEARCH_USERS, variables).await
+}
+
+/// The status of the smallest viewer query: 200 when `key` is let in.
+pub(crate) async fn viewer_status(emulator: &RunningEmulator, key: &str) -> u16 {
+    call(emulator, Some(key), VIEWER_ID, json!({})).await.0
+}
+
+/// The emails in a `SearchUsers` answer, in order.
+pub(crate) fn emails(body: &Value) -> Vec<String> {
+    body["data"]["users"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["node"]["email"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The secret in a `GenerateApiKey` answer (the SDK reads it from `name`).
+pub(crate) fn generated_secret(body: &Value) -> &str {
+    body["data"]["result"]["apiKey"]["name"].as_str().unwrap()
 }
 
 /// The first error's message and code.

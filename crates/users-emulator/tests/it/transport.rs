@@ -4,13 +4,12 @@ use std::sync::Arc;
 
 use serde_json::json;
 use users_emulator::{BOOTSTRAP_ADMIN_EMAIL, Emulator, EmulatorError, MAX_BODY_BYTES};
-use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
+use users_memory::{InMemoryWorld, Seed, SeedUser};
 
 use crate::{
-    ADMIN_KEY, SDK_GET_VIEWER, admin_key_of, basic, call, first_error, post_raw, secret, start,
+    ADMIN_KEY, UNKNOWN_KEY, VIEWER_ID, admin_holding_the_key, admin_key_of, basic, call,
+    first_error, get_viewer, post_raw, secret, start, start_with,
 };
-
-const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
 
 #[tokio::test]
 async fn missing_credentials_get_401_with_a_challenge_and_a_graphql_error() {
@@ -36,7 +35,7 @@ async fn an_unknown_or_malformed_key_gets_401() {
     let emulator = start().await;
 
     for key in [UNKNOWN_KEY, "short"] {
-        let (status, body) = call(&emulator, Some(key), "{ viewer { id } }", json!({})).await;
+        let (status, body) = call(&emulator, Some(key), VIEWER_ID, json!({})).await;
 
         assert_eq!(status, 401, "{body}");
         assert_eq!(first_error(&body).1, "UNAUTHENTICATED");
@@ -159,7 +158,7 @@ async fn a_generated_admin_key_belongs_to_the_bootstrap_admin() {
     let emulator = Emulator::builder().start().await.unwrap();
     let key = admin_key_of(&emulator);
 
-    let (status, body) = call(&emulator, Some(&key), SDK_GET_VIEWER, json!({})).await;
+    let (status, body) = get_viewer(&emulator, &key).await;
 
     assert_eq!(status, 200, "{body}");
     let viewer = &body["data"]["viewer"];
@@ -174,17 +173,8 @@ async fn a_generated_admin_key_belongs_to_the_bootstrap_admin() {
 
 #[tokio::test]
 async fn a_seeded_holder_of_the_admin_key_is_not_doubled() {
-    let seed = Seed::new().user(
-        SeedUser::new("root@example.com")
-            .admin(true)
-            .key(SeedKey::new(ADMIN_KEY)),
-    );
-    let emulator = Emulator::builder()
-        .seed(seed)
-        .admin_key(secret(ADMIN_KEY))
-        .start()
-        .await
-        .unwrap();
+    let seed = Seed::new().user(admin_holding_the_key("root@example.com"));
+    let emulator = start_with(seed).await.unwrap();
 
     let (_, body) = call(
         &emulator,
@@ -220,11 +210,7 @@ async fn an_invalid_seed_is_refused_naming_the_user() {
 async fn a_custom_repository_is_served_and_needs_an_admin_key() {
     let world = InMemoryWorld::new();
     world
-        .seed_user(
-            SeedUser::new("ops@example.com")
-                .admin(true)
-                .key(SeedKey::new(ADMIN_KEY)),
-        )
+        .seed_user(admin_holding_the_key("ops@example.com"))
         .unwrap();
     let root = Arc::new(world.connect(secret(ADMIN_KEY)));
 

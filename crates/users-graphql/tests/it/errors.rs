@@ -4,32 +4,14 @@
 use std::time::Duration;
 
 use serde_json::json;
-use users_domain::{ApiKeyId, Email, Error, UserRepository};
-use users_graphql::{GraphqlUserRepository, RetryPolicy};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use users_domain::{Error, UserRepository};
+use users_graphql::RetryPolicy;
+use wiremock::ResponseTemplate;
 
 use crate::support::{
-    client_at, client_with, data, graphql_errors, refusing_base_url, user_json, viewer_data,
+    client_at, cy_email, data, graphql_errors, listed_key_id, refusing_base_url,
+    single_try_answering, user_json, viewer_data,
 };
-
-/// A client that tries once, so each test sees one answer.
-async fn answering(template: ResponseTemplate) -> (MockServer, GraphqlUserRepository) {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    let repo = client_with(&server, RetryPolicy::never());
-    (server, repo)
-}
-
-fn email() -> Email {
-    Email::parse("cy@example.com").unwrap()
-}
-
-fn key_id() -> ApiKeyId {
-    ApiKeyId::parse("QXBpS2V5OjE=").unwrap()
-}
 
 fn html(status: u16) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(
@@ -40,7 +22,7 @@ fn html(status: u16) -> ResponseTemplate {
 
 #[tokio::test]
 async fn http_401_is_unauthenticated() {
-    let (_server, repo) = answering(
+    let (_server, repo) = single_try_answering(
         ResponseTemplate::new(401)
             .set_body_json(json!({"errors": [{"message": "relogin required"}]})),
     )
@@ -52,14 +34,14 @@ async fn http_401_is_unauthenticated() {
 
 #[tokio::test]
 async fn a_null_viewer_is_unauthenticated() {
-    let (_server, repo) = answering(data(json!({ "viewer": null }))).await;
+    let (_server, repo) = single_try_answering(data(json!({ "viewer": null }))).await;
     let error = repo.viewer().await.unwrap_err();
     assert!(matches!(error, Error::Unauthenticated { .. }), "{error}");
 }
 
 #[tokio::test]
 async fn http_403_is_permission_denied() {
-    let (_server, repo) = answering(ResponseTemplate::new(403)).await;
+    let (_server, repo) = single_try_answering(ResponseTemplate::new(403)).await;
     let error = repo.search_users("ada").await.unwrap_err();
     assert!(matches!(error, Error::PermissionDenied { .. }), "{error}");
     assert!(error.to_string().contains("403"), "{error}");
@@ -68,8 +50,8 @@ async fn http_403_is_permission_denied() {
 #[tokio::test]
 async fn only_admins_message_is_permission_denied() {
     let (_server, repo) =
-        answering(graphql_errors(200, &["only admins can use createUser()"])).await;
-    let error = repo.create_user(&email(), false).await.unwrap_err();
+        single_try_answering(graphql_errors(200, &["only admins can use createUser()"])).await;
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
     assert_eq!(
         error,
         Error::PermissionDenied {
@@ -80,7 +62,7 @@ async fn only_admins_message_is_permission_denied() {
 
 #[tokio::test]
 async fn http_404_without_graphql_errors_points_at_the_base_url() {
-    let (_server, repo) = answering(html(404)).await;
+    let (_server, repo) = single_try_answering(html(404)).await;
     let error = repo.viewer().await.unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error}");
     let message = error.to_string();
@@ -93,8 +75,9 @@ async fn http_404_without_graphql_errors_points_at_the_base_url() {
 
 #[tokio::test]
 async fn not_found_messages_are_not_found() {
-    let (_server, repo) = answering(graphql_errors(200, &["Could not find api key"])).await;
-    let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+    let (_server, repo) =
+        single_try_answering(graphql_errors(200, &["Could not find api key"])).await;
+    let error = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error}");
     assert!(error.to_string().contains("QXBpS2V5OjE="), "{error}");
 }
@@ -102,8 +85,9 @@ async fn not_found_messages_are_not_found() {
 #[tokio::test]
 async fn http_409_with_an_error_string_is_already_exists() {
     let body = json!({ "error": "resource already exists" });
-    let (_server, repo) = answering(ResponseTemplate::new(409).set_body_json(body)).await;
-    let error = repo.create_user(&email(), false).await.unwrap_err();
+    let (_server, repo) =
+        single_try_answering(ResponseTemplate::new(409).set_body_json(body)).await;
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
     assert_eq!(
         error,
         Error::AlreadyExists {
@@ -114,15 +98,17 @@ async fn http_409_with_an_error_string_is_already_exists() {
 
 #[tokio::test]
 async fn already_exists_message_is_already_exists() {
-    let (_server, repo) = answering(graphql_errors(200, &["user with email already exists"])).await;
-    let error = repo.create_user(&email(), false).await.unwrap_err();
+    let (_server, repo) =
+        single_try_answering(graphql_errors(200, &["user with email already exists"])).await;
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
     assert!(matches!(error, Error::AlreadyExists { .. }), "{error}");
 }
 
 #[tokio::test]
 async fn an_error_object_shape_is_read() {
     let body = json!({ "error": { "message": "only admins may search users" } });
-    let (_server, repo) = answering(ResponseTemplate::new(400).set_body_json(body)).await;
+    let (_server, repo) =
+        single_try_answering(ResponseTemplate::new(400).set_body_json(body)).await;
     let error = repo.search_users("a").await.unwrap_err();
     assert!(matches!(error, Error::PermissionDenied { .. }), "{error}");
     assert!(
@@ -134,7 +120,7 @@ async fn an_error_object_shape_is_read() {
 #[tokio::test]
 async fn http_429_is_rate_limited_with_retry_after() {
     let template = ResponseTemplate::new(429).insert_header("Retry-After", "7");
-    let (_server, repo) = answering(template).await;
+    let (_server, repo) = single_try_answering(template).await;
     let error = repo.viewer().await.unwrap_err();
     assert_eq!(
         error,
@@ -147,7 +133,7 @@ async fn http_429_is_rate_limited_with_retry_after() {
 #[tokio::test]
 async fn http_5xx_on_a_query_is_unavailable() {
     for status in [500, 503, 504] {
-        let (_server, repo) = answering(ResponseTemplate::new(status)).await;
+        let (_server, repo) = single_try_answering(ResponseTemplate::new(status)).await;
         let error = repo.viewer().await.unwrap_err();
         assert!(
             matches!(error, Error::Unavailable { .. }),
@@ -159,7 +145,7 @@ async fn http_5xx_on_a_query_is_unavailable() {
 
 #[tokio::test]
 async fn an_html_502_page_is_unavailable_and_not_quoted() {
-    let (_server, repo) = answering(html(502)).await;
+    let (_server, repo) = single_try_answering(html(502)).await;
     let error = repo.search_users("a").await.unwrap_err();
     assert!(matches!(error, Error::Unavailable { .. }), "{error}");
     let message = error.to_string();
@@ -181,7 +167,7 @@ async fn a_refused_connection_is_unavailable() {
 #[tokio::test]
 async fn several_messages_are_joined_like_the_sdk() {
     let (_server, repo) =
-        answering(graphql_errors(200, &["first problem", "second problem"])).await;
+        single_try_answering(graphql_errors(200, &["first problem", "second problem"])).await;
     let error = repo.search_users("a").await.unwrap_err();
     assert_eq!(
         error,
@@ -194,8 +180,9 @@ async fn several_messages_are_joined_like_the_sdk() {
 #[tokio::test]
 async fn http_400_and_422_are_invalid_input() {
     for status in [400, 422] {
-        let (_server, repo) = answering(graphql_errors(status, &["email is malformed"])).await;
-        let error = repo.create_user(&email(), false).await.unwrap_err();
+        let (_server, repo) =
+            single_try_answering(graphql_errors(status, &["email is malformed"])).await;
+        let error = repo.create_user(&cy_email(), false).await.unwrap_err();
         assert!(
             matches!(error, Error::InvalidInput { .. }),
             "{status}: {error}"
@@ -205,8 +192,9 @@ async fn http_400_and_422_are_invalid_input() {
 
 #[tokio::test]
 async fn success_false_from_delete_is_an_error() {
-    let (_server, repo) = answering(data(json!({ "result": { "success": false } }))).await;
-    let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+    let (_server, repo) =
+        single_try_answering(data(json!({ "result": { "success": false } }))).await;
+    let error = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
     assert!(matches!(error, Error::NotFound { .. }), "{error}");
     assert!(error.to_string().contains("QXBpS2V5OjE="), "{error}");
 }
@@ -219,14 +207,15 @@ async fn partial_data_below_the_root_is_kept() {
         "data": { "viewer": user },
         "errors": [{ "message": "permission denied for apiKeys", "path": ["viewer", "apiKeys"] }],
     });
-    let (_server, repo) = answering(ResponseTemplate::new(200).set_body_json(body)).await;
+    let (_server, repo) =
+        single_try_answering(ResponseTemplate::new(200).set_body_json(body)).await;
     let user = repo.viewer().await.unwrap();
     assert_eq!(user.api_keys, None);
     assert_eq!(user.username.as_str(), "ada");
 }
 
 async fn protocol_reason(template: ResponseTemplate) -> String {
-    let (_server, repo) = answering(template).await;
+    let (_server, repo) = single_try_answering(template).await;
     match repo.viewer().await.unwrap_err() {
         Error::Protocol { reason } => reason,
         other => panic!("expected a protocol error, got {other:?}"),

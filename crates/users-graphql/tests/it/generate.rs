@@ -7,9 +7,32 @@ use users_graphql::GraphqlUserRepository;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use crate::support::{
-    NewKey, NoteDescription, ORPHAN_ID, SeenDescription, ViewerKeys, client, data,
-    delete_answering, deleted, env_at, generate_answering, operation, quick,
+    NewKey, ORPHAN_ID, SeenDescription, ViewerKeys, assert_ambiguous, assert_revoked, client, data,
+    delete_answering, deleted, env_at, generate_answering, generate_noting, operation, quick,
 };
+
+/// A client whose requests time out after 750 ms, long before a slow answer.
+fn timing_out(server: &MockServer) -> GraphqlUserRepository {
+    GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .retry_policy(quick())
+        .timeout(Duration::from_millis(750))
+        .build()
+        .unwrap()
+}
+
+/// Mounts `GenerateApiKey` (sent exactly once) answering with a key whose
+/// name is a label, not a secret.
+async fn generate_answering_a_label(server: &MockServer) {
+    Mock::given(operation("GenerateApiKey"))
+        .respond_with(NewKey {
+            id: ORPHAN_ID,
+            name: "key-3fa2c9".to_owned(),
+        })
+        .expect(1)
+        .mount(server)
+        .await;
+}
 
 #[tokio::test]
 async fn an_ambiguous_generate_revokes_the_key_it_made() {
@@ -36,14 +59,11 @@ async fn a_generate_that_timed_out_is_reconciled_too() {
     let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(10));
     generate_answering(&server, slow, true, 1).await;
     delete_answering(&server, deleted(), 1).await;
-    let repo = GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .retry_policy(quick())
-        .timeout(Duration::from_millis(750))
-        .build()
-        .unwrap();
 
-    let error = repo.generate_api_key(None).await.unwrap_err();
+    let error = timing_out(&server)
+        .generate_api_key(None)
+        .await
+        .unwrap_err();
 
     assert!(matches!(error, Error::Unavailable { .. }), "{error}");
     assert!(error.to_string().contains("timed out"), "{error}");
@@ -59,17 +79,7 @@ async fn a_generate_answered_with_garbage_is_reconciled() {
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
-    assert!(error.to_string().contains("revoked"), "{error}");
-}
-
-/// The reason of an `Ambiguous` outcome of `generateApiKey`.
-#[track_caller]
-fn ambiguous_reason(error: Error) -> String {
-    match error {
-        Error::Ambiguous { operation, reason } if operation == "generateApiKey" => reason,
-        other => panic!("expected an ambiguous generateApiKey, got {other:?}"),
-    }
+    assert_revoked(&error);
 }
 
 #[tokio::test]
@@ -81,7 +91,7 @@ async fn a_generate_answered_5xx_that_lists_no_key_is_ambiguous_naming_the_tag()
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    let reason = ambiguous_reason(error);
+    let reason = assert_ambiguous(&error, "generateApiKey");
     assert!(reason.contains("[wbusers:"), "{reason}");
     assert!(!reason.contains("no key was made"), "{reason}");
 }
@@ -91,16 +101,13 @@ async fn a_generate_lost_in_flight_looks_more_than_once_then_is_ambiguous() {
     let server = MockServer::start().await;
     let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(10));
     generate_answering(&server, slow, false, 3).await;
-    let repo = GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .retry_policy(quick())
-        .timeout(Duration::from_millis(750))
-        .build()
-        .unwrap();
 
-    let error = repo.generate_api_key(None).await.unwrap_err();
+    let error = timing_out(&server)
+        .generate_api_key(None)
+        .await
+        .unwrap_err();
 
-    let reason = ambiguous_reason(error);
+    let reason = assert_ambiguous(&error, "generateApiKey");
     assert!(
         reason.contains("timed out") && reason.contains("[wbusers:"),
         "{reason}"
@@ -148,15 +155,7 @@ impl Respond for Truncating {
 #[tokio::test]
 async fn a_key_whose_description_the_server_truncated_is_still_found() {
     let server = MockServer::start().await;
-    let seen = SeenDescription::default();
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NoteDescription {
-            seen: seen.clone(),
-            then: ResponseTemplate::new(500),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    let seen = generate_noting(&server, ResponseTemplate::new(500)).await;
     let keys = ViewerKeys { seen, tagged: true };
     Mock::given(operation("GetViewer"))
         .respond_with(Truncating { keys, keep: 64 })
@@ -171,8 +170,7 @@ async fn a_key_whose_description_the_server_truncated_is_still_found() {
         .await
         .unwrap_err();
 
-    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
-    assert!(error.to_string().contains("revoked"), "{error}");
+    assert_revoked(&error);
 }
 
 #[tokio::test]
@@ -191,10 +189,7 @@ async fn a_failed_check_leaves_the_outcome_ambiguous() {
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    let Error::Ambiguous { operation, reason } = error else {
-        panic!("expected an ambiguous outcome, got {error:?}");
-    };
-    assert_eq!(operation, "generateApiKey");
+    let reason = assert_ambiguous(&error, "generateApiKey");
     assert!(reason.contains("[wbusers:"), "{reason}");
 }
 
@@ -223,14 +218,7 @@ async fn a_definite_failure_is_not_reconciled() {
 #[tokio::test]
 async fn a_label_instead_of_the_secret_is_revoked_and_reported() {
     let server = MockServer::start().await;
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NewKey {
-            id: ORPHAN_ID,
-            name: "key-3fa2c9".to_owned(),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    generate_answering_a_label(&server).await;
     delete_answering(&server, deleted(), 1).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
@@ -246,14 +234,7 @@ async fn a_label_instead_of_the_secret_is_revoked_and_reported() {
 #[tokio::test]
 async fn a_label_whose_revocation_fails_says_so() {
     let server = MockServer::start().await;
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NewKey {
-            id: ORPHAN_ID,
-            name: "key-3fa2c9".to_owned(),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    generate_answering_a_label(&server).await;
     delete_answering(&server, ResponseTemplate::new(503), 1).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();

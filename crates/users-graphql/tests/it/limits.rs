@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use serde_json::json;
-use users_domain::{Email, Error, UserRepository};
+use users_domain::{Error, UserRepository};
 use users_graphql::{GraphqlUserRepository, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{env_at, user_json, viewer_data};
+use crate::support::{assert_ambiguous, cy_email, env_at, user_json, viewer_data};
 
 fn builder(server: &MockServer) -> users_graphql::GraphqlClientBuilder {
     GraphqlUserRepository::builder()
@@ -84,13 +84,9 @@ async fn a_slow_mutation_is_ambiguous() {
         .build()
         .unwrap();
 
-    let email = Email::parse("cy@example.com").unwrap();
-    let error = repo.create_user(&email, false).await.unwrap_err();
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
 
-    let Error::Ambiguous { operation, reason } = error else {
-        panic!("expected an ambiguous outcome, got {error:?}");
-    };
-    assert_eq!(operation, "createUser");
+    let reason = assert_ambiguous(&error, "createUser");
     assert!(reason.contains("timed out"), "{reason}");
 }
 

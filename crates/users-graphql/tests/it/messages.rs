@@ -2,36 +2,20 @@
 //! phrase twice, the server's message quoted once where it adds something.
 
 use serde_json::json;
-use users_domain::{ApiKeyId, Email, Error, UserRepository};
-use users_graphql::{GraphqlUserRepository, RetryPolicy};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use users_domain::{Error, UserRepository};
+use wiremock::ResponseTemplate;
 
-use crate::support::{client_with, graphql_errors};
-
-async fn answering(template: ResponseTemplate) -> (MockServer, GraphqlUserRepository) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
-    let repo = client_with(&server, RetryPolicy::never());
-    (server, repo)
-}
-
-fn key_id() -> ApiKeyId {
-    ApiKeyId::parse("QXBpS2V5OjE=").unwrap()
-}
+use crate::support::{cy_email, graphql_errors, listed_key_id, single_try_answering};
 
 #[tokio::test]
 async fn a_refused_delete_says_who_may_delete_and_quotes_the_server_once() {
-    let (_server, repo) = answering(graphql_errors(
+    let (_server, repo) = single_try_answering(graphql_errors(
         403,
         &["Permission denied: you may not delete this key"],
     ))
     .await;
 
-    let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+    let error = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
 
     assert_eq!(
         error.to_string(),
@@ -41,7 +25,7 @@ async fn a_refused_delete_says_who_may_delete_and_quotes_the_server_once() {
 
 #[tokio::test]
 async fn a_bare_403_names_the_status() {
-    let (_server, repo) = answering(ResponseTemplate::new(403)).await;
+    let (_server, repo) = single_try_answering(ResponseTemplate::new(403)).await;
 
     let error = repo.search_users("a").await.unwrap_err();
 
@@ -53,14 +37,13 @@ async fn a_bare_403_names_the_status() {
 
 #[tokio::test]
 async fn a_taken_email_reads_as_that_user_already_exists() {
-    let (_server, repo) = answering(graphql_errors(
+    let (_server, repo) = single_try_answering(graphql_errors(
         200,
         &["a user with email cy@example.com already exists"],
     ))
     .await;
 
-    let email = Email::parse("cy@example.com").unwrap();
-    let error = repo.create_user(&email, false).await.unwrap_err();
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
 
     assert_eq!(error.to_string(), "user cy@example.com already exists");
 }
@@ -72,9 +55,9 @@ async fn an_unknown_key_reads_as_that_key_not_found() {
         ResponseTemplate::new(200)
             .set_body_json(json!({ "data": { "result": { "success": false } } })),
     ] {
-        let (_server, repo) = answering(body).await;
+        let (_server, repo) = single_try_answering(body).await;
 
-        let error = repo.delete_api_key(&key_id()).await.unwrap_err();
+        let error = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
 
         assert_eq!(error.to_string(), "api key QXBpS2V5OjE= not found");
     }
@@ -83,7 +66,7 @@ async fn an_unknown_key_reads_as_that_key_not_found() {
 #[tokio::test]
 async fn a_rejected_key_does_not_say_unauthenticated_twice() {
     let (_server, repo) =
-        answering(graphql_errors(401, &["Unauthenticated: relogin required"])).await;
+        single_try_answering(graphql_errors(401, &["Unauthenticated: relogin required"])).await;
 
     let error = repo.viewer().await.unwrap_err();
 

@@ -4,19 +4,15 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use serde_json::json;
-use users_domain::{ApiKeyId, Email, Error, UserRepository};
+use users_domain::{Error, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    client, client_at, client_with, data, hanging_up_server, quick, received, refusing_base_url,
-    user_json, viewer_data,
+    assert_ambiguous, client, client_at, client_with, cy_email, data, hanging_up_server,
+    listed_key_id, quick, received, refusing_base_url, user_json, viewer_data,
 };
-
-fn email() -> Email {
-    Email::parse("cy@example.com").unwrap()
-}
 
 fn created() -> ResponseTemplate {
     let info = json!({ "id": "VXNlcjoz", "name": "", "username": "cy", "email": "cy@example.com", "admin": false });
@@ -104,14 +100,11 @@ async fn a_mutation_whose_answer_is_lost_is_ambiguous_and_not_resent() {
     let (base_url, connections) = hanging_up_server().await;
 
     let error = client_at(&base_url, quick())
-        .create_user(&email(), false)
+        .create_user(&cy_email(), false)
         .await
         .unwrap_err();
 
-    assert!(
-        matches!(&error, Error::Ambiguous { operation, .. } if operation == "createUser"),
-        "{error}"
-    );
+    assert_ambiguous(&error, "createUser");
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
 
@@ -125,20 +118,11 @@ async fn a_mutation_answered_5xx_is_ambiguous_and_not_resent() {
         .await;
     let repo = client(&server);
 
-    let created = repo.create_user(&email(), false).await.unwrap_err();
-    let deleted = repo
-        .delete_api_key(&ApiKeyId::parse("QXBpS2V5OjE=").unwrap())
-        .await
-        .unwrap_err();
+    let created = repo.create_user(&cy_email(), false).await.unwrap_err();
+    let deleted = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
 
-    assert!(
-        matches!(&created, Error::Ambiguous { operation, .. } if operation == "createUser"),
-        "{created}"
-    );
-    assert!(
-        matches!(&deleted, Error::Ambiguous { operation, .. } if operation == "deleteApiKey"),
-        "{deleted}"
-    );
+    assert_ambiguous(&created, "createUser");
+    assert_ambiguous(&deleted, "deleteApiKey");
 }
 
 #[tokio::test]
@@ -146,7 +130,10 @@ async fn a_mutation_refused_with_429_is_retried() {
     let server = MockServer::start().await;
     answering(&server, ResponseTemplate::new(429), 1, created()).await;
 
-    let user = client(&server).create_user(&email(), false).await.unwrap();
+    let user = client(&server)
+        .create_user(&cy_email(), false)
+        .await
+        .unwrap();
 
     assert_eq!(user.username.as_str(), "cy");
     assert_eq!(received(&server).await.len(), 2);
@@ -156,7 +143,7 @@ async fn a_mutation_refused_with_429_is_retried() {
 async fn a_mutation_that_could_not_connect_is_unavailable_not_ambiguous() {
     let repo = client_at(&refusing_base_url().await, quick());
 
-    let error = repo.create_user(&email(), false).await.unwrap_err();
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
 
     assert!(matches!(error, Error::Unavailable { .. }), "{error}");
     assert!(error.to_string().contains("after 3 attempts"), "{error}");

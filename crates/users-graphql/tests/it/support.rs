@@ -1,16 +1,24 @@
 //! Helpers shared by the test modules.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpListener;
+use users_domain::{ApiKeyId, Email, Error};
 use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
-use wiremock::matchers::{BodyPartialJsonMatcher, body_partial_json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::matchers::{BodyPartialJsonMatcher, body_partial_json, method};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+mod orphan;
+
+pub(crate) use orphan::{
+    NewKey, ORPHAN_ID, SeenDescription, ViewerKeys, assert_revoked, delete_answering, deleted,
+    generate_answering, generate_noting,
+};
 
 /// A well-formed key (40 characters).
 pub(crate) const KEY: &str = "0123456789abcdefghij0123456789abcdefghij";
@@ -21,6 +29,23 @@ pub(crate) const OTHER_KEY: &str = "local-zyxwvutsrqponmlkjihgfedcba9876543210zy
 pub(crate) fn basic(key: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(format!("api:{key}"));
     format!("Basic {encoded}")
+}
+
+/// `cy@example.com`: the user the mutation tests create.
+pub(crate) fn cy_email() -> Email {
+    Email::parse("cy@example.com").unwrap()
+}
+
+/// Asserts that `error` is an `Ambiguous` outcome of `operation`; its reason.
+#[track_caller]
+pub(crate) fn assert_ambiguous<'e>(error: &'e Error, operation: &str) -> &'e str {
+    match error {
+        Error::Ambiguous {
+            operation: named,
+            reason,
+        } if named == operation => reason,
+        other => panic!("expected an ambiguous {operation}, got {other:?}"),
+    }
 }
 
 /// Retries that wait milliseconds, under a generous deadline.
@@ -57,6 +82,20 @@ pub(crate) fn client_at(base_url: &str, policy: RetryPolicy) -> GraphqlUserRepos
         .retry_policy(policy)
         .build()
         .unwrap()
+}
+
+/// A server answering every request with `template`, and a client that tries
+/// once, so each test sees one answer.
+pub(crate) async fn single_try_answering(
+    template: ResponseTemplate,
+) -> (MockServer, GraphqlUserRepository) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    let repo = client_with(&server, RetryPolicy::never());
+    (server, repo)
 }
 
 /// Matches requests for one operation.
@@ -99,6 +138,11 @@ pub(crate) fn user_json(id: &str, username: &str, email: &str) -> Value {
         ] },
         "teams": { "edges": [ { "node": { "name": "ml" } } ] },
     })
+}
+
+/// The id of the key [`user_json`] lists.
+pub(crate) fn listed_key_id() -> ApiKeyId {
+    ApiKeyId::parse("QXBpS2V5OjE=").unwrap()
 }
 
 /// [`user_json`]'s user, with `key` listed after its own.
@@ -154,112 +198,4 @@ pub(crate) async fn hanging_up_server() -> (String, Arc<AtomicUsize>) {
         }
     });
     (format!("http://{address}"), count)
-}
-
-/// The description of the last `GenerateApiKey` request a responder saw.
-#[derive(Clone, Default)]
-pub(crate) struct SeenDescription(Arc<Mutex<Option<String>>>);
-
-impl SeenDescription {
-    pub(crate) fn get(&self) -> Option<String> {
-        self.0.lock().unwrap().clone()
-    }
-
-    pub(crate) fn set(&self, description: &str) {
-        *self.0.lock().unwrap() = Some(description.to_owned());
-    }
-
-    fn note(&self, request: &Request) {
-        let description = body_of(request)["variables"]["description"]
-            .as_str()
-            .map(str::to_owned);
-        *self.0.lock().unwrap() = description;
-    }
-}
-
-/// Notes the request's description, then answers `then`.
-pub(crate) struct NoteDescription {
-    pub(crate) seen: SeenDescription,
-    pub(crate) then: ResponseTemplate,
-}
-
-impl Respond for NoteDescription {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.seen.note(request);
-        self.then.clone()
-    }
-}
-
-/// Answers `GenerateApiKey` with a key named `name` whose description is the one sent.
-pub(crate) struct NewKey {
-    pub(crate) id: &'static str,
-    pub(crate) name: String,
-}
-
-impl Respond for NewKey {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let description = body_of(request)["variables"]["description"].clone();
-        data(json!({ "result": { "apiKey": {
-            "id": self.id, "name": self.name, "description": description,
-        } } }))
-    }
-}
-
-/// The id of the key [`ViewerKeys`] shows carrying the request's tag.
-pub(crate) const ORPHAN_ID: &str = "QXBpS2V5Ojk5";
-
-/// Answers `GetViewer` with an unrelated key and, when `tagged`, the key the
-/// noted request made (id [`ORPHAN_ID`]).
-pub(crate) struct ViewerKeys {
-    pub(crate) seen: SeenDescription,
-    pub(crate) tagged: bool,
-}
-
-impl Respond for ViewerKeys {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        if !self.tagged {
-            return viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
-        }
-        let orphan =
-            json!({ "id": ORPHAN_ID, "name": "key-orphan", "description": self.seen.get() });
-        viewer_data(user_with_key(orphan))
-    }
-}
-
-/// Mounts `GenerateApiKey` (sent exactly once) answering `answer`, and
-/// `GetViewer` listing the key it made when `tagged`; returns what was seen.
-pub(crate) async fn generate_answering(
-    server: &MockServer,
-    answer: ResponseTemplate,
-    tagged: bool,
-    checks: u64,
-) {
-    let seen = SeenDescription::default();
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NoteDescription {
-            seen: seen.clone(),
-            then: answer,
-        })
-        .expect(1)
-        .mount(server)
-        .await;
-    Mock::given(operation("GetViewer"))
-        .respond_with(ViewerKeys { seen, tagged })
-        .expect(checks)
-        .mount(server)
-        .await;
-}
-
-/// Mounts `DeleteApiKey` of the orphan, expected `times` times.
-pub(crate) async fn delete_answering(server: &MockServer, answer: ResponseTemplate, times: u64) {
-    let orphan = json!({ "operationName": "DeleteApiKey", "variables": { "id": ORPHAN_ID } });
-    Mock::given(body_partial_json(orphan))
-        .respond_with(answer)
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-pub(crate) fn deleted() -> ResponseTemplate {
-    data(json!({ "result": { "success": true } }))
 }

@@ -3,16 +3,26 @@
 //! and a generate's possible key is looked for as after a timeout.
 
 use serde_json::{Value, json};
-use users_domain::{Email, Error, UserRepository};
+use users_domain::{Error, UserRepository};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    NoteDescription, SeenDescription, ViewerKeys, client, delete_answering, deleted,
-    generate_answering, operation,
+    ViewerKeys, assert_ambiguous, assert_revoked, client, cy_email, delete_answering, deleted,
+    generate_answering, generate_noting, operation,
 };
 
-fn email() -> Email {
-    Email::parse("cy@example.com").unwrap()
+/// Creates cy where `CreateUserFromAdmin` (sent exactly once) is answered
+/// `answer`; the error.
+async fn failed_create(server: &MockServer, answer: ResponseTemplate) -> Error {
+    Mock::given(operation("CreateUserFromAdmin"))
+        .respond_with(answer)
+        .expect(1)
+        .mount(server)
+        .await;
+    client(server)
+        .create_user(&cy_email(), false)
+        .await
+        .unwrap_err()
 }
 
 /// `{"data": data, "errors": [{"message": message, "path": ["result"]}]}`.
@@ -26,15 +36,7 @@ fn data_and_error(data: &Value, message: &str) -> ResponseTemplate {
 async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
     for status in [408, 502, 503, 504] {
         let server = MockServer::start().await;
-        let seen = SeenDescription::default();
-        Mock::given(operation("GenerateApiKey"))
-            .respond_with(NoteDescription {
-                seen: seen.clone(),
-                then: ResponseTemplate::new(status),
-            })
-            .expect(1)
-            .mount(&server)
-            .await;
+        let seen = generate_noting(&server, ResponseTemplate::new(status)).await;
         // The key shows only from the second look on.
         let empty = ViewerKeys {
             seen: seen.clone(),
@@ -67,24 +69,12 @@ async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
 #[tokio::test]
 async fn a_5xx_to_a_mutation_is_ambiguous_whatever_its_message_says() {
     let server = MockServer::start().await;
-    Mock::given(operation("CreateUserFromAdmin"))
-        .respond_with(
-            ResponseTemplate::new(500)
-                .set_body_json(json!({ "errors": [{ "message": "user already exists" }] })),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let exists = ResponseTemplate::new(500)
+        .set_body_json(json!({ "errors": [{ "message": "user already exists" }] }));
 
-    let error = client(&server)
-        .create_user(&email(), false)
-        .await
-        .unwrap_err();
+    let error = failed_create(&server, exists).await;
 
-    assert!(
-        matches!(&error, Error::Ambiguous { operation, .. } if operation == "createUser"),
-        "{error}"
-    );
+    assert_ambiguous(&error, "createUser");
 }
 
 #[tokio::test]
@@ -97,29 +87,17 @@ async fn a_generate_answered_5xx_with_a_refusal_is_still_reconciled() {
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
-    assert!(error.to_string().contains("revoked"), "{error}");
+    assert_revoked(&error);
 }
 
 #[tokio::test]
 async fn a_resolved_result_that_cannot_be_read_leaves_a_mutation_ambiguous() {
     let server = MockServer::start().await;
     let odd = json!({ "result": { "user": { "id": 7 } } });
-    Mock::given(operation("CreateUserFromAdmin"))
-        .respond_with(data_and_error(&odd, "email is malformed"))
-        .expect(1)
-        .mount(&server)
-        .await;
 
-    let error = client(&server)
-        .create_user(&email(), false)
-        .await
-        .unwrap_err();
+    let error = failed_create(&server, data_and_error(&odd, "email is malformed")).await;
 
-    let Error::Ambiguous { operation, reason } = error else {
-        panic!("expected an ambiguous createUser, got {error:?}");
-    };
-    assert_eq!(operation, "createUser");
+    let reason = assert_ambiguous(&error, "createUser");
     assert!(reason.contains("data.result.user"), "{reason}");
 }
 
@@ -132,6 +110,5 @@ async fn a_generate_with_a_resolved_result_that_cannot_be_read_is_reconciled() {
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
-    assert!(error.to_string().contains("revoked"), "{error}");
+    assert_revoked(&error);
 }

@@ -1,0 +1,136 @@
+//! A generate of unknown outcome, staged: the key it may have made, how the
+//! server lists it, and its revocation.
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use users_domain::Error;
+use wiremock::matchers::body_partial_json;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use super::{body_of, data, operation, user_json, user_with_key, viewer_data};
+
+/// Asserts that `error` reports a key of unknown fate that was found and revoked.
+#[track_caller]
+pub(crate) fn assert_revoked(error: &Error) {
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.to_string().contains("revoked"), "{error}");
+}
+
+/// The description of the last `GenerateApiKey` request a responder saw.
+#[derive(Clone, Default)]
+pub(crate) struct SeenDescription(Arc<Mutex<Option<String>>>);
+
+impl SeenDescription {
+    pub(crate) fn get(&self) -> Option<String> {
+        self.0.lock().unwrap().clone()
+    }
+
+    pub(crate) fn set(&self, description: &str) {
+        *self.0.lock().unwrap() = Some(description.to_owned());
+    }
+
+    fn note(&self, request: &Request) {
+        let description = body_of(request)["variables"]["description"]
+            .as_str()
+            .map(str::to_owned);
+        *self.0.lock().unwrap() = description;
+    }
+}
+
+/// Notes the request's description, then answers `then`.
+struct NoteDescription {
+    seen: SeenDescription,
+    then: ResponseTemplate,
+}
+
+impl Respond for NoteDescription {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.seen.note(request);
+        self.then.clone()
+    }
+}
+
+/// Answers `GenerateApiKey` with a key named `name` whose description is the one sent.
+pub(crate) struct NewKey {
+    pub(crate) id: &'static str,
+    pub(crate) name: String,
+}
+
+impl Respond for NewKey {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let description = body_of(request)["variables"]["description"].clone();
+        data(json!({ "result": { "apiKey": {
+            "id": self.id, "name": self.name, "description": description,
+        } } }))
+    }
+}
+
+/// The id of the key [`ViewerKeys`] shows carrying the request's tag.
+pub(crate) const ORPHAN_ID: &str = "QXBpS2V5Ojk5";
+
+/// Answers `GetViewer` with an unrelated key and, when `tagged`, the key the
+/// noted request made (id [`ORPHAN_ID`]).
+pub(crate) struct ViewerKeys {
+    pub(crate) seen: SeenDescription,
+    pub(crate) tagged: bool,
+}
+
+impl Respond for ViewerKeys {
+    fn respond(&self, _request: &Request) -> ResponseTemplate {
+        if !self.tagged {
+            return viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
+        }
+        let orphan =
+            json!({ "id": ORPHAN_ID, "name": "key-orphan", "description": self.seen.get() });
+        viewer_data(user_with_key(orphan))
+    }
+}
+
+/// Mounts `GenerateApiKey` (sent exactly once) answering `answer`; where the
+/// description it is sent with will be noted.
+pub(crate) async fn generate_noting(
+    server: &MockServer,
+    answer: ResponseTemplate,
+) -> SeenDescription {
+    let seen = SeenDescription::default();
+    Mock::given(operation("GenerateApiKey"))
+        .respond_with(NoteDescription {
+            seen: seen.clone(),
+            then: answer,
+        })
+        .expect(1)
+        .mount(server)
+        .await;
+    seen
+}
+
+/// Mounts [`generate_noting`], and `GetViewer` (expected `checks` times)
+/// listing the key it made when `tagged`.
+pub(crate) async fn generate_answering(
+    server: &MockServer,
+    answer: ResponseTemplate,
+    tagged: bool,
+    checks: u64,
+) {
+    let seen = generate_noting(server, answer).await;
+    Mock::given(operation("GetViewer"))
+        .respond_with(ViewerKeys { seen, tagged })
+        .expect(checks)
+        .mount(server)
+        .await;
+}
+
+/// Mounts `DeleteApiKey` of the orphan, expected `times` times.
+pub(crate) async fn delete_answering(server: &MockServer, answer: ResponseTemplate, times: u64) {
+    let orphan = json!({ "operationName": "DeleteApiKey", "variables": { "id": ORPHAN_ID } });
+    Mock::given(body_partial_json(orphan))
+        .respond_with(answer)
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+pub(crate) fn deleted() -> ResponseTemplate {
+    data(json!({ "result": { "success": true } }))
+}

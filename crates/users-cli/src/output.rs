@@ -74,23 +74,30 @@ fn write_text(out: &mut impl io::Write, text: &str) -> io::Result<()> {
 }
 
 /// Text from a server or a file, made safe for a terminal: each control
-/// character (ESC, newline, tab, DEL, C1 codes) is written as its Rust escape
-/// (`\u{1b}`, `\n`, `\t`), so it can neither drive the terminal nor break a
-/// table row or a one-line error. Everything else, backslashes included, is
-/// unchanged. JSON output needs none of this: serde escapes it.
+/// character (ESC, newline, tab, DEL, C1 codes) and each bidirectional
+/// formatting character (which can make a line read other than it is, as in
+/// "Trojan Source") is written as its Rust escape (`\u{1b}`, `\n`,
+/// `\u{202e}`), so it can neither drive the terminal nor break a table row or
+/// a one-line error. Everything else, backslashes included, is unchanged. JSON
+/// output needs none of this: serde escapes it.
 pub(crate) fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut shown = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_unsafe(c) {
             shown.extend(c.escape_default());
         } else {
             shown.push(c);
         }
     }
     Cow::Owned(shown)
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// How many terminal columns `text` takes (CJK and emoji take two).
@@ -211,6 +218,15 @@ mod tests {
         assert_eq!(text, "DESCRIPTION  ID\nx\\ny         1");
         let text = fields(&[("name", "\u{1b}]0;owned\u{7}".into())]);
         assert_eq!(text, "name  \\u{1b}]0;owned\\u{7}");
+    }
+
+    #[test]
+    fn bidirectional_overrides_are_shown_escaped() {
+        assert_eq!(
+            printable("admin\u{202e}nimda\u{2066}x\u{200f}"),
+            "admin\\u{202e}nimda\\u{2066}x\\u{200f}"
+        );
+        assert_eq!(printable("עברית"), "עברית");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! netrc and no flag but `--json`, so it runs the same on any machine.
 
 use serde::Serialize;
-use users_domain::{ApiKeyName, ApiKeySecret, Error, ExposeSecret as _, SecretString, UserAdmin};
+use users_domain::{ApiKeySecret, Error, ExposeSecret as _, SecretString, UserAdmin};
 use users_emulator::Emulator;
 use users_graphql::{Environment, GraphqlUserRepository};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
@@ -110,8 +110,7 @@ pub(crate) async fn run(out: Output) -> Result<(), Failure> {
 
 /// A secret as the demo shows it: never whole.
 fn masked(secret: &ApiKeySecret) -> String {
-    ApiKeyName::parse(secret.expose_secret())
-        .map_or_else(|_| "(hidden)".to_owned(), |name| name.masked())
+    secret.hint()
 }
 
 /// A step that failed where the story expected success.

@@ -12,8 +12,17 @@ pub fn echo_safe(text: &str) -> String {
     if visible.len() == trimmed.chars().count() && visible.len() < ECHOED_IN_FULL {
         return trimmed.to_owned();
     }
-    let head: String = visible.iter().take(4).collect();
-    let tail: String = visible[visible.len().saturating_sub(4)..].iter().collect();
+    hint(&visible)
+}
+
+/// `abcd…wxyz`: the first and last four characters, or only `…` when that
+/// would show most of a short text.
+pub(crate) fn hint(chars: &[char]) -> String {
+    if chars.len() < 16 {
+        return "…".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}…{tail}")
 }
 
@@ -29,7 +38,8 @@ mod tests {
 
     #[test]
     fn control_characters_are_never_echoed() {
-        assert_eq!(echo_safe("a\u{1b}[2Jb"), "a[2J…[2Jb");
+        assert_eq!(echo_safe("a\u{1b}[2Jb"), "…");
+        assert_eq!(echo_safe("abcd\u{1b}[2J0123456789wxyz"), "abcd…wxyz");
     }
 
     proptest! {

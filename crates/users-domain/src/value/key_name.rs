@@ -56,10 +56,7 @@ impl ApiKeyName {
     /// The name as it may be shown: in full for a label, `abcd…wxyz` for a secret.
     pub fn masked(&self) -> String {
         if self.is_secret() {
-            let chars: Vec<char> = self.0.chars().collect();
-            let head: String = chars[..4].iter().collect();
-            let tail: String = chars[chars.len() - 4..].iter().collect();
-            format!("{head}…{tail}")
+            super::echo::hint(&self.0.chars().collect::<Vec<_>>())
         } else {
             self.0.clone()
         }

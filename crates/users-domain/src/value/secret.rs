@@ -40,6 +40,12 @@ impl ApiKeySecret {
         Ok(Self(secret))
     }
 
+    /// What may be shown of the key to say which one it is: `abcd…wxyz`
+    /// (only `…` for a key too short to spare eight characters).
+    pub fn hint(&self) -> String {
+        super::echo::hint(&self.0.expose_secret().chars().collect::<Vec<_>>())
+    }
+
     /// Whether `text` has the shape of an API key (used to tell a legacy key
     /// name, which *is* the secret, from a plain label).
     pub fn is_key_shaped(text: &str) -> bool {
@@ -142,6 +148,14 @@ mod tests {
             ApiKeySecret::parse(String::new()).unwrap_err(),
             ApiKeySecretError::Empty
         );
+    }
+
+    #[test]
+    fn a_hint_shows_eight_characters_of_a_long_key_and_none_of_a_short_one() {
+        let key = ApiKeySecret::parse(FORTY.to_owned()).unwrap();
+        assert_eq!(key.hint(), "0123…ABCD");
+        let jwt = ApiKeySecret::parse("eyJh.eyJz.c2ln".to_owned()).unwrap();
+        assert_eq!(jwt.hint(), "…");
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl From<&ApiKey> for KeyView {
     }
 }
 
-const NOT_LOADED: &str = "(not listed by the server)";
+pub(crate) const NOT_LOADED: &str = "(not listed by the server)";
 
 /// One user as label/value lines.
 pub(crate) fn user_text(user: &User) -> String {

@@ -1,4 +1,4 @@
-use crate::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, TeamName, UserId, Username};
+use crate::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, UserId, Username};
 
 /// A user of a W&B instance, as the server describes it.
 ///
@@ -33,6 +33,18 @@ impl User {
                 .email
                 .as_ref()
                 .is_some_and(|email| email.eq_ignore_case(username_or_email))
+    }
+
+    /// The user's keys, or `NotListed` when the server did not list them
+    /// (unknown is not the same as none).
+    ///
+    /// # Errors
+    ///
+    /// `NotListed` when `api_keys` is `None`.
+    pub fn listed_keys(&self) -> Result<&[ApiKey]> {
+        self.api_keys.as_deref().ok_or_else(|| Error::NotListed {
+            what: format!("the api keys of {}", self.label()),
+        })
     }
 
     /// How to refer to this user in a message: the email if known, else the username.

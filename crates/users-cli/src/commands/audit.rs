@@ -7,7 +7,7 @@ use users_domain::{User, UserAdmin, UserRepository};
 
 use crate::exit::Failure;
 use crate::output::{Output, table};
-use crate::views::KeyView;
+use crate::views::{KeyView, NOT_LOADED};
 
 #[derive(Serialize)]
 struct AuditView {
@@ -62,7 +62,7 @@ fn text(users: &[User], unlisted: usize) -> String {
             None => rows.push(vec![
                 user.label(),
                 status.to_owned(),
-                "(not listed by the server)".to_owned(),
+                NOT_LOADED.to_owned(),
                 String::new(),
                 String::new(),
             ]),

@@ -2,9 +2,7 @@
 //! else: by `generate` and `rotate`, once, on purpose.
 
 use serde::Serialize;
-use users_domain::{
-    ApiKey, Error, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository,
-};
+use users_domain::{ApiKey, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository};
 
 use crate::cli::KeyCommand;
 use crate::exit::{self, Exit, Failure};
@@ -50,9 +48,7 @@ pub(super) async fn run<R: UserRepository>(
         KeyCommand::List { all: true, .. } => super::audit::run(admin, out).await,
         KeyCommand::List { user, .. } => {
             let owner = owner(admin, user.as_deref()).await?;
-            let keys = owner.api_keys.as_deref().ok_or_else(|| Error::NotListed {
-                what: format!("the api keys of {}", owner.label()),
-            })?;
+            let keys = owner.listed_keys()?;
             let text = if keys.is_empty() {
                 format!("{} has no api keys", owner.label())
             } else {
@@ -200,7 +196,7 @@ mod tests {
 
     #[test]
     fn other_key_failures_keep_their_own_hint() {
-        let failure = Failure::from(Error::NotFound {
+        let failure = Failure::from(users_domain::Error::NotFound {
             what: "api key 'ci'".into(),
         });
 

@@ -186,28 +186,19 @@ async fn provision_one<R: UserRepository>(
                 note: None,
             }),
             Ok(Provisioned::Existed(user)) => Ok(existed(&user, entry)),
-            Err(Error::Ambiguous { .. }) => Ok(settle(admin, entry).await),
+            Ok(Provisioned::FoundAfterLostAnswer(user)) => Ok(Outcome::Created {
+                username: user.username.to_string(),
+                note: Some(FOUND_AFTER.to_owned()),
+            }),
+            Err(Error::Ambiguous { .. }) => Ok(Outcome::Unknown {
+                reason: UNKNOWN.to_owned(),
+            }),
             Err(error) => Err(error),
         }
     };
     result.unwrap_or_else(|error| Outcome::Failed {
         reason: error.to_string(),
     })
-}
-
-/// A create whose answer was lost: a search (safe to send) tells whether it
-/// took effect. Not found is still not known: the server may be slow to show
-/// it, or still at work on it.
-async fn settle<R: UserRepository>(admin: &UserAdmin<R>, entry: &Entry) -> Outcome {
-    match admin.find_user_by_email(&entry.email).await {
-        Ok(Some(user)) => Outcome::Created {
-            username: user.username.to_string(),
-            note: Some(FOUND_AFTER.to_owned()),
-        },
-        Ok(None) | Err(_) => Outcome::Unknown {
-            reason: UNKNOWN.to_owned(),
-        },
-    }
 }
 
 fn existed(user: &User, entry: &Entry) -> Outcome {

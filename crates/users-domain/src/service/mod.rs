@@ -20,6 +20,10 @@ pub enum Provisioned {
     Created(User),
     /// A user with that email was already there; nothing was changed.
     Existed(User),
+    /// The create's answer was lost, and the user was found afterwards: most
+    /// likely this call created it (a user that already existed would have
+    /// been refused with a definite answer).
+    FoundAfterLostAnswer(User),
 }
 
 /// The outcome of [`UserAdmin::rotate_api_key`]: the new key is always handed
@@ -143,10 +147,15 @@ impl<R: UserRepository> UserAdmin<R> {
     /// Creates the user unless one with this email exists: safe to repeat, which
     /// is what makes a provisioning batch resumable after a partial failure.
     ///
+    /// A create whose answer was lost is settled with a search (safe to send):
+    /// a user found then is [`Provisioned::FoundAfterLostAnswer`].
+    ///
     /// # Errors
     ///
     /// As [`UserRepository::create_user`], except that `AlreadyExists` becomes
-    /// [`Provisioned::Existed`] when the existing user can be found.
+    /// [`Provisioned::Existed`] when the existing user can be found, and
+    /// `Ambiguous` stays only when the search does not find the user either
+    /// (the server may be slow to show it, or still at work on it).
     pub async fn ensure_user(&self, email: &Email, admin: bool) -> Result<Provisioned> {
         match self.repo.create_user(email, admin).await {
             Ok(user) => Ok(Provisioned::Created(user)),
@@ -155,6 +164,10 @@ impl<R: UserRepository> UserAdmin<R> {
                 .await?
                 .map(Provisioned::Existed)
                 .ok_or(already),
+            Err(lost @ Error::Ambiguous { .. }) => match self.find_user_by_email(email).await {
+                Ok(Some(user)) => Ok(Provisioned::FoundAfterLostAnswer(user)),
+                Ok(None) | Err(_) => Err(lost),
+            },
             Err(other) => Err(other),
         }
     }

@@ -390,3 +390,49 @@ async fn find_user_by_email_ignores_case_and_partial_matches() {
         Some("ada2")
     );
 }
+
+#[tokio::test]
+async fn ensure_user_settles_a_lost_answer_with_a_search() {
+    let email = Email::parse("lost@example.com").unwrap();
+    let mut sequence = Sequence::new();
+    let mut repo = MockUserRepository::new();
+    repo.expect_create_user()
+        .times(1)
+        .in_sequence(&mut sequence)
+        .returning(|_, _| {
+            Err(Error::Ambiguous {
+                operation: "createUser".into(),
+                reason: "connection lost".into(),
+            })
+        });
+    repo.expect_search_users()
+        .with(eq("lost@example.com"))
+        .times(1)
+        .in_sequence(&mut sequence)
+        .returning(|_| Ok(vec![user("lost", "lost@example.com", None)]));
+    let outcome = UserAdmin::new(repo)
+        .ensure_user(&email, false)
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, Provisioned::FoundAfterLostAnswer(u) if u.username.as_str() == "lost")
+    );
+}
+
+#[tokio::test]
+async fn ensure_user_keeps_a_lost_answer_ambiguous_when_the_user_is_not_found() {
+    let email = Email::parse("lost@example.com").unwrap();
+    let mut repo = MockUserRepository::new();
+    repo.expect_create_user().returning(|_, _| {
+        Err(Error::Ambiguous {
+            operation: "createUser".into(),
+            reason: "connection lost".into(),
+        })
+    });
+    repo.expect_search_users().returning(|_| Ok(vec![]));
+    let error = UserAdmin::new(repo)
+        .ensure_user(&email, false)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Ambiguous { .. }), "{error:?}");
+}

@@ -45,14 +45,10 @@ fn is_separator(c: char) -> bool {
         )
 }
 
-fn is_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
-}
-
 fn looks_like_key(token: &str) -> bool {
     ApiKeySecret::is_key_shaped(token)
         || (token.chars().count() >= LONG_TOKEN_CHARS
-            && token.chars().all(is_key_char)
+            && token.chars().all(ApiKeySecret::is_key_character)
             && token.chars().any(|c| c.is_ascii_digit()))
 }
 

@@ -46,6 +46,11 @@ impl ApiKeySecret {
         super::echo::hint(&self.0.expose_secret().chars().collect::<Vec<_>>())
     }
 
+    /// Whether `c` may appear in a key after its prefix: letters, digits, `_`, `-`.
+    pub fn is_key_character(c: char) -> bool {
+        is_key_char(c)
+    }
+
     /// Whether `text` has the shape of an API key (used to tell a legacy key
     /// name, which *is* the secret, from a plain label).
     pub fn is_key_shaped(text: &str) -> bool {

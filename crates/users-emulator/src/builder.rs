@@ -195,12 +195,8 @@ fn add_bootstrap_admin(world: &InMemoryWorld, key: &ApiKeySecret) -> Result<(), 
         Ok(_) => Ok(()),
         // The seed itself was valid, so a clash can only be with the admin's
         // fixed email or username; its index would not be a seed index.
-        Err(SeedError::Invalid { field, .. }) if field == "email" => {
-            Err(EmulatorError::BootstrapEmailTaken)
-        }
-        Err(SeedError::Invalid { field, .. }) if field == "username" => {
-            Err(EmulatorError::BootstrapUsernameTaken)
-        }
+        Err(SeedError::EmailTaken { .. }) => Err(EmulatorError::BootstrapEmailTaken),
+        Err(SeedError::UsernameTaken { .. }) => Err(EmulatorError::BootstrapUsernameTaken),
         Err(error) => Err(EmulatorError::Seed(error)),
     }
 }

@@ -58,9 +58,11 @@ struct Armed {
 }
 
 impl Faults {
-    /// The next request that calls `mutation` (with valid credentials and
-    /// well-formed input) is carried out for real, whatever its outcome, and
-    /// then the server closes the connection without sending any response:
+    /// The next request that calls `mutation` (with well-formed input, from a
+    /// caller the repository recognises: a request answered 401 leaves the
+    /// fault armed) is carried out for real, whatever its outcome (a refusal
+    /// included), and then the server closes the connection without sending
+    /// any response:
     /// the client's request fails with a transport error (the connection
     /// closed before a response came) and it cannot know what happened.
     pub fn lose_next_answer(&self, mutation: MutationKind) {

@@ -15,7 +15,7 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use users_domain::{Error, UserRepository};
+use users_domain::UserRepository;
 
 use crate::{
     Faults, auth,
@@ -98,23 +98,10 @@ async fn serve(
         Ok(secret) => secret,
         Err(error) => return (unauthorized(&error.to_string()), None),
     };
+    // A well-formed key is checked by the resolvers' own repository calls,
+    // which fail `Unauthenticated` for a key the repository does not know:
+    // `status_of` turns that into 401, as W&B answers.
     let caller: Arc<dyn UserRepository> = Arc::from(state.root.act_as(secret));
-    // Resolve the principal first: W&B answers unknown credentials with 401,
-    // which is what makes the SDK raise `AuthenticationError`.
-    match caller.viewer().await {
-        Ok(_) => {}
-        Err(Error::Unauthenticated { .. }) => {
-            let message = "the api key is not recognised by this server";
-            return (unauthorized(message), None);
-        }
-        Err(error) => {
-            let code = ErrorCode::of(&error);
-            return (
-                plain_error(status_for(code), &error.to_string(), code),
-                None,
-            );
-        }
-    }
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
@@ -184,15 +171,25 @@ fn parse(body: &[u8]) -> Result<Request, String> {
     Ok(request)
 }
 
-/// The status W&B gives each kind of failure; the first error decides.
+/// The status W&B gives each kind of failure. Unrecognised credentials win
+/// (W&B checks them before anything else, and 401 is what makes the SDK raise
+/// `AuthenticationError`); otherwise the first error decides.
 fn status_of(response: &async_graphql::Response) -> StatusCode {
-    let code = response.errors.iter().find_map(|error| {
+    let mut codes = response.errors.iter().filter_map(|error| {
         let code = error.extensions.as_ref()?.get("code")?;
         match code {
             async_graphql::Value::String(code) => ErrorCode::from_code(code),
             _ => None,
         }
     });
+    let first = codes.next();
+    let code = if first != Some(ErrorCode::Unauthenticated)
+        && codes.any(|code| code == ErrorCode::Unauthenticated)
+    {
+        Some(ErrorCode::Unauthenticated)
+    } else {
+        first
+    };
     match code {
         Some(code) => status_for(code),
         // Errors but nothing executed: the document did not parse or validate.
@@ -308,6 +305,40 @@ mod tests {
             "{message}"
         );
         assert!(!message.contains("sec\""), "{message}");
+    }
+
+    fn response_with(codes: &[ErrorCode]) -> async_graphql::Response {
+        let errors = codes
+            .iter()
+            .map(|&code| {
+                schema::coded(code.as_str(), code).into_server_error(async_graphql::Pos::default())
+            })
+            .collect();
+        let mut response = async_graphql::Response::from_errors(errors);
+        response.data = json!({ "viewer": null }).try_into().unwrap();
+        response
+    }
+
+    #[test]
+    fn unrecognised_credentials_anywhere_in_a_response_make_it_401() {
+        use ErrorCode::{NotFound, PermissionDenied, Unauthenticated};
+        let cases = [
+            (vec![], StatusCode::OK),
+            (vec![Unauthenticated], StatusCode::UNAUTHORIZED),
+            (vec![PermissionDenied, NotFound], StatusCode::FORBIDDEN),
+            (
+                vec![PermissionDenied, Unauthenticated],
+                StatusCode::UNAUTHORIZED,
+            ),
+        ];
+        for (codes, status) in cases {
+            assert_eq!(status_of(&response_with(&codes)), status, "{codes:?}");
+        }
+        let http = into_response(&response_with(&[PermissionDenied, Unauthenticated]));
+        assert_eq!(
+            http.headers().get(header::WWW_AUTHENTICATE),
+            Some(&challenge())
+        );
     }
 
     #[test]

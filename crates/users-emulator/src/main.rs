@@ -115,19 +115,34 @@ fn read_seed(path: &Path) -> anyhow::Result<Seed> {
 }
 
 /// serde's message names the field and the place, which is what the reader
-/// needs; it may also quote a string from the file, which may be a secret.
+/// needs; it may also quote strings from the file (Debug-escaped), any of
+/// which may be a secret. Every `"…"` run is emptied to `"…"`; a quote left
+/// open hides the rest of the message.
 fn without_quoted_text(message: &str) -> String {
-    const QUOTE: &str = "string \"";
-    let Some(start) = message.find(QUOTE) else {
-        return message.to_owned();
-    };
-    let rest = &message[start + QUOTE.len()..];
-    let end = rest.find("\", expected").unwrap_or(rest.len());
-    format!(
-        "{}a string{}",
-        &message[..start],
-        &rest[end..].trim_start_matches('"')
-    )
+    let mut shown = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        shown.push(c);
+        if c != '"' {
+            continue;
+        }
+        shown.push('…');
+        loop {
+            match chars.next() {
+                Some('"') => {
+                    shown.push('"');
+                    break;
+                }
+                // An escaped character, a quote included, is still inside.
+                Some('\\') => {
+                    chars.next();
+                }
+                Some(_) => {}
+                None => return shown,
+            }
+        }
+    }
+    shown
 }
 
 fn read_admin_key(path: &Path) -> anyhow::Result<ApiKeySecret> {
@@ -185,6 +200,39 @@ mod tests {
                 .to_string();
         let message = without_quoted_text(&error);
         assert!(!message.contains("s3cr3t"), "{message}");
+        assert!(message.contains("expected a boolean"), "{message}");
+    }
+
+    #[test]
+    fn every_quoted_value_is_hidden() {
+        let message = r#"invalid value: string "first-s3cr3t", expected one of "second-s3cr3t" at line 1 column 9"#;
+
+        let shown = without_quoted_text(message);
+
+        assert_eq!(
+            shown,
+            r#"invalid value: string "…", expected one of "…" at line 1 column 9"#
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_hides_the_rest() {
+        assert_eq!(without_quoted_text(r#"bad "s3cr3t at line 2"#), r#"bad "…"#);
+        assert_eq!(without_quoted_text("no quotes here"), "no quotes here");
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_end_the_hidden_run() {
+        let error =
+            serde_json::from_str::<Seed>(r#"{"users":[{"email":"a@b.c","admin":"s3\"cr3t"}]}"#)
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains(r#"\"cr3t"#), "{error}");
+
+        let message = without_quoted_text(&error);
+
+        assert!(!message.contains("s3"), "{message}");
+        assert!(!message.contains("cr3t"), "{message}");
         assert!(message.contains("expected a boolean"), "{message}");
     }
 }

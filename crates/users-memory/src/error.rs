@@ -16,6 +16,28 @@ pub enum SeedError {
         /// What is wrong and what to do about it.
         reason: String,
     },
+    /// Another user already has this email, ignoring case.
+    #[error(
+        "seed users[{index}] ({email:?}): email: another user already has this email (ignoring case); give each user its own"
+    )]
+    EmailTaken {
+        /// The user's place in the world, as for [`Invalid`](Self::Invalid).
+        index: usize,
+        /// The email as written in the seed.
+        email: String,
+    },
+    /// Another user already has this username, ignoring case.
+    #[error(
+        "seed users[{index}] ({email:?}): username: another user already has the username {username:?} (ignoring case); pick another or leave it out"
+    )]
+    UsernameTaken {
+        /// The user's place in the world, as for [`Invalid`](Self::Invalid).
+        index: usize,
+        /// The email as written in the seed.
+        email: String,
+        /// The username as written in the seed.
+        username: String,
+    },
 }
 
 impl SeedError {

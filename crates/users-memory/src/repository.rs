@@ -130,7 +130,7 @@ impl UserRepository for InMemoryUserRepository {
     async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
         let mut state = self.world.lock();
         let me = state.principal(&self.secret)?;
-        let (owner, position) = state.key_position(id).ok_or_else(|| Error::NotFound {
+        let owner = state.key_owner(id).ok_or_else(|| Error::NotFound {
             what: format!("api key {id}"),
         })?;
         if owner != me && !state.users()[me].admin {
@@ -140,7 +140,7 @@ impl UserRepository for InMemoryUserRepository {
                 ),
             });
         }
-        state.user_mut(owner).keys.remove(position);
+        state.remove_key(id);
         Ok(())
     }
 
@@ -149,13 +149,11 @@ impl UserRepository for InMemoryUserRepository {
     }
 }
 
-/// The search rule: a prefix or suffix of the username or the email, ignoring case.
+/// The search rule: a prefix or suffix of the username or the email, ignoring
+/// case (both stored lower-cased, so a search allocates nothing per user).
 fn search_hit(user: &StoredUser, lower_query: &str) -> bool {
-    let hit = |field: &str| {
-        let field = field.to_lowercase();
-        field.starts_with(lower_query) || field.ends_with(lower_query)
-    };
-    hit(user.username.as_str()) || hit(user.email.as_str())
+    let hit = |field: &str| field.starts_with(lower_query) || field.ends_with(lower_query);
+    hit(&user.lower_username) || hit(&user.lower_email)
 }
 
 #[cfg(test)]

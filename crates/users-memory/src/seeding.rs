@@ -25,18 +25,19 @@ fn parse(state: &State, seed: SeedUser) -> Result<NewUser, SeedError> {
 
     let email = Email::parse(raw_email.as_str()).map_err(|e| wrong("email", &e))?;
     if state.email_taken(email.as_str()) {
-        return Err(wrong(
-            "email",
-            &"another user already has this email (ignoring case); give each user its own",
-        ));
+        return Err(SeedError::EmailTaken {
+            index,
+            email: raw_email.clone(),
+        });
     }
     let username = if let Some(given) = seed.username {
         let username = Username::parse(given).map_err(|e| wrong("username", &e))?;
         if state.username_taken(username.as_str()) {
-            return Err(wrong(
-                "username",
-                &"another user already has this username (ignoring case); pick another or leave it out",
-            ));
+            return Err(SeedError::UsernameTaken {
+                index,
+                email: raw_email.clone(),
+                username: username.as_str().to_owned(),
+            });
         }
         username
     } else {

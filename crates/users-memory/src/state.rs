@@ -1,7 +1,16 @@
 //! The server's records and the lookups every operation shares. No permission
 //! rule lives here: see `repository.rs` for those.
+//!
+//! Besides the users, the state keeps indexes so that no lookup scans every
+//! user: the holder of each secret, the owner of each key id, and every email
+//! and username taken. Only the methods here change users or keys, which is
+//! what keeps the indexes true.
+
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
 
 use secrecy::ExposeSecret as _;
+use secrecy::zeroize::Zeroize as _;
 use users_domain::{
     ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, User, UserId,
     Username,
@@ -10,11 +19,40 @@ use users_domain::{
 use crate::mint;
 
 /// Every user ever created, in creation order (soft-deleted ones included).
+///
+/// No `Debug`: it holds secrets ([`SecretText`] has no `Debug`, so a derive
+/// would not compile).
 #[derive(Default)]
 pub(crate) struct State {
     users: Vec<StoredUser>,
     /// Keys minted so far, deleted ones included, so that ids are never reused.
     keys_minted: u64,
+    /// The index of the user holding each live key, by the key's secret.
+    holders: HashMap<SecretText, usize>,
+    /// The index of the user holding each live key, by the key's id.
+    owners: HashMap<ApiKeyId, usize>,
+    /// Every email stored, ASCII-lower-cased: the server compares emails
+    /// ignoring ASCII case, and a soft-deleted user's email stays taken.
+    emails: HashSet<String>,
+    /// Every username stored, ASCII-lower-cased, as for `emails`.
+    usernames: HashSet<String>,
+}
+
+/// A secret as a map key: it never leaves the state, has no `Debug` or
+/// `Display`, and is wiped when dropped, as the `SecretString` it copies is.
+#[derive(PartialEq, Eq, Hash)]
+struct SecretText(String);
+
+impl Borrow<str> for SecretText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for SecretText {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
 }
 
 /// A user as the server stores it.
@@ -28,6 +66,10 @@ pub(crate) struct StoredUser {
     pub(crate) deleted_at: Option<String>,
     pub(crate) teams: Vec<TeamName>,
     pub(crate) keys: Vec<StoredKey>,
+    /// The username and the email lower-cased (Unicode), as search compares
+    /// them: made once here rather than on every search.
+    pub(crate) lower_username: String,
+    pub(crate) lower_email: String,
 }
 
 /// A live key: what the server lists, and the secret it checks.
@@ -60,15 +102,11 @@ impl State {
     }
 
     pub(crate) fn key_count(&self) -> usize {
-        self.users.iter().map(|user| user.keys.len()).sum()
+        self.owners.len()
     }
 
     pub(crate) fn users(&self) -> &[StoredUser] {
         &self.users
-    }
-
-    pub(crate) fn user_mut(&mut self, index: usize) -> &mut StoredUser {
-        &mut self.users[index]
     }
 
     /// The index of the user holding `secret`, who must not be soft-deleted.
@@ -92,40 +130,39 @@ impl State {
 
     /// The index of the user holding a live key with this secret, deleted or not.
     pub(crate) fn holder_of(&self, secret: &str) -> Option<usize> {
-        self.users.iter().position(|user| {
-            user.keys
-                .iter()
-                .any(|key| key.secret.expose_secret() == secret)
-        })
+        self.holders.get(secret).copied()
     }
 
+    /// Whether a user (soft-deleted or not) has this email, ignoring ASCII case.
     pub(crate) fn email_taken(&self, email: &str) -> bool {
-        self.users
-            .iter()
-            .any(|user| user.email.eq_ignore_case(email))
+        self.emails.contains(&email.to_ascii_lowercase())
     }
 
+    /// Whether a user (soft-deleted or not) has this username, ignoring ASCII case.
     pub(crate) fn username_taken(&self, username: &str) -> bool {
-        self.users
-            .iter()
-            .any(|user| user.username.as_str().eq_ignore_ascii_case(username))
+        self.usernames.contains(&username.to_ascii_lowercase())
     }
 
-    /// The user and key positions of the live key with this id.
-    pub(crate) fn key_position(&self, id: &ApiKeyId) -> Option<(usize, usize)> {
-        self.users.iter().enumerate().find_map(|(u, user)| {
-            let k = user.keys.iter().position(|key| key.meta.id == *id)?;
-            Some((u, k))
-        })
+    /// The index of the user holding the live key with this id.
+    pub(crate) fn key_owner(&self, id: &ApiKeyId) -> Option<usize> {
+        self.owners.get(id).copied()
     }
 
     /// Stores a user, minting its id and its keys' ids; returns its index.
+    /// The caller has checked that its email, username and secrets are free.
     pub(crate) fn insert(&mut self, new: NewUser) -> usize {
         let index = self.users.len();
         let serial = u64::try_from(index).map_or(u64::MAX, |n| n + 1);
+        let email_was_free = self.emails.insert(new.email.as_str().to_ascii_lowercase());
+        let username_was_free = self
+            .usernames
+            .insert(new.username.as_str().to_ascii_lowercase());
+        debug_assert!(email_was_free && username_was_free, "a taken name stored");
         self.users.push(StoredUser {
             id: mint::user_id(serial),
             name: new.name,
+            lower_username: new.username.as_str().to_lowercase(),
+            lower_email: new.email.as_str().to_lowercase(),
             username: new.username,
             email: new.email,
             admin: new.admin,
@@ -140,7 +177,8 @@ impl State {
         index
     }
 
-    /// Gives the user at `index` a new key and returns its metadata.
+    /// Gives the user at `index` a new key and returns its metadata. The
+    /// caller has checked that no live key has its secret.
     pub(crate) fn add_key(&mut self, index: usize, key: NewKey) -> ApiKey {
         self.keys_minted += 1;
         let meta = ApiKey {
@@ -148,11 +186,29 @@ impl State {
             name: key.name,
             description: key.description,
         };
+        let secret = SecretText(key.secret.expose_secret().to_owned());
+        let clash = self.holders.insert(secret, index);
+        debug_assert!(clash.is_none(), "a secret held twice");
+        self.owners.insert(meta.id.clone(), index);
         self.users[index].keys.push(StoredKey {
             meta: meta.clone(),
             secret: key.secret,
         });
         meta
+    }
+
+    /// Deletes the live key with this id; false when there is none.
+    pub(crate) fn remove_key(&mut self, id: &ApiKeyId) -> bool {
+        let Some(owner) = self.owners.remove(id) else {
+            return false;
+        };
+        let keys = &mut self.users[owner].keys;
+        let Some(position) = keys.iter().position(|key| key.meta.id == *id) else {
+            return false;
+        };
+        let key = keys.remove(position);
+        self.holders.remove(key.secret.expose_secret());
+        true
     }
 }
 
@@ -173,3 +229,6 @@ impl StoredUser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -26,17 +26,17 @@ impl MutationRoot {
         let caller = ctx.data::<Caller>()?;
         let email = Email::parse(input.email)
             .map_err(|e| coded(format!("invalid email: {e}"), ErrorCode::InvalidInput))?;
-        take_lost_answer(ctx, MutationKind::CreateUser)?;
-        let user = caller
+        let created = caller
             .0
             .create_user(&email, input.admin.unwrap_or(false))
-            .await
-            .map_err(|e| match e {
-                Error::PermissionDenied { .. } => {
-                    coded(CREATE_USER_DENIED, ErrorCode::PermissionDenied)
-                }
-                other => domain_error(&other),
-            })?;
+            .await;
+        take_lost_answer(ctx, MutationKind::CreateUser, &created)?;
+        let user = created.map_err(|e| match e {
+            Error::PermissionDenied { .. } => {
+                coded(CREATE_USER_DENIED, ErrorCode::PermissionDenied)
+            }
+            other => domain_error(&other),
+        })?;
         Ok(Some(CreateUserPayload {
             user: Some(user.into()),
             client_mutation_id: input.client_mutation_id,
@@ -50,12 +50,9 @@ impl MutationRoot {
         input: GenerateApiKeyInput,
     ) -> Result<Option<GenerateApiKeyPayload>> {
         let caller = ctx.data::<Caller>()?;
-        take_lost_answer(ctx, MutationKind::GenerateApiKey)?;
-        let generated = caller
-            .0
-            .generate_api_key(input.description)
-            .await
-            .map_err(|e| domain_error(&e))?;
+        let generated = caller.0.generate_api_key(input.description).await;
+        take_lost_answer(ctx, MutationKind::GenerateApiKey, &generated)?;
+        let generated = generated.map_err(|e| domain_error(&e))?;
         let api_key = if ctx.data::<Faults>()?.take_hidden_secret() {
             GqlApiKey::from(generated.key)
         } else {
@@ -76,12 +73,9 @@ impl MutationRoot {
         let caller = ctx.data::<Caller>()?;
         let id = ApiKeyId::parse(input.id)
             .map_err(|e| coded(format!("invalid api key id: {e}"), ErrorCode::InvalidInput))?;
-        take_lost_answer(ctx, MutationKind::DeleteApiKey)?;
-        caller
-            .0
-            .delete_api_key(&id)
-            .await
-            .map_err(|e| domain_error(&e))?;
+        let deleted = caller.0.delete_api_key(&id).await;
+        take_lost_answer(ctx, MutationKind::DeleteApiKey, &deleted)?;
+        deleted.map_err(|e| domain_error(&e))?;
         Ok(Some(DeleteApiKeyPayload {
             success: true,
             client_mutation_id: input.client_mutation_id,
@@ -89,9 +83,19 @@ impl MutationRoot {
     }
 }
 
-/// Takes a staged lost answer for `mutation`: the mutation still runs, and
-/// the HTTP layer then cuts the connection instead of answering.
-fn take_lost_answer(ctx: &Context<'_>, mutation: MutationKind) -> Result<()> {
+/// Takes a staged lost answer for `mutation`, which has just run: the HTTP
+/// layer then cuts the connection instead of answering, whatever the outcome.
+/// A caller the repository did not recognise never got as far as the
+/// mutation (the server answers 401 before anything else), so the fault stays
+/// armed for a request that does.
+fn take_lost_answer<T>(
+    ctx: &Context<'_>,
+    mutation: MutationKind,
+    outcome: &users_domain::Result<T>,
+) -> Result<()> {
+    if matches!(outcome, Err(Error::Unauthenticated { .. })) {
+        return Ok(());
+    }
     if ctx.data::<Faults>()?.take_lost_answer(mutation) {
         ctx.data::<LostAnswer>()?.mark();
     }

@@ -225,6 +225,21 @@ async fn a_lost_answer_waits_for_its_own_mutation_with_valid_credentials() {
 }
 
 #[tokio::test]
+async fn a_refused_mutation_from_a_recognised_caller_loses_its_answer_too() {
+    let emulator = start().await;
+    let client = reqwest::Client::new();
+    emulator.faults().lose_next_answer(MutationKind::CreateUser);
+    let refused = json!({ "email": "refused@example.com" });
+
+    assert_answer_lost(&client, &emulator, BOB_KEY, SDK_CREATE_USER, refused).await;
+
+    assert!(emails_matching(&emulator, "refused@").await.is_empty());
+    let answered = json!({ "email": "answered@example.com" });
+    let (status, body) = create_user(&emulator, ADMIN_KEY, answered).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+#[tokio::test]
 async fn clear_disarms_a_staged_fault() {
     let emulator = start().await;
     let faults = emulator.faults();

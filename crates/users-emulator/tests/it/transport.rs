@@ -7,8 +7,9 @@ use users_emulator::{BOOTSTRAP_ADMIN_EMAIL, Emulator, EmulatorError, MAX_BODY_BY
 use users_memory::{InMemoryWorld, Seed, SeedUser};
 
 use crate::{
-    ADMIN_KEY, UNKNOWN_KEY, VIEWER_ID, admin_holding_the_key, admin_key_of, basic, call,
-    first_error, get_viewer, post_raw, secret, start, start_with,
+    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
+    SDK_SEARCH_USERS, UNKNOWN_KEY, VIEWER_ID, admin_holding_the_key, admin_key_of, basic, call,
+    emails, first_error, get_viewer, post_raw, search_users, secret, seed, start, start_with,
 };
 
 #[tokio::test]
@@ -41,6 +42,60 @@ async fn an_unknown_or_malformed_key_gets_401() {
         assert_eq!(first_error(&body).1, "UNAUTHENTICATED");
         assert!(!body.to_string().contains(key), "{body}");
     }
+}
+
+#[tokio::test]
+async fn every_operation_without_usable_credentials_gets_401_and_changes_nothing() {
+    const GONE_KEY: &str = "gonegonegonegonegonegonegonegonegone0004";
+    let seed = seed().user(
+        SeedUser::new("gone@example.com")
+            .deleted_at("2024-01-01T00:00:00Z")
+            .key(users_memory::SeedKey::new(GONE_KEY)),
+    );
+    let emulator = start_with(seed).await.unwrap();
+    let (_, viewer) = get_viewer(&emulator, BOB_KEY).await;
+    let bob_key_id = viewer["data"]["viewer"]["apiKeys"]["edges"][0]["node"]["id"].clone();
+    let operations = [
+        (SDK_GET_VIEWER, json!({})),
+        (SDK_SEARCH_USERS, json!({ "query": "" })),
+        (SDK_CREATE_USER, json!({ "email": "eve@example.com" })),
+        (SDK_GENERATE, json!({ "description": "eve" })),
+        (SDK_DELETE, json!({ "id": bob_key_id })),
+    ];
+    let client = reqwest::Client::new();
+
+    for key in [None, Some(UNKNOWN_KEY), Some(GONE_KEY)] {
+        for (query, variables) in &operations {
+            let mut request = client
+                .post(format!("{}/graphql", emulator.base_url()))
+                .json(&json!({ "query": query, "variables": variables }));
+            if let Some(key) = key {
+                request = request.header("authorization", basic(key));
+            }
+            let response = request.send().await.unwrap();
+
+            let status = response.status().as_u16();
+            let challenged = response.headers().contains_key("www-authenticate");
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!((status, challenged), (401, true), "{key:?} {query}: {body}");
+            assert_eq!(first_error(&body).1, "UNAUTHENTICATED", "{body}");
+            if let Some(key) = key {
+                assert!(!body.to_string().contains(key), "{body}");
+            }
+        }
+    }
+
+    let (_, found) = search_users(&emulator, ADMIN_KEY, json!({ "query": "" })).await;
+    assert!(
+        !emails(&found).contains(&"eve@example.com".to_owned()),
+        "{found}"
+    );
+    let (status, viewer) = get_viewer(&emulator, BOB_KEY).await;
+    assert_eq!(status, 200, "{viewer}");
+    let keys = viewer["data"]["viewer"]["apiKeys"]["edges"]
+        .as_array()
+        .unwrap();
+    assert_eq!(keys.len(), 1, "{viewer}");
 }
 
 #[tokio::test]

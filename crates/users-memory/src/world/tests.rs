@@ -13,6 +13,8 @@ fn key(secret: &ApiKeySecret) -> SeedKey {
 fn field_of(error: &SeedError) -> (usize, &str) {
     match error {
         SeedError::Invalid { index, field, .. } => (*index, field.as_str()),
+        SeedError::EmailTaken { index, .. } => (*index, "email"),
+        SeedError::UsernameTaken { index, .. } => (*index, "username"),
     }
 }
 
@@ -117,6 +119,69 @@ fn clashes_with_earlier_users_are_refused() {
         .key(SeedKey::new(SENTINEL));
     let error = InMemoryWorld::from_seed(Seed::new().user(twice)).unwrap_err();
     assert_eq!(field_of(&error), (0, "keys[1].secret"));
+}
+
+#[test]
+fn a_taken_email_or_username_has_a_variant_of_its_own() {
+    let first = SeedUser::new("ada@example.com").username("ada");
+
+    let email = InMemoryWorld::from_seed(
+        Seed::new()
+            .user(first.clone())
+            .user(SeedUser::new("Ada@Example.com")),
+    )
+    .unwrap_err();
+    let username = InMemoryWorld::from_seed(
+        Seed::new()
+            .user(first)
+            .user(SeedUser::new("bob@example.com").username("ADA")),
+    )
+    .unwrap_err();
+
+    assert_eq!(
+        email,
+        SeedError::EmailTaken {
+            index: 1,
+            email: "Ada@Example.com".into()
+        }
+    );
+    assert_eq!(
+        email.to_string(),
+        r#"seed users[1] ("Ada@Example.com"): email: another user already has this email (ignoring case); give each user its own"#
+    );
+    assert_eq!(
+        username,
+        SeedError::UsernameTaken {
+            index: 1,
+            email: "bob@example.com".into(),
+            username: "ADA".into()
+        }
+    );
+    assert_eq!(
+        username.to_string(),
+        r#"seed users[1] ("bob@example.com"): username: another user already has the username "ADA" (ignoring case); pick another or leave it out"#
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_keys_secret_is_free_to_seed_again() {
+    let world = InMemoryWorld::from_seed(
+        Seed::new().user(SeedUser::new("ada@example.com").key(SeedKey::new(SENTINEL))),
+    )
+    .unwrap();
+    let ada = world.connect(ApiKeySecret::parse(SENTINEL.to_owned()).unwrap());
+    let other = ada.generate_api_key(None).await.unwrap();
+    let first_key = ada.viewer().await.unwrap().api_keys.unwrap()[0].id.clone();
+    ada.act_as(other.secret)
+        .delete_api_key(&first_key)
+        .await
+        .unwrap();
+
+    let bob = world
+        .seed_user(SeedUser::new("bob@example.com").key(SeedKey::new(SENTINEL)))
+        .unwrap();
+
+    assert_eq!(ada.viewer().await.unwrap().username, bob.username);
 }
 
 #[test]

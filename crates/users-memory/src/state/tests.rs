@@ -1,0 +1,113 @@
+//! The indexes answer as a scan of every user would, through inserts, new
+//! keys and deletions.
+
+use secrecy::ExposeSecret as _;
+use users_domain::{ApiKeyId, ApiKeySecret, Email, Username};
+
+use super::{NewKey, NewUser, State};
+use crate::mint;
+
+fn new_user(email: &str, username: &str, secrets: &[&ApiKeySecret]) -> NewUser {
+    NewUser {
+        name: String::new(),
+        username: Username::parse(username).unwrap(),
+        email: Email::parse(email).unwrap(),
+        admin: false,
+        flags: None,
+        deleted_at: None,
+        teams: Vec::new(),
+        keys: secrets.iter().map(|secret| new_key(secret)).collect(),
+    }
+}
+
+fn new_key(secret: &ApiKeySecret) -> NewKey {
+    NewKey {
+        secret: secret.clone(),
+        name: mint::key_label(),
+        description: None,
+    }
+}
+
+/// What each index should say, read off the users themselves.
+fn assert_indexes_match_a_scan(state: &State, secrets: &[ApiKeySecret], ids: &[ApiKeyId]) {
+    for secret in secrets {
+        let secret = secret.expose_secret();
+        let scanned = state.users().iter().position(|user| {
+            user.keys
+                .iter()
+                .any(|key| key.secret.expose_secret() == secret)
+        });
+        assert_eq!(state.holder_of(secret), scanned);
+    }
+    for id in ids {
+        let scanned = state
+            .users()
+            .iter()
+            .position(|user| user.keys.iter().any(|key| key.meta.id == *id));
+        assert_eq!(state.key_owner(id), scanned, "{id}");
+    }
+    for probe in [
+        "ada@example.com",
+        "ADA@EXAMPLE.COM",
+        "zoë@example.com",
+        "ZOË@example.com",
+        "bob@example.com",
+    ] {
+        let scanned = state
+            .users()
+            .iter()
+            .any(|user| user.email.eq_ignore_case(probe));
+        assert_eq!(state.email_taken(probe), scanned, "{probe}");
+    }
+    for probe in ["ada", "ADA", "zoë", "ZOË", "bob", "ada-2"] {
+        let scanned = state
+            .users()
+            .iter()
+            .any(|user| user.username.as_str().eq_ignore_ascii_case(probe));
+        assert_eq!(state.username_taken(probe), scanned, "{probe}");
+    }
+    let keys: usize = state.users().iter().map(|user| user.keys.len()).sum();
+    assert_eq!(state.key_count(), keys);
+}
+
+#[test]
+fn indexes_follow_inserts_new_keys_and_deletions() {
+    let secrets: Vec<ApiKeySecret> = (0..4).map(|_| mint::secret()).collect();
+    let mut state = State::default();
+
+    let ada = state.insert(new_user("Ada@Example.com", "Ada", &[&secrets[0]]));
+    let zoe = state.insert(new_user("zoë@example.com", "zoë", &[&secrets[1]]));
+    let extra = state.add_key(ada, new_key(&secrets[2]));
+    let ids: Vec<ApiKeyId> = state
+        .users()
+        .iter()
+        .flat_map(|user| user.keys.iter().map(|key| key.meta.id.clone()))
+        .collect();
+    assert_indexes_match_a_scan(&state, &secrets, &ids);
+    assert_eq!(state.holder_of(secrets[2].expose_secret()), Some(ada));
+    assert_eq!(state.holder_of(secrets[1].expose_secret()), Some(zoe));
+    assert_eq!(state.holder_of(secrets[3].expose_secret()), None);
+
+    let zoes = state.users()[zoe].keys[0].meta.id.clone();
+    assert!(state.remove_key(&extra.id));
+    assert!(!state.remove_key(&extra.id));
+    assert!(state.remove_key(&zoes));
+
+    assert_indexes_match_a_scan(&state, &secrets, &ids);
+    assert_eq!(state.holder_of(secrets[2].expose_secret()), None);
+    assert_eq!(state.holder_of(secrets[1].expose_secret()), None);
+    assert_eq!(state.holder_of(secrets[0].expose_secret()), Some(ada));
+    assert_eq!(state.key_owner(&extra.id), None);
+    assert_eq!(state.key_count(), 1);
+}
+
+#[test]
+fn search_fields_are_lower_cased_once_when_stored() {
+    let mut state = State::default();
+    let index = state.insert(new_user("ZOË.X@Example.COM", "ZOË", &[]));
+
+    let user = &state.users()[index];
+
+    assert_eq!(user.lower_email, "zoë.x@example.com");
+    assert_eq!(user.lower_username, "zoë");
+}

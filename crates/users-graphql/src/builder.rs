@@ -12,8 +12,15 @@ use crate::{ConfigError, Environment, GraphqlUserRepository, RetryPolicy};
 
 /// The User-Agent sent unless another is set. The hosted server may withhold
 /// a user's `apiKeys` from clients it does not recognise; set
-/// `user_agent("W&B Public Client 0.31.0")` to be taken for the official SDK.
+/// `user_agent(`[`SDK_USER_AGENT`]`)` to be taken for the official SDK.
 pub const DEFAULT_USER_AGENT: &str = concat!("wbusers/", env!("CARGO_PKG_VERSION"));
+
+/// The User-Agent the official Python SDK (wandb 0.31.0) sends from its
+/// public API client. Hosted W&B may gate admin access and first-party fields
+/// such as a user's `apiKeys` on it (per the SDK, another User-Agent can be
+/// refused with "relogin required"); pass it to
+/// [`GraphqlClientBuilder::user_agent`] to be taken for the SDK.
+pub const SDK_USER_AGENT: &str = "W&B Public Client 0.31.0";
 
 /// Responses longer than this are refused rather than read into memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -81,7 +88,8 @@ impl GraphqlClientBuilder {
         self
     }
 
-    /// Default: [`DEFAULT_USER_AGENT`].
+    /// Default: [`DEFAULT_USER_AGENT`]; [`SDK_USER_AGENT`] is what the
+    /// official SDK sends.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
         self
@@ -154,7 +162,7 @@ impl GraphqlClientBuilder {
             .or_else(|| env.base_url.clone())
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
         let base = config::base_url(&raw_url, self.allow_insecure_http)?;
-        let secret = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
+        let (secret, source) = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
         let mut client = reqwest::Client::builder();
         if base.loopback {
             // A proxy from HTTP_PROXY and the like would see the key (in
@@ -182,7 +190,7 @@ impl GraphqlClientBuilder {
             max_response_bytes: self.max_response_bytes,
             throttle: Throttle::default(),
         };
-        Ok(GraphqlUserRepository::new(transport, secret))
+        Ok(GraphqlUserRepository::new(transport, secret, source))
     }
 
     fn check_settings(&self) -> Result<(), ConfigError> {

@@ -1,10 +1,11 @@
 //! Where the client's settings come from and how they are checked: every
 //! problem is found here, before any request is sent.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use url::{Host, Url};
 use users_domain::{ApiKeySecret, ApiKeySecretError};
 
@@ -30,10 +31,13 @@ pub enum ConfigError {
     MissingApiKey { host: String, netrc: String },
     #[error("the api key from {origin} is not valid: {source}")]
     InvalidApiKey {
-        origin: String,
+        origin: KeySource,
         #[source]
         source: ApiKeySecretError,
     },
+    /// Refused rather than trimmed, so that the key sent is the one set.
+    #[error("{origin} has white space around it; remove it")]
+    ApiKeyWhitespace { origin: KeySource },
     #[error("{} may be read by other users (mode {mode:03o}); run 'chmod 600 {}'", .path.display(), .path.display())]
     NetrcPermissions { path: PathBuf, mode: u32 },
     #[error("could not read {}: {reason}", .path.display())]
@@ -55,6 +59,32 @@ pub enum ConfigError {
     },
     #[error("could not set up the http client: {reason}")]
     Client { reason: String },
+}
+
+/// Where the client's API key came from: the place to fix when the server
+/// refuses it. Its `Display` names that place (never the key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// Given in code: [`GraphqlClientBuilder::api_key`](crate::GraphqlClientBuilder::api_key)
+    /// (and the key a repository made by `act_as` was given).
+    Builder,
+    /// The `WANDB_API_KEY` environment variable ([`Environment::api_key`]).
+    EnvVar,
+    /// A netrc file's entry for the server: `entry` is `machine <host>` or
+    /// `default`.
+    #[non_exhaustive]
+    Netrc { path: PathBuf, entry: String },
+}
+
+impl fmt::Display for KeySource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Builder => f.write_str("the builder"),
+            Self::EnvVar => f.write_str("WANDB_API_KEY"),
+            Self::Netrc { path, entry } => write!(f, "{} ({entry})", path.display()),
+        }
+    }
 }
 
 /// A checked base URL and the endpoint under it.
@@ -168,21 +198,32 @@ fn shown_raw(raw: &str) -> String {
     format!("{scheme}…@{}{cut}", &head[at + 1..])
 }
 
-/// Where the key came from, then the key: builder, then `WANDB_API_KEY`, then netrc.
+/// The key, and where it came from: builder, then `WANDB_API_KEY`, then netrc.
 pub(crate) fn api_key(
     from_builder: Option<SecretString>,
     env: &Environment,
     netrc_path: Option<PathBuf>,
     base: &BaseUrl,
-) -> Result<ApiKeySecret, ConfigError> {
+) -> Result<(ApiKeySecret, KeySource), ConfigError> {
     let (origin, key) = if let Some(key) = from_builder {
-        ("the builder".to_owned(), key)
+        (KeySource::Builder, key)
     } else if let Some(key) = env.api_key.clone() {
-        ("WANDB_API_KEY".to_owned(), key)
+        // `export WANDB_API_KEY=$(cat file)` and pasted lines bring a newline
+        // or spaces along; say so, rather than "bad character".
+        let text = key.expose_secret();
+        if text.trim() != text {
+            return Err(ConfigError::ApiKeyWhitespace {
+                origin: KeySource::EnvVar,
+            });
+        }
+        (KeySource::EnvVar, key)
     } else {
         from_netrc(netrc_path, env, base)?
     };
-    ApiKeySecret::parse(key).map_err(|source| ConfigError::InvalidApiKey { origin, source })
+    match ApiKeySecret::parse(key) {
+        Ok(secret) => Ok((secret, origin)),
+        Err(source) => Err(ConfigError::InvalidApiKey { origin, source }),
+    }
 }
 
 /// The netrc key for the base URL: `(origin, key)`.
@@ -190,7 +231,7 @@ fn from_netrc(
     netrc_path: Option<PathBuf>,
     env: &Environment,
     base: &BaseUrl,
-) -> Result<(String, SecretString), ConfigError> {
+) -> Result<(KeySource, SecretString), ConfigError> {
     let missing = |netrc: String| ConfigError::MissingApiKey {
         host: base.machines[0].clone(),
         netrc,
@@ -205,7 +246,10 @@ fn from_netrc(
         return Err(missing(path.display().to_string()));
     };
     Ok((
-        format!("{} ({})", path.display(), found.entry),
+        KeySource::Netrc {
+            path,
+            entry: found.entry,
+        },
         found.password,
     ))
 }
@@ -226,6 +270,17 @@ mod tests {
                 .as_str(),
             "https://api.wandb.ai/graphql"
         );
+    }
+
+    #[test]
+    fn key_sources_read_as_the_place_to_fix() {
+        let netrc = KeySource::Netrc {
+            path: PathBuf::from("/home/ada/.netrc"),
+            entry: "machine host.io".to_owned(),
+        };
+        assert_eq!(KeySource::Builder.to_string(), "the builder");
+        assert_eq!(KeySource::EnvVar.to_string(), "WANDB_API_KEY");
+        assert_eq!(netrc.to_string(), "/home/ada/.netrc (machine host.io)");
     }
 
     #[test]

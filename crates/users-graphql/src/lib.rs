@@ -49,13 +49,20 @@
 //!
 //! # Errors
 //!
-//! 401 or a null viewer → `Unauthenticated`; 403 or a message such as "only
-//! admins…" → `PermissionDenied`; 404 or "…not found" → `NotFound`; 409 or
-//! "…already exists" → `AlreadyExists`; 429 → `RateLimited` (with
-//! `Retry-After`); 5xx and lost connections → `Unavailable` for a query;
-//! 400/422 or any other GraphQL error → `InvalidInput`; an answer that cannot
-//! be decoded (HTML, cut-short JSON, a wrong field, a body over the size cap)
-//! → `Protocol`, naming the failing field path and never quoting the body.
+//! 401 or a null viewer → `Unauthenticated`; 403 → `PermissionDenied`; 404
+//! with GraphQL errors → `NotFound`; 409 → `AlreadyExists`; 429 →
+//! `RateLimited` (with `Retry-After`); 5xx and lost connections →
+//! `Unavailable` for a query. Otherwise GraphQL errors are read by their
+//! `extensions.code` (`UNAUTHENTICATED`, `PERMISSION_DENIED`, `NOT_FOUND`,
+//! `ALREADY_EXISTS`, `INVALID_INPUT`, `RATE_LIMITED` and common aliases such
+//! as `FORBIDDEN` or `BAD_USER_INPUT`): the first error with a known code
+//! decides. Only when none has one are the messages read ("only admins…" →
+//! `PermissionDenied`, "…not found" → `NotFound`, "…already exists" →
+//! `AlreadyExists`); 400/422 or any other GraphQL error → `InvalidInput`. A
+//! 404 without GraphQL errors means there is no GraphQL endpoint at the base
+//! URL: `Protocol`, naming the endpoint. An answer that cannot be decoded
+//! (HTML, cut-short JSON, a wrong field, a body over the size cap) →
+//! `Protocol`, naming the failing field path and never quoting the body.
 //! Several server messages are joined as the SDK does: `[m1; m2]`, with the
 //! key and its `Authorization` token blotted out. Each message reads as one
 //! sentence through the domain's wording (`user ada@x.io already exists`,
@@ -103,6 +110,7 @@
 
 mod builder;
 mod config;
+mod credentials;
 mod env;
 mod envelope;
 mod netrc;
@@ -115,8 +123,10 @@ mod throttle;
 mod transport;
 mod wire;
 
-pub use builder::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, GraphqlClientBuilder};
-pub use config::ConfigError;
+pub use builder::{
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, GraphqlClientBuilder, SDK_USER_AGENT,
+};
+pub use config::{ConfigError, KeySource};
 pub use env::Environment;
 pub use repository::GraphqlUserRepository;
 pub use retry::RetryPolicy;

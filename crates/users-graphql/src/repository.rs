@@ -2,22 +2,20 @@ use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use base64::Engine as _;
-use reqwest::header::HeaderValue;
-use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use users_domain::{
     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
 };
 
-use crate::GraphqlClientBuilder;
+use crate::credentials::Credentials;
 use crate::envelope::{self, Context, Failure};
 use crate::transport::Transport;
 use crate::wire::{
     CREATE_USER, CreatedUser, DELETE_API_KEY, Deleted, GET_VIEWER, MutationData, Operation,
     SEARCH_USERS, UsersData, ViewerData, WireUser,
 };
+use crate::{GraphqlClientBuilder, KeySource};
 
 /// [`UserRepository`] over a W&B server's GraphQL API.
 ///
@@ -29,40 +27,27 @@ pub struct GraphqlUserRepository {
     credentials: Arc<Credentials>,
 }
 
-/// The caller's key and the `Authorization` header made from it.
-struct Credentials {
-    header: HeaderValue,
-    secret: ApiKeySecret,
-}
-
-impl Credentials {
-    fn new(secret: ApiKeySecret) -> Self {
-        let basic = base64::engine::general_purpose::STANDARD
-            .encode(format!("api:{}", secret.expose_secret()));
-        // Base64 is always a valid header value; the fallback cannot happen.
-        let mut header = HeaderValue::from_str(&format!("Basic {basic}"))
-            .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
-        header.set_sensitive(true);
-        Self { header, secret }
-    }
-}
-
 impl GraphqlUserRepository {
     /// Starts configuring a client; see [`GraphqlClientBuilder`].
     pub fn builder() -> GraphqlClientBuilder {
         GraphqlClientBuilder::default()
     }
 
-    pub(crate) fn new(transport: Transport, secret: ApiKeySecret) -> Self {
+    pub(crate) fn new(transport: Transport, secret: ApiKeySecret, source: KeySource) -> Self {
         Self {
             transport: Arc::new(transport),
-            credentials: Arc::new(Credentials::new(secret)),
+            credentials: Arc::new(Credentials::new(secret, source)),
         }
     }
 
     /// The server's base URL, without a trailing slash (for messages).
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
+    }
+
+    /// Where the API key came from: the place to fix when the server refuses it.
+    pub fn key_source(&self) -> &KeySource {
+        &self.credentials.source
     }
 
     /// Sends one operation and decodes its data.
@@ -80,7 +65,7 @@ impl GraphqlUserRepository {
             op,
             subject,
             endpoint: self.transport.endpoint.as_str(),
-            secret: &self.credentials.secret,
+            credentials: &self.credentials,
         };
         envelope::interpret(answer, &context)
     }
@@ -168,7 +153,7 @@ impl UserRepository for GraphqlUserRepository {
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
         Box::new(Self {
             transport: Arc::clone(&self.transport),
-            credentials: Arc::new(Credentials::new(secret)),
+            credentials: Arc::new(Credentials::new(secret, KeySource::Builder)),
         })
     }
 }
@@ -179,6 +164,7 @@ impl fmt::Debug for GraphqlUserRepository {
             .field("base_url", &self.transport.base_url)
             .field("user_agent", &self.transport.user_agent)
             .field("api_key", &"[redacted]")
+            .field("key_source", &self.credentials.source)
             .finish_non_exhaustive()
     }
 }

@@ -319,7 +319,7 @@ mod tests {
             throttle: Throttle::default(),
         };
         let secret = ApiKeySecret::parse("0123456789abcdefghij0123456789abcdefghij").unwrap();
-        let repo = GraphqlUserRepository::new(transport, secret);
+        let repo = GraphqlUserRepository::new(transport, secret, crate::KeySource::Builder);
 
         let error = repo.viewer().await.unwrap_err();
 

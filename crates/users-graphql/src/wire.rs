@@ -95,11 +95,14 @@ impl UsersData {
         let mut decoded = Vec::with_capacity(users.edges.len());
         for (index, edge) in users.edges.into_iter().enumerate() {
             let Some(node) = edge.node else { continue };
-            match serde_path_to_error::deserialize::<_, WireUser>(&node) {
+            // Only the id is kept aside for the warning: the node is decoded
+            // by value, its strings moved rather than copied.
+            let raw_id = node.get("id").cloned();
+            match serde_path_to_error::deserialize::<_, WireUser>(node) {
                 Ok(user) => decoded.push(User::from(user)),
                 Err(error) => {
-                    let id = node
-                        .get("id")
+                    let id = raw_id
+                        .as_ref()
                         .and_then(Value::as_str)
                         .and_then(|id| UserId::parse(id).ok())
                         .map_or_else(|| "(unreadable)".to_owned(), |id| id.to_string());

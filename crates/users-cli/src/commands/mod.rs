@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use clap::CommandFactory as _;
 use users_domain::{Error, User, UserAdmin, UserRepository};
-use users_graphql::{ConfigError, GraphqlUserRepository, RetryPolicy};
+use users_graphql::{ConfigError, GraphqlUserRepository, KeySource, RetryPolicy};
 
 use crate::cli::{Cli, Command, Global};
 use crate::credentials;
@@ -119,6 +119,7 @@ fn config_failure(error: &ConfigError) -> Failure {
     let exit = match error {
         ConfigError::MissingApiKey { .. }
         | ConfigError::InvalidApiKey { .. }
+        | ConfigError::ApiKeyWhitespace { .. }
         | ConfigError::NetrcPermissions { .. }
         | ConfigError::NetrcRead { .. }
         | ConfigError::NetrcSyntax { .. }
@@ -148,10 +149,9 @@ fn config_failure(error: &ConfigError) -> Failure {
 
 fn config_hint(error: &ConfigError) -> Option<&'static str> {
     match error {
-        ConfigError::InvalidApiKey { origin, .. }
-            if origin == "WANDB_API_KEY"
-                && std::env::var("WANDB_API_KEY").is_ok_and(|key| key.trim() != key) =>
-        {
+        ConfigError::ApiKeyWhitespace {
+            origin: KeySource::EnvVar,
+        } => {
             Some(
                 "WANDB_API_KEY has white space around the key (a trailing newline?); \
                  set it to the key alone",

@@ -1,10 +1,10 @@
 //! HTTP statuses and server messages, mapped to the domain's errors.
 
-use base64::Engine as _;
 use secrecy::ExposeSecret;
 use users_domain::Error;
 
 use super::body::GraphqlError;
+use super::classify::classify;
 use super::{Context, Facts, Failure};
 
 pub(super) fn status_failure(facts: &Facts, errors: &[GraphqlError], ctx: &Context<'_>) -> Failure {
@@ -25,9 +25,10 @@ pub(super) fn status_failure(facts: &Facts, errors: &[GraphqlError], ctx: &Conte
     let error = match code {
         401 => Kind::Unauthenticated.error(&detail, ctx),
         403 => Kind::PermissionDenied.error(&detail, ctx),
-        404 if errors.is_empty() => Error::NotFound {
-            what: format!(
-                "the graphql endpoint {} ({detail}; check the base url)",
+        // No GraphQL answer at all: nothing is there, not "no such user".
+        404 if errors.is_empty() => Error::Protocol {
+            reason: format!(
+                "no GraphQL endpoint at {} ({detail}); check the base url",
                 ctx.endpoint
             ),
         },
@@ -38,9 +39,7 @@ pub(super) fn status_failure(facts: &Facts, errors: &[GraphqlError], ctx: &Conte
         },
         code => match classify(errors) {
             Some(kind) => kind.error(&detail, ctx),
-            None if matches!(code, 400 | 413 | 422) => Error::InvalidInput {
-                reason: format!("the server refused {}: {detail}", ctx.op.field),
-            },
+            None if matches!(code, 400 | 413 | 422) => Kind::InvalidInput.error(&detail, ctx),
             None if maybe_running => return unavailable(facts, &detail, ctx),
             None => Error::Protocol {
                 reason: format!("unexpected answer to {}: {detail}", ctx.op.field),
@@ -72,6 +71,7 @@ pub(super) enum Kind {
     PermissionDenied,
     NotFound,
     AlreadyExists,
+    InvalidInput,
     RateLimited,
 }
 
@@ -106,6 +106,9 @@ impl Kind {
                     Error::AlreadyExists { what }
                 }
             }
+            Self::InvalidInput => Error::InvalidInput {
+                reason: format!("the server refused {}: {detail}", ctx.op.field),
+            },
             Self::RateLimited => Error::RateLimited { retry_after: None },
         }
     }
@@ -133,72 +136,11 @@ fn said(detail: &str, repeated: &[&str]) -> String {
     }
 }
 
-/// Reads a failure's kind off the messages and codes, as people word them.
-pub(super) fn classify(errors: &[GraphqlError]) -> Option<Kind> {
-    const WORDS: [(Kind, &[&str]); 5] = [
-        (
-            Kind::Unauthenticated,
-            &[
-                "unauthenticated",
-                "not authenticated",
-                "relogin required",
-                "authentication required",
-                "invalid api key",
-            ],
-        ),
-        (
-            Kind::PermissionDenied,
-            &[
-                "permission",
-                "not authorized",
-                "only admins",
-                "forbidden",
-                "not allowed",
-            ],
-        ),
-        (
-            Kind::AlreadyExists,
-            &[
-                "already exists",
-                "already_exists",
-                "already taken",
-                "already in use",
-            ],
-        ),
-        (
-            Kind::NotFound,
-            &[
-                "not found",
-                "not_found",
-                "could not find",
-                "does not exist",
-                "doesn't exist",
-            ],
-        ),
-        (
-            Kind::RateLimited,
-            &["rate limit", "rate_limit", "too many requests"],
-        ),
-    ];
-    let text: String = errors
-        .iter()
-        .flat_map(|error| [error.message.as_str(), error.code.as_deref().unwrap_or("")])
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    WORDS
-        .iter()
-        .find(|(_, words)| words.iter().any(|word| text.contains(word)))
-        .map(|(kind, _)| *kind)
-}
-
 /// The messages as the SDK joins them: one as is, several as `[m1; m2]`;
 /// the caller's key, and the `Authorization` token made from it, blotted out.
 pub(super) fn joined(errors: &[GraphqlError], ctx: &Context<'_>) -> String {
-    let secret = ctx.secret.expose_secret();
-    let token = base64::engine::general_purpose::STANDARD.encode(format!("api:{secret}"));
-    // Unpadded, so that an echo that dropped the `=` is caught too.
-    let token = token.trim_end_matches('=');
+    let secret = ctx.credentials.secret.expose_secret();
+    let token = ctx.credentials.token.expose_secret();
     let messages: Vec<String> = errors
         .iter()
         .map(|error| {
@@ -217,35 +159,6 @@ pub(super) fn joined(errors: &[GraphqlError], ctx: &Context<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn messages_classify_by_their_words_and_codes() {
-        let error = |message: &str, code: Option<&str>| GraphqlError {
-            message: message.to_owned(),
-            path: Vec::new(),
-            code: code.map(str::to_owned),
-        };
-        let cases = [
-            (
-                error("only admins can use createUser()", None),
-                Some(Kind::PermissionDenied),
-            ),
-            (error("user not found", None), Some(Kind::NotFound)),
-            (error("Could not find key", None), Some(Kind::NotFound)),
-            (
-                error("resource already exists", None),
-                Some(Kind::AlreadyExists),
-            ),
-            (
-                error("nope", Some("UNAUTHENTICATED")),
-                Some(Kind::Unauthenticated),
-            ),
-            (error("email is malformed", None), None),
-        ];
-        for (error, kind) in cases {
-            assert_eq!(classify(std::slice::from_ref(&error)), kind, "{error:?}");
-        }
-    }
 
     #[test]
     fn the_server_message_is_quoted_once_without_repeating_the_variant() {

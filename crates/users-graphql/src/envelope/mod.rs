@@ -15,13 +15,16 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use users_domain::{ApiKeySecret, Error};
+use users_domain::Error;
 
 mod body;
+mod classify;
 mod mapping;
 
 use self::body::{Envelope, elide_strings, parse_envelope};
-use self::mapping::{classify, joined, status_failure};
+use self::classify::classify;
+use self::mapping::{Kind, joined, status_failure};
+use crate::credentials::Credentials;
 use crate::wire::Operation;
 
 /// The server's final answer to one call (after any retries).
@@ -88,8 +91,8 @@ pub(crate) struct Context<'a> {
     /// What the call is about, for messages: `user ada@x.io`, `api key QXBp…`.
     pub(crate) subject: &'a str,
     pub(crate) endpoint: &'a str,
-    /// The caller's key, to blot out of messages that echo it.
-    pub(crate) secret: &'a ApiKeySecret,
+    /// The caller's key and its token, to blot out of messages that echo them.
+    pub(crate) credentials: &'a Credentials,
 }
 
 /// Decodes the data of a successful answer, or maps the failure.
@@ -192,13 +195,8 @@ fn decode_success<T: DeserializeOwned>(
         }
     }
     let detail = joined(&errors, ctx);
-    let error = classify(&errors).map_or_else(
-        || Error::InvalidInput {
-            reason: format!("the server refused {}: {detail}", ctx.op.field),
-        },
-        |kind| kind.error(&detail, ctx),
-    );
-    Err(Failure::Definite(error))
+    let kind = classify(&errors).unwrap_or(Kind::InvalidInput);
+    Err(Failure::Definite(kind.error(&detail, ctx)))
 }
 
 fn decode_data<T: DeserializeOwned>(data: Value) -> Result<T, String> {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use users_domain::UserRepository;
-use users_graphql::{ConfigError, Environment, GraphqlUserRepository};
+use users_graphql::{ConfigError, Environment, GraphqlUserRepository, KeySource};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -88,6 +88,49 @@ async fn the_builder_key_beats_the_environment_which_beats_netrc() {
         sent_authorization(&server, &from_netrc).await,
         basic(NETRC_KEY)
     );
+    assert_eq!(from_builder.key_source(), &KeySource::Builder);
+    assert_eq!(from_env.key_source(), &KeySource::EnvVar);
+    let KeySource::Netrc { path, entry, .. } = from_netrc.key_source() else {
+        panic!("not from netrc: {:?}", from_netrc.key_source());
+    };
+    assert_eq!(path, &dir.path().join("netrc"));
+    assert_eq!(entry, &format!("machine {}", machine(&server)));
+}
+
+#[tokio::test]
+async fn white_space_around_wandb_api_key_is_refused_without_quoting_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    for padded in [format!("{KEY}\n"), format!(" {KEY}"), format!("{KEY}\t ")] {
+        let error = GraphqlUserRepository::builder()
+            .environment(Environment {
+                base_url: Some(server.uri()),
+                api_key: Some(padded.into()),
+                ..Environment::empty()
+            })
+            .build()
+            .unwrap_err();
+
+        assert!(
+            matches!(
+                error,
+                ConfigError::ApiKeyWhitespace {
+                    origin: KeySource::EnvVar
+                }
+            ),
+            "{error}"
+        );
+        let message = error.to_string();
+        assert_eq!(
+            message,
+            "WANDB_API_KEY has white space around it; remove it"
+        );
+        assert!(!format!("{error:?}").contains(KEY), "{error:?}");
+    }
 }
 
 #[tokio::test]
@@ -196,6 +239,16 @@ async fn a_malformed_key_is_refused_with_its_reason_before_any_request() {
         matches!(error, ConfigError::InvalidApiKey { .. }),
         "{error}"
     );
+    assert!(
+        matches!(
+            error,
+            ConfigError::InvalidApiKey {
+                origin: KeySource::Builder,
+                ..
+            }
+        ),
+        "{error}"
+    );
     let message = error.to_string();
     assert!(
         message.contains("the builder") && message.contains("40+ characters"),
@@ -230,6 +283,14 @@ fn a_malformed_key_in_netrc_names_the_file_and_entry_but_not_the_key() {
         "{message}"
     );
     assert!(!message.contains("sekrit"), "{message}");
+    let ConfigError::InvalidApiKey {
+        origin: KeySource::Netrc { path, .. },
+        ..
+    } = &error
+    else {
+        panic!("not a netrc key error: {error:?}");
+    };
+    assert_eq!(path, &netrc);
 }
 
 #[test]

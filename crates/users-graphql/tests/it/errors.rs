@@ -62,15 +62,156 @@ async fn only_admins_message_is_permission_denied() {
 
 #[tokio::test]
 async fn http_404_without_graphql_errors_points_at_the_base_url() {
-    let (_server, repo) = single_try_answering(html(404)).await;
+    let (server, repo) = single_try_answering(html(404)).await;
     let error = repo.viewer().await.unwrap_err();
-    assert!(matches!(error, Error::NotFound { .. }), "{error}");
+    // No GraphQL endpoint there: the server said nothing about a user or key.
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
     let message = error.to_string();
     assert!(
         message.contains("/graphql") && message.contains("base url"),
         "{message}"
     );
     assert!(!message.contains("<html"), "{message}");
+    assert_eq!(
+        error,
+        Error::Protocol {
+            reason: format!(
+                "no GraphQL endpoint at {}/graphql (HTTP 404 Not Found, an HTML page); check the base url",
+                server.uri()
+            )
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_404_with_an_empty_body_on_a_mutation_is_a_protocol_error() {
+    let (server, repo) = single_try_answering(ResponseTemplate::new(404)).await;
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::Protocol {
+            reason: format!(
+                "no GraphQL endpoint at {}/graphql (HTTP 404 Not Found); check the base url",
+                server.uri()
+            )
+        }
+    );
+}
+
+#[tokio::test]
+async fn http_404_with_graphql_errors_is_not_found() {
+    let (_server, repo) = single_try_answering(graphql_errors(404, &["no such key"])).await;
+    let error = repo.delete_api_key(&listed_key_id()).await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::NotFound {
+            what: "api key QXBpS2V5OjE=".to_owned()
+        }
+    );
+}
+
+/// A GraphQL error's message and, where given, its `extensions.code`.
+type Coded<'a> = (&'a str, Option<&'a str>);
+
+/// GraphQL errors, each with its message and, where given, `extensions.code`.
+fn coded_errors(status: u16, errors: &[Coded<'_>]) -> ResponseTemplate {
+    let errors: Vec<serde_json::Value> = errors
+        .iter()
+        .map(|(message, code)| match code {
+            Some(code) => json!({ "message": message, "extensions": { "code": code } }),
+            None => json!({ "message": message }),
+        })
+        .collect();
+    ResponseTemplate::new(status).set_body_json(json!({ "data": null, "errors": errors }))
+}
+
+/// The domain error's variant name, for comparing kinds.
+fn kind(error: &Error) -> &'static str {
+    match error {
+        Error::Unauthenticated { .. } => "Unauthenticated",
+        Error::PermissionDenied { .. } => "PermissionDenied",
+        Error::NotFound { .. } => "NotFound",
+        Error::AlreadyExists { .. } => "AlreadyExists",
+        Error::InvalidInput { .. } => "InvalidInput",
+        Error::RateLimited { .. } => "RateLimited",
+        Error::Unavailable { .. } => "Unavailable",
+        Error::Protocol { .. } => "Protocol",
+        _ => "other",
+    }
+}
+
+#[tokio::test]
+async fn a_known_code_decides_whatever_the_messages_say() {
+    let cases: [(u16, &[Coded<'_>], &str); 8] = [
+        (
+            400,
+            &[("invalid api key id: QXBp", Some("INVALID_INPUT"))],
+            "InvalidInput",
+        ),
+        (
+            200,
+            &[("invalid api key id: QXBp", Some("BAD_USER_INPUT"))],
+            "InvalidInput",
+        ),
+        (
+            200,
+            &[("no permission? no: user not found", Some("NOT_FOUND"))],
+            "NotFound",
+        ),
+        (
+            200,
+            &[("not allowed: email already taken", Some("ALREADY_EXISTS"))],
+            "AlreadyExists",
+        ),
+        (
+            200,
+            &[("not found: who you are", Some("UNAUTHENTICATED"))],
+            "Unauthenticated",
+        ),
+        (
+            200,
+            &[(
+                "unauthenticated callers get fewer calls",
+                Some("RATE_LIMITED"),
+            )],
+            "RateLimited",
+        ),
+        (
+            200,
+            &[("not authenticated as an admin", Some("FORBIDDEN"))],
+            "PermissionDenied",
+        ),
+        // A code on any error beats the words of another's message.
+        (
+            200,
+            &[("only admins may see this", None), ("x", Some("NOT_FOUND"))],
+            "NotFound",
+        ),
+    ];
+    for (status, errors, expected) in cases {
+        let (_server, repo) = single_try_answering(coded_errors(status, errors)).await;
+        let error = repo.search_users("a").await.unwrap_err();
+        assert_eq!(kind(&error), expected, "{errors:?}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_fault_code_is_not_read_from_its_message() {
+    let (_server, repo) = single_try_answering(coded_errors(
+        503,
+        &[("user not found", Some("UNAVAILABLE"))],
+    ))
+    .await;
+    let error = repo.search_users("a").await.unwrap_err();
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn without_a_known_code_the_messages_words_decide() {
+    let (_server, repo) =
+        single_try_answering(coded_errors(200, &[("user not found", Some("E_LOOKUP"))])).await;
+    let error = repo.search_users("a").await.unwrap_err();
+    assert!(matches!(error, Error::NotFound { .. }), "{error}");
 }
 
 #[tokio::test]

@@ -264,6 +264,31 @@ async fn user_agent_and_extra_headers_are_sent_as_configured() {
 }
 
 #[tokio::test]
+async fn the_sdk_user_agent_is_the_official_clients() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
+        .mount(&server)
+        .await;
+
+    GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .user_agent(users_graphql::SDK_USER_AGENT)
+        .build()
+        .unwrap()
+        .viewer()
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    assert_eq!(users_graphql::SDK_USER_AGENT, "W&B Public Client 0.31.0");
+    assert_eq!(
+        header_of(&request, "user-agent"),
+        Some("W&B Public Client 0.31.0")
+    );
+}
+
+#[tokio::test]
 async fn act_as_calls_with_the_other_key() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

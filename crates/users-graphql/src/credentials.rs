@@ -1,0 +1,63 @@
+//! The caller's key, and what is made from it once per repository: the
+//! `Authorization` header and the token to blot out of server messages.
+
+use base64::Engine as _;
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use users_domain::ApiKeySecret;
+
+use crate::KeySource;
+
+pub(crate) struct Credentials {
+    /// `Basic base64("api:" + key)`, marked sensitive.
+    pub(crate) header: HeaderValue,
+    pub(crate) secret: ApiKeySecret,
+    /// The header's base64 token without its `=` padding, so that an echo
+    /// that dropped the padding is caught too.
+    pub(crate) token: SecretString,
+    pub(crate) source: KeySource,
+}
+
+impl Credentials {
+    pub(crate) fn new(secret: ApiKeySecret, source: KeySource) -> Self {
+        let plain = SecretString::from(format!("api:{}", secret.expose_secret()));
+        let mut token = base64::engine::general_purpose::STANDARD.encode(plain.expose_secret());
+        // Base64 is always a valid header value; the fallback cannot happen.
+        let mut header = HeaderValue::try_from(format!("Basic {token}"))
+            .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
+        header.set_sensitive(true);
+        token.truncate(token.trim_end_matches('=').len());
+        Self {
+            header,
+            secret,
+            token: SecretString::from(token),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_padded_and_the_token_is_not() {
+        // "api:" and 40 characters: 44 bytes, so one `=` of padding.
+        let secret = ApiKeySecret::parse("0123456789abcdefghij0123456789abcdefghij").unwrap();
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(format!("api:{}", secret.expose_secret()));
+        assert!(expected.ends_with('='), "{expected}");
+
+        let credentials = Credentials::new(secret, KeySource::Builder);
+
+        assert_eq!(
+            credentials.header.to_str().unwrap(),
+            format!("Basic {expected}")
+        );
+        assert!(credentials.header.is_sensitive());
+        assert_eq!(
+            credentials.token.expose_secret(),
+            expected.trim_end_matches('=')
+        );
+    }
+}

@@ -262,13 +262,21 @@ fn plain_error(status: StatusCode, message: &str, code: ErrorCode) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
+/// Plain text, not a GraphQL error, as a web server answers a path it does not
+/// serve: a client must be able to tell "no endpoint here" (a wrong base URL)
+/// from "no such user or key".
 async fn not_found(method: Method, uri: Uri) -> Response {
     // The path only: a query string may carry a credential.
     let message = format!(
-        "no such endpoint: {method} {}; the GraphQL endpoint is POST /graphql",
+        "no such endpoint: {method} {}; the GraphQL endpoint is POST /graphql\n",
         uri.path()
     );
-    plain_error(StatusCode::NOT_FOUND, &message, ErrorCode::NotFound)
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
 }
 
 async fn method_not_allowed(method: Method) -> Response {

@@ -29,7 +29,7 @@ pub(super) async fn run<R: UserRepository>(
     admin: &UserAdmin<R>,
     out: Output,
 ) -> Result<(), Failure> {
-    let users = admin.users("").await.map_err(super::endpoint_hint)?;
+    let users = admin.users("").await?;
     let view = AuditView {
         unlisted: users.iter().filter(|u| u.api_keys.is_none()).count(),
         holders: users.iter().map(holder).collect(),

@@ -61,10 +61,7 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&view, &text)
         }
         KeyCommand::Generate { description } => {
-            let generated = admin
-                .generate_api_key(description.as_deref())
-                .await
-                .map_err(super::endpoint_hint)?;
+            let generated = admin.generate_api_key(description.as_deref()).await?;
             let view = GeneratedView {
                 key: KeyView::from(&generated.key),
                 secret: generated.secret.expose_secret().to_owned(),
@@ -117,7 +114,7 @@ async fn owner<R: UserRepository>(
 ) -> Result<User, Failure> {
     Ok(match user {
         Some(user) => admin.user(user).await?,
-        None => super::viewer(admin).await?,
+        None => admin.viewer().await?,
     })
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use clap::CommandFactory as _;
-use users_domain::{Error, User, UserAdmin, UserRepository};
+use users_domain::UserAdmin;
 use users_graphql::{ConfigError, GraphqlUserRepository, KeySource, RetryPolicy};
 
 use crate::cli::{Cli, Command, Global};
@@ -50,24 +50,6 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         }
     };
     result.map_err(|failure| failure.when_key_refused(|| key_refused_hint(&cli.global)))
-}
-
-/// The caller. `viewer` names nothing, so a `NotFound` from it can only mean
-/// the endpoint itself is missing (a wrong path in the base URL), not a user.
-async fn viewer<R: UserRepository>(admin: &UserAdmin<R>) -> Result<User, Failure> {
-    admin.viewer().await.map_err(endpoint_hint)
-}
-
-/// For calls that name nothing (`viewer`, a search, `generateApiKey`): their
-/// `NotFound` is the server saying it has no GraphQL endpoint at that URL.
-fn endpoint_hint(error: Error) -> Failure {
-    match error {
-        Error::NotFound { .. } => Failure::usage(format!(
-            "no GraphQL endpoint answered at the base url ({error})"
-        ))
-        .hint("check --base-url: the server has no GraphQL endpoint there"),
-        other => other.into(),
-    }
 }
 
 /// Says which of the places a key is read from supplied the refused key, as
@@ -151,12 +133,10 @@ fn config_hint(error: &ConfigError) -> Option<&'static str> {
     match error {
         ConfigError::ApiKeyWhitespace {
             origin: KeySource::EnvVar,
-        } => {
-            Some(
-                "WANDB_API_KEY has white space around the key (a trailing newline?); \
+        } => Some(
+            "WANDB_API_KEY has white space around the key (a trailing newline?); \
                  set it to the key alone",
-            )
-        }
+        ),
         ConfigError::NetrcRead { path, .. } if path.is_dir() => {
             Some(if std::env::var_os("NETRC").is_some() {
                 "NETRC names a directory: point it at the netrc file itself, or unset it to use ~/.netrc"

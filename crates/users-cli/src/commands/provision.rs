@@ -32,7 +32,7 @@ pub(super) async fn run<R: UserRepository>(
     let rows = provision::parse(&bytes, format)
         .map_err(|error| Failure::usage(format!("{shown} cannot be provisioned: {error}")))?;
     // Fail once, up front, rather than once per row.
-    let viewer = super::viewer(admin).await?;
+    let viewer = admin.viewer().await?;
     if !viewer.admin {
         return Err(Failure::new(
             Exit::Auth,

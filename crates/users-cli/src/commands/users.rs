@@ -13,7 +13,7 @@ pub(super) async fn whoami<R: UserRepository>(
     admin: &UserAdmin<R>,
     out: Output,
 ) -> Result<(), Failure> {
-    let user = super::viewer(admin).await?;
+    let user = admin.viewer().await?;
     out.result(&UserView::from(&user), &user_text(&user))
 }
 
@@ -35,7 +35,7 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&UserView::from(&user), &user_text(&user))
         }
         UserCommand::Search { query } => {
-            let users = admin.users(query).await.map_err(super::endpoint_hint)?;
+            let users = admin.users(query).await?;
             let text = if users.is_empty() {
                 format!("no user matches '{}'", echo_safe(query))
             } else {

@@ -124,11 +124,19 @@ fn a_base_url_with_a_wrong_path_points_at_the_base_url_not_at_a_user() {
         vec!["key".to_owned(), "generate".to_owned()],
         vec!["user".to_owned(), "search".to_owned(), "ada".to_owned()],
         vec!["provision".to_owned(), file.display().to_string()],
+        vec!["user".to_owned(), "get".to_owned(), "ada".to_owned()],
+        vec![
+            "key".to_owned(),
+            "delete".to_owned(),
+            "laptop".to_owned(),
+            "--user".to_owned(),
+            "ada".to_owned(),
+        ],
     ] {
         let out = run(server.as_admin().args(["--base-url", &url]).args(&args));
-        let line = out.failed(2);
+        let line = out.failed(6);
         assert!(
-            line.contains("check --base-url: the server has no GraphQL endpoint there"),
+            line.contains("no GraphQL endpoint at") && line.contains("--base-url"),
             "{args:?}: {line}"
         );
         assert!(!line.contains("user search"), "{args:?}: {line}");

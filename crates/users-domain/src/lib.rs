@@ -4,6 +4,94 @@
 //! Pure by design: no HTTP, no async runtime, no JSON. Adapters live in their own
 //! crates and translate their failures into [`Error`] at the seam.
 //!
+//! - **Values** ([`Email`], [`Username`], [`ApiKeySecret`], ...) are parsed
+//!   once at the boundary; a value that exists is valid, and a secret never
+//!   shows itself in `Debug` or in an error.
+//! - **The port**, [`UserRepository`], is the five operations of the W&B users
+//!   API. Each method's `# Errors` section is the contract every adapter
+//!   honours: `users-memory` (an in-memory fake) and `users-graphql` (the real
+//!   server) both pass the `users-testkit` contract suite.
+//! - **The service**, [`UserAdmin`], is generic over the port and adds what
+//!   the server does not do: resolving one user by username or email (several
+//!   candidates are an error, not a guess), idempotent
+//!   [`ensure_user`](UserAdmin::ensure_user), and key rotation that never loses
+//!   the new key.
+//!
+//! With the `mock` feature the crate also exports `MockUserRepository`
+//! (mockall), for tests that check which calls a piece of code makes.
+//!
+//! # Example
+//!
+//! Any type that implements the port can be driven by the service; here a tiny
+//! fake with a single user stands in for a server.
+//!
+//! ```
+//! use async_trait::async_trait;
+//! use users_domain::{
+//!     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Provisioned, Result, User,
+//!     UserAdmin, UserRepository,
+//! };
+//!
+//! /// A server that holds only ada, and refuses everything but lookups.
+//! struct OnlyAda;
+//!
+//! fn ada() -> User {
+//!     User {
+//!         id: "VXNlcjox".parse().unwrap(),
+//!         name: "Ada".into(),
+//!         username: "ada".parse().unwrap(),
+//!         email: Some("ada@example.com".parse().unwrap()),
+//!         admin: false,
+//!         flags: None,
+//!         entity: None,
+//!         deleted_at: None,
+//!         api_keys: Some(Vec::new()),
+//!         teams: Some(Vec::new()),
+//!     }
+//! }
+//!
+//! #[async_trait]
+//! impl UserRepository for OnlyAda {
+//!     async fn viewer(&self) -> Result<User> {
+//!         Ok(ada())
+//!     }
+//!     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
+//!         Ok(std::iter::once(ada()).filter(|user| user.is_named(query)).collect())
+//!     }
+//!     async fn create_user(&self, email: &Email, _admin: bool) -> Result<User> {
+//!         Err(Error::AlreadyExists { what: format!("a user with email {email}") })
+//!     }
+//!     async fn generate_api_key(&self, _description: Option<String>) -> Result<GeneratedApiKey> {
+//!         Err(Error::PermissionDenied { reason: "this fake makes no keys".into() })
+//!     }
+//!     async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
+//!         Err(Error::NotFound { what: format!("api key {id}") })
+//!     }
+//!     fn act_as(&self, _secret: ApiKeySecret) -> Box<dyn UserRepository> {
+//!         Box::new(OnlyAda)
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<()> {
+//! let admin = UserAdmin::new(OnlyAda);
+//!
+//! // One user, named by username or by email in any case.
+//! assert_eq!(admin.user("ADA@example.com").await?.username.as_str(), "ada");
+//!
+//! // Creating a user that exists is not an error for `ensure_user`.
+//! let email = Email::parse("ada@example.com").unwrap();
+//! assert!(matches!(admin.ensure_user(&email, false).await?, Provisioned::Existed(_)));
+//!
+//! // Nobody by that name: a typed error whose message is one line.
+//! let error = admin.user("grace").await.unwrap_err();
+//! assert_eq!(error.to_string(), "user 'grace' not found");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Values reject what the server would, and keep secrets out of sight:
+//!
 //! ```
 //! use users_domain::{ApiKeySecret, Email};
 //!
@@ -30,5 +118,7 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use service::{Provisioned, Rotation, UserAdmin, find_key};
 pub use value::{
     ApiKeyId, ApiKeyIdError, ApiKeyName, ApiKeyNameError, ApiKeySecret, ApiKeySecretError, Email,
+    KeyFileError, MAX_KEY_FILE_BYTES,
     EmailError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError, echo_safe,
+    without_quoted_text,
 };

@@ -9,9 +9,9 @@ use std::{
 
 use anyhow::Context as _;
 use clap::Parser;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
-use users_domain::ApiKeySecret;
+use users_domain::{ApiKeySecret, without_quoted_text};
 use users_emulator::{Emulator, EmulatorError, RunningEmulator};
 use users_memory::Seed;
 
@@ -36,14 +36,15 @@ const SEED_HELP: &str = "JSON file of the users, teams and keys to start with: \
 {\"users\": [{\"email\", \"username\", \"name\", \"admin\", \"teams\", \"deleted_at\", \"flags\", \
 \"keys\": [{\"secret\", \"name\", \"description\"}]}]}; only \"email\" and a key's \"secret\" are required";
 
-/// A failure and the exit status it deserves: 2 for bad input, 1 otherwise.
-struct Failure {
+/// Why the emulator could not start, and the exit status that deserves: 2
+/// for bad input, 1 otherwise.
+struct StartupError {
     status: u8,
     error: anyhow::Error,
 }
 
-fn bad_input(error: anyhow::Error) -> Failure {
-    Failure { status: 2, error }
+fn bad_input(error: anyhow::Error) -> StartupError {
+    StartupError { status: 2, error }
 }
 
 #[tokio::main]
@@ -57,14 +58,14 @@ async fn main() -> ExitCode {
         .init();
     match run(Args::parse()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure { status, error }) => {
+        Err(StartupError { status, error }) => {
             eprintln!("error: {error:#}");
             ExitCode::from(status)
         }
     }
 }
 
-async fn run(args: Args) -> Result<(), Failure> {
+async fn run(args: Args) -> Result<(), StartupError> {
     let mut builder = Emulator::builder().listen(args.listen);
     if let Some(path) = &args.seed {
         builder = builder.seed(read_seed(path).map_err(bad_input)?);
@@ -92,7 +93,7 @@ async fn run(args: Args) -> Result<(), Failure> {
             }
             _ => anyhow::Error::new(error),
         };
-        Failure { status, error }
+        StartupError { status, error }
     })?;
     announce(&emulator, generated);
     shutdown_signal().await;
@@ -114,46 +115,12 @@ fn read_seed(path: &Path) -> anyhow::Result<Seed> {
     })
 }
 
-/// serde's message names the field and the place, which is what the reader
-/// needs; it may also quote strings from the file (Debug-escaped), any of
-/// which may be a secret. Every `"…"` run is emptied to `"…"`; a quote left
-/// open hides the rest of the message.
-fn without_quoted_text(message: &str) -> String {
-    let mut shown = String::with_capacity(message.len());
-    let mut chars = message.chars();
-    while let Some(c) = chars.next() {
-        shown.push(c);
-        if c != '"' {
-            continue;
-        }
-        shown.push('…');
-        loop {
-            match chars.next() {
-                Some('"') => {
-                    shown.push('"');
-                    break;
-                }
-                // An escaped character, a quote included, is still inside.
-                Some('\\') => {
-                    chars.next();
-                }
-                Some(_) => {}
-                None => return shown,
-            }
-        }
-    }
-    shown
-}
-
+/// The admin key, read by the same rules as every key file.
 fn read_admin_key(path: &Path) -> anyhow::Result<ApiKeySecret> {
-    let text = std::fs::read_to_string(path)
+    let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read admin key file {}", path.display()))?;
-    ApiKeySecret::parse(SecretString::from(text.trim().to_owned())).with_context(|| {
-        format!(
-            "admin key file {} does not hold a valid api key",
-            path.display()
-        )
-    })
+    ApiKeySecret::read_key_file(file)
+        .with_context(|| format!("admin key file {}", path.display()))
 }
 
 fn announce(emulator: &RunningEmulator, generated: bool) {
@@ -201,24 +168,6 @@ mod tests {
         let message = without_quoted_text(&error);
         assert!(!message.contains("s3cr3t"), "{message}");
         assert!(message.contains("expected a boolean"), "{message}");
-    }
-
-    #[test]
-    fn every_quoted_value_is_hidden() {
-        let message = r#"invalid value: string "first-s3cr3t", expected one of "second-s3cr3t" at line 1 column 9"#;
-
-        let shown = without_quoted_text(message);
-
-        assert_eq!(
-            shown,
-            r#"invalid value: string "…", expected one of "…" at line 1 column 9"#
-        );
-    }
-
-    #[test]
-    fn an_unclosed_quote_hides_the_rest() {
-        assert_eq!(without_quoted_text(r#"bad "s3cr3t at line 2"#), r#"bad "…"#);
-        assert_eq!(without_quoted_text("no quotes here"), "no quotes here");
     }
 
     #[test]

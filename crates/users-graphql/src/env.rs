@@ -6,6 +6,7 @@ use secrecy::SecretString;
 /// so that tests (and embedding programs) can inject one instead.
 ///
 /// An empty variable counts as unset, as it does for the official SDK.
+/// `Environment::default()` has nothing set: only what the builder is told is used.
 #[derive(Debug, Clone, Default)]
 pub struct Environment {
     /// `WANDB_BASE_URL`.
@@ -29,11 +30,6 @@ impl Environment {
                 .or_else(|| var("USERPROFILE"))
                 .map(PathBuf::from),
         }
-    }
-
-    /// Nothing set: only what the builder is told is used.
-    pub fn empty() -> Self {
-        Self::default()
     }
 }
 

@@ -49,26 +49,23 @@
 //!
 //! # Errors
 //!
-//! 401 or a null viewer → `Unauthenticated`; 403 → `PermissionDenied`; 404
-//! with GraphQL errors → `NotFound`; 409 → `AlreadyExists`; 429 →
-//! `RateLimited` (with `Retry-After`); 5xx and lost connections →
-//! `Unavailable` for a query. Otherwise GraphQL errors are read by their
-//! `extensions.code` (`UNAUTHENTICATED`, `PERMISSION_DENIED`, `NOT_FOUND`,
-//! `ALREADY_EXISTS`, `INVALID_INPUT`, `RATE_LIMITED` and common aliases such
-//! as `FORBIDDEN` or `BAD_USER_INPUT`): the first error with a known code
-//! decides. Only when none has one are the messages read ("only admins…" →
-//! `PermissionDenied`, "…not found" → `NotFound`, "…already exists" →
-//! `AlreadyExists`); 400/422 or any other GraphQL error → `InvalidInput`. A
-//! 404 without GraphQL errors means there is no GraphQL endpoint at the base
-//! URL: `Protocol`, naming the endpoint. An answer that cannot be decoded
-//! (HTML, cut-short JSON, a wrong field, a body over the size cap) →
-//! `Protocol`, naming the failing field path and never quoting the body.
-//! Several server messages are joined as the SDK does: `[m1; m2]`, with the
-//! key and its `Authorization` token blotted out. Each message reads as one
-//! sentence through the domain's wording (`user ada@x.io already exists`,
-//! `permission denied: deleteApiKey: only the key's owner or an instance admin
-//! may delete it (server said: …)`); the server's own message for `NotFound`
-//! and `AlreadyExists` is logged at debug level.
+//! Every failure becomes one of the domain's [`Error`](users_domain::Error)
+//! variants in one place, the adapter's `outcome` module, whose table says
+//! what each answer means for a query and for a mutation. In short: 401 or a
+//! null viewer → `Unauthenticated`; 403 → `PermissionDenied`; 404 with GraphQL
+//! errors → `NotFound`, without them → `Protocol` (no GraphQL endpoint at the
+//! base URL); 409 → `AlreadyExists`; 429 → `RateLimited` (with
+//! `Retry-After`); 5xx and lost connections → `Unavailable` for a query and
+//! `Ambiguous` for a mutation that may have reached the server. GraphQL errors
+//! are read by their `extensions.code` (`UNAUTHENTICATED`,
+//! `PERMISSION_DENIED`, `NOT_FOUND`, `ALREADY_EXISTS`, `INVALID_INPUT`,
+//! `RATE_LIMITED` and common aliases such as `FORBIDDEN` or `BAD_USER_INPUT`):
+//! the first error with a known code decides; only when none has one are the
+//! messages read. An answer that cannot be decoded (HTML, cut-short JSON, a
+//! wrong field, a body over the size cap) → `Protocol`, naming the failing
+//! field path and never quoting the body. Several server messages are joined
+//! as the SDK does: `[m1; m2]`, with the key and its `Authorization` token
+//! blotted out.
 //!
 //! `search_users` leaves out, with a warning naming its id and the failing
 //! field path, a user it cannot read (a null username, an email or team name
@@ -77,48 +74,27 @@
 //!
 //! # Retries
 //!
-//! See [`RetryPolicy`]. Queries are retried on 408, 429, 5xx (not 501) and
-//! transient connection failures. A mutation is re-sent only when it surely
-//! did not run: the connection could not be made, or the server answered 429.
-//! Once it may have reached the server, a lost answer, a 408 or 5xx (whatever
-//! its body says), an unreadable answer, or a result with errors that cannot
-//! be kept makes it `Ambiguous`: it is not repeated.
-//!
-//! When an answer says `RateLimit-Remaining: 0` with `RateLimit-Reset: N`
-//! (IETF draft headers, read as the official client reads them), no request
-//! is sent for N seconds by the client, its clones or its `act_as`
-//! repositories: a call waits until then if the policy allows that long a
-//! wait (`max_retry_after`, and the deadline), and otherwise fails at once
-//! with `RateLimited { retry_after }`.
+//! Queries are retried and mutations are never re-sent once they may have
+//! reached the server: the rules are written once, on [`RetryPolicy`]. A
+//! server's `RateLimit-*` headers pause every repository sharing the client.
 //!
 //! # No orphaned keys
 //!
-//! `generate_api_key` tags the description it sends with a token unique to the
-//! request, `[wbusers:<16 hex digits>] <description>` (first, so that a server
-//! truncating long descriptions keeps it). If the outcome is unknown, it lists
-//! the caller's keys and revokes any key carrying the token, then fails with
-//! `Unavailable` (nothing left alive, safe to try again). It is `Ambiguous`,
-//! naming the token, when that check or revocation fails, or when no key is
-//! listed but the request may still be running on the server (no answer, 408,
-//! 5xx). When the server returns a label instead of the secret, that key is
-//! revoked and the call fails with `Protocol`. The tag is stripped from the
-//! descriptions this adapter returns; W&B's own pages show it.
-//!
-//! The secret a server returns as the new key's `name` never becomes the
-//! key's [`ApiKeyName`](users_domain::ApiKeyName): the name is read back from
-//! the caller's key list, or else is `id:<key id>`.
+//! `generate_api_key` tags its request so that, when the outcome is unknown,
+//! a key it may have made is found and revoked: no key stays alive that
+//! nobody holds. A secret returned as the new key's `name` never becomes the
+//! key's [`ApiKeyName`](users_domain::ApiKeyName). The rules are written once,
+//! in the adapter's `generate` module (`src/generate/mod.rs`).
 
+mod authorization;
 mod builder;
 mod config;
-mod credentials;
 mod env;
-mod envelope;
+mod generate;
 mod netrc;
-mod new_key;
-mod orphan;
+mod outcome;
 mod repository;
 mod retry;
-mod tag;
 mod throttle;
 mod transport;
 mod wire;

@@ -8,8 +8,8 @@ use users_domain::{
     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
 };
 
-use crate::credentials::Credentials;
-use crate::envelope::{self, Context, Failure};
+use crate::authorization::Authorization;
+use crate::outcome::{self, Context, Exchange};
 use crate::transport::Transport;
 use crate::wire::{
     CREATE_USER, CreatedUser, DELETE_API_KEY, Deleted, GET_VIEWER, MutationData, Operation,
@@ -24,7 +24,7 @@ use crate::{GraphqlClientBuilder, KeySource};
 #[derive(Clone)]
 pub struct GraphqlUserRepository {
     pub(crate) transport: Arc<Transport>,
-    credentials: Arc<Credentials>,
+    authorization: Arc<Authorization>,
 }
 
 impl GraphqlUserRepository {
@@ -36,7 +36,7 @@ impl GraphqlUserRepository {
     pub(crate) fn new(transport: Transport, secret: ApiKeySecret, source: KeySource) -> Self {
         Self {
             transport: Arc::new(transport),
-            credentials: Arc::new(Credentials::new(secret, source)),
+            authorization: Arc::new(Authorization::new(secret, source)),
         }
     }
 
@@ -47,27 +47,42 @@ impl GraphqlUserRepository {
 
     /// Where the API key came from: the place to fix when the server refuses it.
     pub fn key_source(&self) -> &KeySource {
-        &self.credentials.source
+        &self.authorization.source
     }
 
-    /// Sends one operation and decodes its data.
+    /// Sends one operation and decodes its data, or says what its failure
+    /// means (see [`crate::outcome`]).
     pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         op: &Operation,
         variables: Value,
         subject: &str,
-    ) -> std::result::Result<T, Failure> {
-        let answer = self
-            .transport
-            .execute(&self.credentials.header, op, variables)
-            .await?;
+    ) -> Result<T> {
+        let exchange = self.send(op, variables).await;
+        self.interpret(op, exchange, subject)
+    }
+
+    /// Sends one operation; what happened, undecided.
+    pub(crate) async fn send(&self, op: &Operation, variables: Value) -> Exchange {
+        self.transport
+            .execute(&self.authorization.header, op, variables)
+            .await
+    }
+
+    /// The data of `exchange`, or the domain error it means.
+    pub(crate) fn interpret<T: DeserializeOwned>(
+        &self,
+        op: &Operation,
+        exchange: Exchange,
+        subject: &str,
+    ) -> Result<T> {
         let context = Context {
             op,
             subject,
             endpoint: self.transport.endpoint.as_str(),
-            credentials: &self.credentials,
+            authorization: &self.authorization,
         };
-        envelope::interpret(answer, &context)
+        outcome::interpret(exchange, &context)
     }
 
     pub(crate) async fn delete(&self, id: &ApiKeyId) -> Result<()> {
@@ -77,8 +92,7 @@ impl GraphqlUserRepository {
                 json!({ "id": id.as_str() }),
                 &format!("api key {id}"),
             )
-            .await
-            .map_err(|failure| failure.into_mutation_error(&DELETE_API_KEY))?;
+            .await?;
         match data.result.and_then(|result| result.success) {
             Some(true) => Ok(()),
             Some(false) => {
@@ -101,13 +115,13 @@ impl GraphqlUserRepository {
 #[async_trait]
 impl UserRepository for GraphqlUserRepository {
     async fn viewer(&self) -> Result<User> {
-        let data: ViewerData<WireUser> = self
-            .call(&GET_VIEWER, json!({}), "the viewer")
-            .await
-            .map_err(Failure::into_error)?;
-        data.viewer.map(User::from).ok_or_else(|| Error::Unauthenticated {
-            reason: "the server does not recognise the api key (it returned no viewer); check the key given, WANDB_API_KEY or the netrc entry".to_owned(),
-        })
+        let data: ViewerData<WireUser> = self.call(&GET_VIEWER, json!({}), "the viewer").await?;
+        data.viewer
+            .map(User::from)
+            .ok_or_else(|| Error::Unauthenticated {
+                reason: "the server does not recognise the api key (it returned no viewer)"
+                    .to_owned(),
+            })
     }
 
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
@@ -117,8 +131,7 @@ impl UserRepository for GraphqlUserRepository {
                 json!({ "query": query }),
                 &format!("users matching '{}'", users_domain::echo_safe(query)),
             )
-            .await
-            .map_err(Failure::into_error)?;
+            .await?;
         Ok(data.into_users())
     }
 
@@ -129,8 +142,7 @@ impl UserRepository for GraphqlUserRepository {
                 json!({ "email": email.as_str(), "admin": admin }),
                 &format!("user {email}"),
             )
-            .await
-            .map_err(|failure| failure.into_mutation_error(&CREATE_USER))?;
+            .await?;
         data.result
             .and_then(|result| result.user)
             .map(User::from)
@@ -153,7 +165,7 @@ impl UserRepository for GraphqlUserRepository {
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
         Box::new(Self {
             transport: Arc::clone(&self.transport),
-            credentials: Arc::new(Credentials::new(secret, KeySource::Builder)),
+            authorization: Arc::new(Authorization::new(secret, KeySource::Builder)),
         })
     }
 }
@@ -164,7 +176,7 @@ impl fmt::Debug for GraphqlUserRepository {
             .field("base_url", &self.transport.base_url)
             .field("user_agent", &self.transport.user_agent)
             .field("api_key", &"[redacted]")
-            .field("key_source", &self.credentials.source)
+            .field("key_source", &self.authorization.source)
             .finish_non_exhaustive()
     }
 }

@@ -1,19 +1,38 @@
 use std::time::{Duration, SystemTime};
 
-/// How queries (and mutations that surely did not run) are retried.
+/// How calls are retried: the one statement of the adapter's retry rules.
 ///
-/// A call is tried at most `max_attempts` times and never past `deadline`
-/// after it started. Between attempts it waits a random time between zero and
-/// `base_delay * 2^(attempt - 1)`, capped at `max_delay` ("full jitter"),
-/// unless the server said how long to wait with `Retry-After`: that wait is
-/// honoured (never retried sooner), but if it is longer than `max_retry_after`
-/// or than the deadline leaves, the call gives up at once with
-/// `RateLimited { retry_after }` so that the caller learns the real wait.
+/// **What is retried.** A query is retried on 408, 429, 5xx (but 501) and on
+/// a lost or failed connection. A mutation is re-sent only when it surely did
+/// not run: the connection could not be made, or the server answered 429 (a
+/// refusal before execution). Once a mutation may have reached the server, a
+/// lost answer, a 408 or 5xx (whatever its body says), an unreadable answer,
+/// or a result with errors that cannot be kept makes it `Ambiguous`, and it
+/// is never repeated. A failure repeating cannot heal (TLS verification, an
+/// unbuildable request) is not retried.
+///
+/// **How long.** A call is tried at most `max_attempts` times and never past
+/// `deadline` after it started. Between attempts it waits a random time
+/// between zero and `base_delay * 2^(attempt - 1)`, capped at `max_delay`
+/// ("full jitter"), unless the server said how long to wait with
+/// `Retry-After`: that wait is honoured (never retried sooner), but if it is
+/// longer than `max_retry_after` or than the deadline leaves, the call gives
+/// up at once with `RateLimited { retry_after }` so that the caller learns the
+/// real wait.
+///
+/// **Rate-limit headers.** When an answer says `RateLimit-Remaining: 0` with
+/// `RateLimit-Reset: N` (IETF draft headers, read as the official client reads
+/// them), no request is sent for N seconds by the client, its clones or its
+/// `act_as` repositories: a call waits until then if this policy allows that
+/// long a wait (`max_retry_after`, and the deadline), and otherwise fails at
+/// once with `RateLimited { retry_after }`, nothing sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 means never retry.
     pub max_attempts: u32,
+    /// The ceiling of the first wait; each later ceiling doubles it.
     pub base_delay: Duration,
+    /// No wait between attempts is longer than this (but a `Retry-After`).
     pub max_delay: Duration,
     /// The longest a call may take, waits and attempts included.
     pub deadline: Duration,

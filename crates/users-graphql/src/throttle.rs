@@ -4,9 +4,8 @@
 //! `RateLimit-Reset` headers (IETF draft `ratelimit-headers`: a count, and
 //! delta-seconds until the quota resets) are read. When a response says that
 //! no request remains, no request is sent until the reset, by any repository
-//! sharing the transport (clones and `act_as` handles). The transport waits
-//! that pause out when the retry policy allows it, and otherwise fails the
-//! call at once with `RateLimited` (see `Transport::execute`).
+//! sharing the transport (clones and `act_as` handles); the rules are on
+//! [`RetryPolicy`](crate::RetryPolicy).
 
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;

@@ -1,10 +1,6 @@
-//! One HTTP exchange per attempt, and the retry loop around it.
-//!
-//! Queries are retried on 408, 429, 5xx (but 501) and transient connection
-//! failures. A mutation is re-sent only when it surely did not run: the
-//! connection was never established, or the server answered 429 (a refusal
-//! before execution). Once a mutation may have reached the server, a lost
-//! answer is reported as [`Failure::Uncertain`] and never re-sent.
+//! One HTTP exchange per attempt, and the retry loop around it, which
+//! follows the rules written on [`RetryPolicy`]; what the final
+//! [`Exchange`] means is decided in [`crate::outcome`].
 //!
 //! No `Instant` arithmetic can overflow: a deadline too far away to represent
 //! means none, and waits are compared with the time left, never added.
@@ -17,9 +13,8 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use url::Url;
-use users_domain::Error;
 
-use crate::envelope::{Answer, Body, Failure};
+use crate::outcome::{Answer, Body, Exchange, NotSent};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::throttle::Throttle;
 use crate::wire::Operation;
@@ -38,33 +33,21 @@ pub(crate) struct Transport {
     pub(crate) throttle: Throttle,
 }
 
-/// How one attempt went wrong before an answer was read.
-enum Lost {
-    /// The connection was never made: nothing reached the server.
-    NotSent(String),
-    /// The request may have reached the server; no answer was read.
-    InFlight(String),
-    /// A failure that repeating cannot heal (TLS verification, for one).
-    Permanent(String),
-}
-
 /// What to do after an attempt.
 enum Next {
-    Return(Result<Answer, Lost>),
-    Retry {
-        last: Result<Answer, Lost>,
-        wait: Duration,
-    },
+    Return(Exchange),
+    Retry { last: Exchange, wait: Duration },
 }
 
 impl Transport {
-    /// Sends `op` until it is answered or the policy says stop.
+    /// Sends `op` until it is answered or the [`RetryPolicy`] says stop, and
+    /// says what happened.
     pub(crate) async fn execute(
         &self,
         auth: &HeaderValue,
         op: &Operation,
         variables: Value,
-    ) -> Result<Answer, Failure> {
+    ) -> Exchange {
         let body = json!({
             "query": op.document,
             "variables": variables,
@@ -80,47 +63,50 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.hold_off(left()).await?;
+            if let Err(pause) = self.hold_off(left()).await {
+                return Exchange::NotSent {
+                    why: NotSent::HeldOff { pause },
+                    attempts: attempt - 1,
+                };
+            }
             let started = Instant::now();
-            let outcome = self
+            let exchange = self
                 .attempt(auth, &body, self.timeout.min(left()), attempt)
                 .await;
             tracing::debug!(
                 operation = op.name,
                 attempt,
-                status = outcome.as_ref().map_or(0, |answer| answer.status.as_u16()),
+                status = match &exchange {
+                    Exchange::Answered(answer) => answer.status.as_u16(),
+                    _ => 0,
+                },
                 elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 "graphql attempt"
             );
-            let (last, wait) = match self.next_step(op, outcome, attempt) {
-                Next::Return(last) => return last.map_err(|lost| failure(op, lost, attempt)),
+            let (last, wait) = match self.next_step(op, exchange, attempt) {
+                Next::Return(last) => return last,
                 Next::Retry { last, wait } => (last, wait),
             };
-            let asked_too_much = last.as_ref().is_ok_and(|answer| {
-                answer
-                    .retry_after
-                    .is_some_and(|after| after > self.policy.max_retry_after)
-            });
+            let asked_too_much = matches!(&last, Exchange::Answered(answer)
+                if answer.retry_after.is_some_and(|after| after > self.policy.max_retry_after));
             // A wait too long to add to the clock is over any cap.
             let endless = Instant::now().checked_add(wait).is_none();
             if attempt >= self.policy.max_attempts || asked_too_much || endless || wait >= left() {
-                return last.map_err(|lost| failure(op, lost, attempt));
+                return last;
             }
             tokio::time::sleep(wait).await;
         }
     }
 
-    /// Waits out the server's `RateLimit-*` pause, or fails at once with
-    /// `RateLimited` (nothing sent) when the pause is longer than the policy
-    /// lets a call wait or than the time `left`.
-    async fn hold_off(&self, left: Duration) -> Result<(), Failure> {
+    /// Waits out the server's `RateLimit-*` pause, or returns it at once
+    /// (nothing sent) when it is longer than the policy lets a call wait or
+    /// than the time `left`.
+    async fn hold_off(&self, left: Duration) -> Result<(), Duration> {
         let Some(pause) = self.throttle.pause() else {
             return Ok(());
         };
         if pause > self.policy.max_retry_after || pause >= left {
-            return Err(Failure::Definite(Error::RateLimited {
-                retry_after: Some(pause),
-            }));
+            return Err(pause);
         }
         tracing::debug!(
             pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
@@ -130,19 +116,24 @@ impl Transport {
         Ok(())
     }
 
-    fn next_step(&self, op: &Operation, outcome: Result<Answer, Lost>, attempt: u32) -> Next {
+    /// The retry rules of [`RetryPolicy`]: which exchanges are worth another
+    /// attempt, and after how long.
+    fn next_step(&self, op: &Operation, exchange: Exchange, attempt: u32) -> Next {
         let backoff = self.policy.backoff(attempt - 1);
-        match outcome {
-            Ok(answer) if retryable(op, answer.status) => Next::Retry {
+        match exchange {
+            Exchange::Answered(answer) if retryable(op, answer.status) => Next::Retry {
                 wait: answer.retry_after.unwrap_or(backoff),
-                last: Ok(answer),
+                last: Exchange::Answered(answer),
             },
-            Err(lost @ Lost::NotSent(_)) => Next::Retry {
-                last: Err(lost),
+            last @ Exchange::NotSent {
+                why: NotSent::Unreachable(_),
+                ..
+            } => Next::Retry {
+                last,
                 wait: backoff,
             },
-            Err(lost @ Lost::InFlight(_)) if !op.mutation => Next::Retry {
-                last: Err(lost),
+            last @ Exchange::MaybeReceived { .. } if !op.mutation => Next::Retry {
+                last,
                 wait: backoff,
             },
             other => Next::Return(other),
@@ -155,21 +146,23 @@ impl Transport {
         body: &Value,
         timeout: Duration,
         attempt: u32,
-    ) -> Result<Answer, Lost> {
-        let response = self
+    ) -> Exchange {
+        let sent = self
             .client
             .post(self.endpoint.clone())
             .header(reqwest::header::AUTHORIZATION, auth.clone())
             .json(body)
             .timeout(timeout)
             .send()
-            .await
-            .map_err(|error| classify(&self.endpoint, &error))?;
-        self.read(response, attempt).await
+            .await;
+        match sent {
+            Ok(response) => self.read(response, attempt).await,
+            Err(error) => self.lost(&error, attempt),
+        }
     }
 
     /// Reads the answer, at most `max_response_bytes` of it.
-    async fn read(&self, mut response: Response, attempts: u32) -> Result<Answer, Lost> {
+    async fn read(&self, mut response: Response, attempts: u32) -> Exchange {
         let status = response.status();
         let headers = response.headers();
         self.throttle.note(headers);
@@ -182,32 +175,53 @@ impl Transport {
         let location = header(LOCATION).map(str::to_owned);
         let html = header(CONTENT_TYPE).is_some_and(|kind| kind.contains("html"));
         let limit = self.max_response_bytes;
-        let answer = |body| Answer {
-            status,
-            retry_after,
-            location: location.clone(),
-            html,
-            body,
-            attempts,
+        let answer = |body| {
+            Exchange::Answered(Answer {
+                status,
+                retry_after,
+                location: location.clone(),
+                html,
+                body,
+                attempts,
+            })
         };
         if response
             .content_length()
             .is_some_and(|length| length > limit as u64)
         {
-            return Ok(answer(Body::TooLarge { limit }));
+            return answer(Body::TooLarge { limit });
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| Lost::InFlight(describe(&self.endpoint, &error)))?
-        {
-            if bytes.len() + chunk.len() > limit {
-                return Ok(answer(Body::TooLarge { limit }));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if bytes.len() + chunk.len() > limit {
+                        return answer(Body::TooLarge { limit });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => return answer(Body::Complete(bytes)),
+                Err(error) => {
+                    return Exchange::MaybeReceived {
+                        reason: describe(&self.endpoint, &error),
+                        attempts,
+                    };
+                }
             }
-            bytes.extend_from_slice(&chunk);
         }
-        Ok(answer(Body::Complete(bytes)))
+    }
+
+    /// A request that got no answer: whether it may have reached the server.
+    fn lost(&self, error: &reqwest::Error, attempts: u32) -> Exchange {
+        let reason = describe(&self.endpoint, error);
+        let why = if is_tls_failure(error) || error.is_builder() {
+            NotSent::Refused(reason)
+        } else if error.is_connect() {
+            NotSent::Unreachable(reason)
+        } else {
+            return Exchange::MaybeReceived { reason, attempts };
+        };
+        Exchange::NotSent { why, attempts }
     }
 }
 
@@ -220,19 +234,6 @@ fn retryable(op: &Operation, status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
         || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
-}
-
-fn classify(endpoint: &Url, error: &reqwest::Error) -> Lost {
-    let description = describe(endpoint, error);
-    if is_tls_failure(error) {
-        Lost::Permanent(description)
-    } else if error.is_connect() {
-        Lost::NotSent(description)
-    } else if error.is_builder() {
-        Lost::Permanent(description)
-    } else {
-        Lost::InFlight(description)
-    }
 }
 
 /// TLS failures surface as I/O errors of kind `InvalidData` inside the connect error.
@@ -266,28 +267,9 @@ fn describe(endpoint: &Url, error: &reqwest::Error) -> String {
     format!("{what} {endpoint}: {cause}")
 }
 
-fn failure(op: &Operation, lost: Lost, attempts: u32) -> Failure {
-    let tries = if attempts > 1 {
-        format!(" (after {attempts} attempts)")
-    } else {
-        String::new()
-    };
-    match lost {
-        Lost::NotSent(reason) | Lost::Permanent(reason) => Failure::Definite(Error::Unavailable {
-            reason: format!("{reason}{tries}"),
-        }),
-        Lost::InFlight(reason) => Failure::Uncertain {
-            error: Error::Unavailable {
-                reason: format!("{} got no answer: {reason}{tries}", op.field),
-            },
-            in_flight: true,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use users_domain::{ApiKeySecret, UserRepository as _};
+    use users_domain::{ApiKeySecret, Error, UserRepository as _};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::*;

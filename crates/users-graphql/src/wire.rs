@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::Value;
 use users_domain::{ApiKey, ApiKeyId, ApiKeyName, Email, TeamName, User, UserId, Username};
 
-use crate::tag::strip_tag;
+use crate::generate::tag::strip_tag;
 
 /// One GraphQL operation: its document and what to call it in messages.
 #[derive(Debug)]

@@ -5,6 +5,15 @@
 //! connected to it acts as the holder of one key, so several handles over one
 //! world can act as different principals.
 //!
+//! A world starts from a [`Seed`]: built in code as below, or read from JSON
+//! with serde (the emulator's `--seed` file). Every field is parsed through the
+//! domain's types when the world is built, and a seed the server could not
+//! hold (a bad email, two users with one username, a secret held twice) is
+//! refused with a [`SeedError`] that names the user and the field.
+//!
+//! Because it passes the same `users-testkit` contract suite as the GraphQL
+//! adapter, code tested against it behaves the same against a real server.
+//!
 //! ```
 //! use secrecy::ExposeSecret as _;
 //! use users_domain::UserRepository as _;
@@ -32,7 +41,6 @@ mod error;
 mod mint;
 mod repository;
 mod seed;
-mod seeding;
 mod state;
 mod world;
 

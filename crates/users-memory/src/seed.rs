@@ -4,6 +4,8 @@
 //! parsed into the domain's types when the world is built (see
 //! [`InMemoryWorld::from_seed`](crate::InMemoryWorld::from_seed)).
 
+pub(crate) mod import;
+
 use std::fmt;
 
 use serde::Deserialize;
@@ -12,6 +14,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seed {
+    /// The users, in the order the world creates them (which decides their
+    /// ids: the first is `User:1`). Missing from JSON means none.
     #[serde(default)]
     pub users: Vec<SeedUser>,
 }
@@ -34,6 +38,8 @@ impl Seed {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedUser {
+    /// The user's email, the one required field; parsed as an
+    /// [`Email`](users_domain::Email) and unique ignoring case.
     pub email: String,
     /// Derived from the email's local part when absent, as for a created user.
     #[serde(default)]
@@ -41,8 +47,12 @@ pub struct SeedUser {
     /// The display name; empty when absent.
     #[serde(default)]
     pub name: Option<String>,
+    /// Whether the user is an instance admin (may search and create users,
+    /// and delete anyone's keys); `false` when absent.
     #[serde(default)]
     pub admin: bool,
+    /// The teams the user belongs to, each listed once; parsed as
+    /// [`TeamName`](users_domain::TeamName)s.
     #[serde(default)]
     pub teams: Vec<String>,
     /// The user is soft-deleted when set: listed, but unable to authenticate.
@@ -51,6 +61,7 @@ pub struct SeedUser {
     /// Feature flags as JSON text.
     #[serde(default)]
     pub flags: Option<String>,
+    /// The keys the user holds; each secret is held by one key in the world.
     #[serde(default)]
     pub keys: Vec<SeedKey>,
 }
@@ -64,18 +75,21 @@ impl SeedUser {
         }
     }
 
+    /// Sets the username instead of deriving it from the email.
     #[must_use]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
 
+    /// Sets the display name.
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
+    /// Makes the user an instance admin, or not.
     #[must_use]
     pub fn admin(mut self, admin: bool) -> Self {
         self.admin = admin;
@@ -96,6 +110,7 @@ impl SeedUser {
         self
     }
 
+    /// Sets the feature flags, as JSON text (which must parse as JSON).
     #[must_use]
     pub fn flags(mut self, json: impl Into<String>) -> Self {
         self.flags = Some(json.into());
@@ -114,11 +129,14 @@ impl SeedUser {
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedKey {
+    /// The key's secret, what its holder authenticates with; parsed as an
+    /// [`ApiKeySecret`](users_domain::ApiKeySecret) and never shown by `Debug`.
     pub secret: String,
     /// The key's label; a fresh `key-…` label when absent. A legacy server's
     /// key is seeded with its own secret as its name.
     #[serde(default)]
     pub name: Option<String>,
+    /// The key's free-text description; none when absent.
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -132,12 +150,14 @@ impl SeedKey {
         }
     }
 
+    /// Sets the key's label instead of minting one.
     #[must_use]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
 
+    /// Sets the key's description.
     #[must_use]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());

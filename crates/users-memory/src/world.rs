@@ -4,7 +4,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use users_domain::{ApiKeySecret, User};
 
 use crate::state::State;
-use crate::{InMemoryUserRepository, Seed, SeedError, SeedUser, mint, seeding};
+use crate::seed::import;
+use crate::{InMemoryUserRepository, Seed, SeedError, SeedUser, mint};
 
 /// One in-memory W&B server: its users, teams and keys.
 ///
@@ -32,7 +33,7 @@ impl InMemoryWorld {
     pub fn from_seed(seed: Seed) -> Result<Self, SeedError> {
         let mut state = State::default();
         for user in seed.users {
-            seeding::insert(&mut state, user)?;
+            import::insert(&mut state, user)?;
         }
         Ok(Self {
             state: Arc::new(Mutex::new(state)),
@@ -47,7 +48,7 @@ impl InMemoryWorld {
     /// nothing is added on error.
     pub fn seed_user(&self, user: SeedUser) -> Result<User, SeedError> {
         let mut state = self.lock();
-        let index = seeding::insert(&mut state, user)?;
+        let index = import::insert(&mut state, user)?;
         Ok(state.users()[index].to_user())
     }
 

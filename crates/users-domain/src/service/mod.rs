@@ -30,13 +30,18 @@ pub enum Provisioned {
 /// back, even when revoking the old one failed, so that no key is ever lost.
 #[derive(Debug)]
 pub struct Rotation {
+    /// The key that replaces the old one, with its secret: already alive
+    /// whatever [`revoked`](Self::revoked) says.
     pub new_key: GeneratedApiKey,
+    /// The key that was replaced, as it was listed before the rotation.
     pub old_key: ApiKey,
     /// Whether the old key was revoked; on `Err` it is still alive.
     pub revoked: Result<()>,
 }
 
 impl<R: UserRepository> UserAdmin<R> {
+    /// A service driving `repo`; it acts as whoever holds the repository's
+    /// key (see [`act_as`](Self::act_as) to act as someone else).
     pub fn new(repo: R) -> Self {
         Self { repo }
     }
@@ -244,9 +249,7 @@ impl<R: UserRepository> UserAdmin<R> {
 /// `NotListed` when the user's keys were not loaded; `NotFound` when no key
 /// matches; `MultipleMatches` (listing key ids) when several keys share the name.
 pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
-    let keys = user.api_keys.as_deref().ok_or_else(|| Error::NotListed {
-        what: format!("the api keys of {}", user.label()),
-    })?;
+    let keys = user.listed_keys()?;
     if let Some(key) = keys.iter().find(|key| key.id.as_str() == name_or_id) {
         return Ok(key);
     }

@@ -26,10 +26,72 @@ pub(crate) fn hint(chars: &[char]) -> String {
     format!("{head}…{tail}")
 }
 
+/// A parser's message (serde's, say) with every double-quoted run emptied to
+/// `"…"`.
+///
+/// Such a message names the field and the place, which is what the reader
+/// needs, but it may also quote values from the input, any of which may be a
+/// secret. Quotes inside a run may be escaped (`\"`), so an escaped quote does
+/// not end it; a quote left open hides the rest of the message.
+pub fn without_quoted_text(message: &str) -> String {
+    let mut shown = String::with_capacity(message.len());
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        shown.push(c);
+        if c != '"' {
+            continue;
+        }
+        shown.push('…');
+        loop {
+            match chars.next() {
+                Some('"') => {
+                    shown.push('"');
+                    break;
+                }
+                Some('\\') => {
+                    chars.next();
+                }
+                Some(_) => {}
+                None => return shown,
+            }
+        }
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_quoted_value_is_hidden() {
+        let message = r#"invalid value: string "first-s3cr3t", expected one of "second-s3cr3t" at line 1 column 9"#;
+
+        let shown = without_quoted_text(message);
+
+        assert_eq!(
+            shown,
+            r#"invalid value: string "…", expected one of "…" at line 1 column 9"#
+        );
+        assert_eq!(
+            without_quoted_text("missing field `id`"),
+            "missing field `id`"
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_hides_the_rest() {
+        assert_eq!(without_quoted_text(r#"bad "s3cr3t at line 2"#), r#"bad "…"#);
+        assert_eq!(without_quoted_text("no quotes here"), "no quotes here");
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_end_the_hidden_run() {
+        let shown = without_quoted_text(r#"invalid type: string "s3\"cr3t", expected a boolean"#);
+
+        assert_eq!(shown, r#"invalid type: string "…", expected a boolean"#);
+    }
 
     #[test]
     fn short_names_are_echoed_trimmed() {

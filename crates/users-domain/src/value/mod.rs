@@ -6,10 +6,10 @@ mod key_name;
 mod label;
 mod secret;
 
-pub use echo::echo_safe;
+pub use echo::{echo_safe, without_quoted_text};
 pub use email::{Email, EmailError};
 pub use key_name::{ApiKeyName, ApiKeyNameError};
 pub use label::{
     ApiKeyId, ApiKeyIdError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError,
 };
-pub use secret::{ApiKeySecret, ApiKeySecretError};
+pub use secret::{ApiKeySecret, ApiKeySecretError, KeyFileError, MAX_KEY_FILE_BYTES};

@@ -1,5 +1,8 @@
 use std::fmt;
 
+use std::io::Read;
+
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 /// The secret half of an API key: what goes into the `Authorization` header.
@@ -17,12 +20,45 @@ pub struct ApiKeySecret(SecretString);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApiKeySecretError {
+    /// The string is empty.
     #[error("api key is empty")]
     Empty,
+    /// After its prefix, the key holds something other than letters, digits,
+    /// `_` or `-` (and it is not a JWT).
     #[error("api key may only contain letters, digits, '_' and '-' after its prefix")]
     BadCharacter,
+    /// The part after the prefix is shorter than the 40 characters the SDK requires.
     #[error("api key must have 40+ characters after its prefix, has {length}")]
-    TooShort { length: usize },
+    TooShort {
+        /// How many characters the part after the prefix has: a count, never
+        /// any of the characters themselves.
+        length: usize,
+    },
+}
+
+/// The most a key file may hold: a key is far shorter, and reading stops
+/// here so that a wrong path (`/dev/zero`) fails fast instead of filling memory.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
+
+/// Why a key file does not give a key. Never quotes the file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyFileError {
+    /// The file could not be read.
+    #[error("cannot read it: {0}")]
+    Read(#[source] std::io::Error),
+    /// The file is longer than any key file.
+    #[error("it holds more than {limit} bytes, and a key file holds only the key")]
+    TooLarge {
+        /// [`MAX_KEY_FILE_BYTES`].
+        limit: u64,
+    },
+    /// The file is not UTF-8 text.
+    #[error("it is not UTF-8 text")]
+    NotText,
+    /// The text is not a key by the SDK's rules.
+    #[error("it does not hold a valid api key: {0}")]
+    Invalid(#[source] ApiKeySecretError),
 }
 
 /// The shortest secret part the official SDK accepts.
@@ -48,7 +84,30 @@ impl ApiKeySecret {
 
     /// Whether `c` may appear in a key after its prefix: letters, digits, `_`, `-`.
     pub fn is_key_character(c: char) -> bool {
-        is_key_char(c)
+        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+    }
+
+    /// Reads a key file: at most [`MAX_KEY_FILE_BYTES`], UTF-8, the key alone
+    /// with any white space around it. Every buffer that held the text is
+    /// zeroed before it is freed.
+    ///
+    /// # Errors
+    ///
+    /// A [`KeyFileError`] that says what is wrong with the file, never
+    /// quoting it.
+    pub fn read_key_file(reader: impl Read) -> Result<Self, KeyFileError> {
+        let mut bytes = Zeroizing::new(Vec::new());
+        reader
+            .take(MAX_KEY_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(KeyFileError::Read)?;
+        if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
+            return Err(KeyFileError::TooLarge {
+                limit: MAX_KEY_FILE_BYTES,
+            });
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| KeyFileError::NotText)?;
+        Self::parse(text.trim().to_owned()).map_err(KeyFileError::Invalid)
     }
 
     /// Whether `text` has the shape of an API key (used to tell a legacy key
@@ -67,7 +126,7 @@ fn check(key: &str) -> Result<(), ApiKeySecretError> {
     }
     // Split at the first dash, as the SDK does: what follows may hold dashes too.
     let secret = key.split_once('-').map_or(key, |(_, rest)| rest);
-    if !secret.chars().all(is_key_char) {
+    if !secret.chars().all(ApiKeySecret::is_key_character) {
         return Err(ApiKeySecretError::BadCharacter);
     }
     let length = secret.chars().count();
@@ -77,16 +136,12 @@ fn check(key: &str) -> Result<(), ApiKeySecretError> {
     Ok(())
 }
 
-fn is_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
-}
-
 fn is_jwt(key: &str) -> bool {
     let parts: Vec<&str> = key.split('.').collect();
     parts.len() == 3
         && parts
             .iter()
-            .all(|part| !part.is_empty() && part.chars().all(is_key_char))
+            .all(|part| !part.is_empty() && part.chars().all(ApiKeySecret::is_key_character))
 }
 
 impl ExposeSecret<str> for ApiKeySecret {
@@ -121,6 +176,32 @@ mod tests {
     use proptest::prelude::*;
 
     const FORTY: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCD";
+
+    #[test]
+    fn a_key_file_is_read_trimmed() {
+        let key = ApiKeySecret::read_key_file(format!("  {FORTY}\n").as_bytes()).unwrap();
+        assert_eq!(key.expose_secret(), FORTY);
+    }
+
+    #[test]
+    fn a_key_file_is_refused_for_size_encoding_and_content_without_quoting_it() {
+        let huge = std::io::repeat(b'a').take(MAX_KEY_FILE_BYTES * 4);
+        assert!(matches!(
+            ApiKeySecret::read_key_file(huge),
+            Err(KeyFileError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            ApiKeySecret::read_key_file(&[0xff, 0xfe][..]),
+            Err(KeyFileError::NotText)
+        ));
+        let short = &FORTY[..30];
+        let error = ApiKeySecret::read_key_file(short.as_bytes()).unwrap_err();
+        assert!(matches!(
+            error,
+            KeyFileError::Invalid(ApiKeySecretError::TooShort { length: 30 })
+        ));
+        assert!(!error.to_string().contains(short), "{error}");
+    }
 
     #[test]
     fn a_classic_forty_character_key_parses() {

@@ -1,8 +1,104 @@
-//! Which kind of failure a server's GraphQL errors name: by their
-//! `extensions.code` where one is known, else by their words.
+//! Which kind of failure a server's GraphQL errors name (by their
+//! `extensions.code` where one is known, else by their words), and how each
+//! kind is worded as the domain's error.
 
-use super::body::GraphqlError;
-use super::mapping::Kind;
+use secrecy::ExposeSecret;
+use users_domain::Error;
+
+use super::Context;
+use super::envelope::GraphqlError;
+
+/// The kinds of failure a server's message can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Unauthenticated,
+    PermissionDenied,
+    NotFound,
+    AlreadyExists,
+    InvalidInput,
+    RateLimited,
+}
+
+impl Kind {
+    /// The error, worded to read well inside its variant's message: the
+    /// variant's own words (`permission denied: …`, `… not found`) are not
+    /// repeated, and the server's message, where there is one, is quoted
+    /// once as `(server said: …)`, or logged at debug level for the
+    /// variants whose message is only the thing's name.
+    pub(super) fn error(self, detail: &str, ctx: &Context<'_>) -> Error {
+        match self {
+            Self::Unauthenticated => Error::Unauthenticated {
+                reason: format!(
+                    "the server did not accept the api key{}",
+                    said(detail, &["not authenticated", "unauthenticated"])
+                ),
+            },
+            Self::PermissionDenied => Error::PermissionDenied {
+                reason: format!(
+                    "{}: {}{}",
+                    ctx.op.field,
+                    ctx.op.denied,
+                    said(detail, &["permission denied"])
+                ),
+            },
+            Self::NotFound | Self::AlreadyExists => {
+                tracing::debug!(operation = ctx.op.name, kind = ?self, server_said = %detail, "server message");
+                let what = ctx.subject.to_owned();
+                if self == Self::NotFound {
+                    Error::NotFound { what }
+                } else {
+                    Error::AlreadyExists { what }
+                }
+            }
+            Self::InvalidInput => Error::InvalidInput {
+                reason: format!("the server refused {}: {detail}", ctx.op.field),
+            },
+            Self::RateLimited => Error::RateLimited { retry_after: None },
+        }
+    }
+}
+
+/// ` (server said: …)` without a leading phrase the message already shows,
+/// ` (HTTP 403)` for a bare status, nothing if nothing is left.
+fn said(detail: &str, repeated: &[&str]) -> String {
+    if detail.starts_with("HTTP ") {
+        return format!(" ({detail})");
+    }
+    let mut rest = detail.trim();
+    for phrase in repeated {
+        if rest
+            .get(..phrase.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(phrase))
+        {
+            rest = rest[phrase.len()..].trim_start_matches([':', ' ', '-', ',']);
+        }
+    }
+    if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" (server said: {rest})")
+    }
+}
+
+/// The messages as the SDK joins them: one as is, several as `[m1; m2]`;
+/// the caller's key, and the `Authorization` token made from it, blotted out.
+pub(super) fn joined(errors: &[GraphqlError], ctx: &Context<'_>) -> String {
+    let secret = ctx.authorization.secret.expose_secret();
+    let token = ctx.authorization.token.expose_secret();
+    let messages: Vec<String> = errors
+        .iter()
+        .map(|error| {
+            error
+                .message
+                .replace(secret, "[redacted]")
+                .replace(token, "[redacted]")
+        })
+        .collect();
+    match messages.as_slice() {
+        [one] => one.clone(),
+        several => format!("[{}]", several.join("; ")),
+    }
+}
 
 /// The `extensions.code`s this client knows: those the emulator sends and
 /// common GraphQL servers' names for the same. `None`: a server fault, which
@@ -109,6 +205,20 @@ fn worded(errors: &[GraphqlError]) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_message_is_quoted_once_without_repeating_the_variant() {
+        assert_eq!(said("HTTP 403", &["permission denied"]), " (HTTP 403)");
+        assert_eq!(said("Permission denied", &["permission denied"]), "");
+        assert_eq!(
+            said("permission denied: not yours", &["permission denied"]),
+            " (server said: not yours)"
+        );
+        assert_eq!(
+            said("only admins", &["permission denied"]),
+            " (server said: only admins)"
+        );
+    }
 
     #[test]
     fn messages_classify_by_their_words_and_codes() {

@@ -1,6 +1,7 @@
 //! The body shapes servers send, read without ever quoting them.
 
 use serde_json::Value;
+use users_domain::without_quoted_text;
 
 /// One GraphQL error as the server sent it.
 #[derive(Debug)]
@@ -17,24 +18,6 @@ pub(super) struct Envelope {
     pub(super) errors: Vec<GraphqlError>,
 }
 
-/// Replaces the text inside double quotes (serde quotes the values it did not expect).
-pub(super) fn elide_strings(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if inside {
-                out.push('…');
-            }
-            inside = !inside;
-            out.push(c);
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Reads any of the body shapes servers send: a GraphQL envelope, `{"error": "…"}`,
 /// `{"error": {"message": "…"}}`. `Err` says why the body is not one of them.
 pub(super) fn parse_envelope(bytes: &[u8], html: bool) -> Result<Envelope, String> {
@@ -44,11 +27,14 @@ pub(super) fn parse_envelope(bytes: &[u8], html: bool) -> Result<Envelope, Strin
         } else if bytes.trim_ascii().is_empty() {
             "an empty body".to_owned()
         } else if error.is_eof() {
-            format!("JSON cut short ({})", elide_strings(&error.to_string()))
+            format!(
+                "JSON cut short ({})",
+                without_quoted_text(&error.to_string())
+            )
         } else {
             format!(
                 "a body that is not JSON ({})",
-                elide_strings(&error.to_string())
+                without_quoted_text(&error.to_string())
             )
         }
     })?;
@@ -110,15 +96,6 @@ fn graphql_error(value: Value) -> GraphqlError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoted_values_are_elided_from_serde_messages() {
-        assert_eq!(
-            elide_strings(r#"invalid type: string "sekrit", expected a boolean"#),
-            r#"invalid type: string "…", expected a boolean"#
-        );
-        assert_eq!(elide_strings("missing field `id`"), "missing field `id`");
-    }
 
     #[test]
     fn every_error_body_shape_yields_its_message() {

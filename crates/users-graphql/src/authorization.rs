@@ -8,7 +8,7 @@ use users_domain::ApiKeySecret;
 
 use crate::KeySource;
 
-pub(crate) struct Credentials {
+pub(crate) struct Authorization {
     /// `Basic base64("api:" + key)`, marked sensitive.
     pub(crate) header: HeaderValue,
     pub(crate) secret: ApiKeySecret,
@@ -18,7 +18,7 @@ pub(crate) struct Credentials {
     pub(crate) source: KeySource,
 }
 
-impl Credentials {
+impl Authorization {
     pub(crate) fn new(secret: ApiKeySecret, source: KeySource) -> Self {
         let plain = SecretString::from(format!("api:{}", secret.expose_secret()));
         let mut token = base64::engine::general_purpose::STANDARD.encode(plain.expose_secret());
@@ -48,15 +48,15 @@ mod tests {
             .encode(format!("api:{}", secret.expose_secret()));
         assert!(expected.ends_with('='), "{expected}");
 
-        let credentials = Credentials::new(secret, KeySource::Builder);
+        let authorization = Authorization::new(secret, KeySource::Builder);
 
         assert_eq!(
-            credentials.header.to_str().unwrap(),
+            authorization.header.to_str().unwrap(),
             format!("Basic {expected}")
         );
-        assert!(credentials.header.is_sensitive());
+        assert!(authorization.header.is_sensitive());
         assert_eq!(
-            credentials.token.expose_secret(),
+            authorization.token.expose_secret(),
             expected.trim_end_matches('=')
         );
     }

@@ -5,7 +5,8 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::SecretString;
 
-use crate::config::{self, DEFAULT_BASE_URL};
+use crate::base_url::{self, DEFAULT_BASE_URL};
+use crate::config;
 use crate::throttle::Throttle;
 use crate::transport::Transport;
 use crate::{ConfigError, Environment, GraphqlUserRepository, RetryPolicy};
@@ -49,6 +50,7 @@ pub struct GraphqlClientBuilder {
     netrc_path: Option<PathBuf>,
     environment: Option<Environment>,
     allow_insecure_http: bool,
+    admin_privileges: bool,
     connect_timeout: Duration,
     timeout: Duration,
     retry_policy: RetryPolicy,
@@ -65,6 +67,7 @@ impl Default for GraphqlClientBuilder {
             netrc_path: None,
             environment: None,
             allow_insecure_http: false,
+            admin_privileges: true,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             retry_policy: RetryPolicy::default(),
@@ -75,14 +78,18 @@ impl Default for GraphqlClientBuilder {
 
 impl GraphqlClientBuilder {
     /// The server, e.g. `https://wandb.example.com` or `https://host/wandb`
-    /// (a path prefix is kept). Else `WANDB_BASE_URL`, else `https://api.wandb.ai`.
+    /// (a path prefix is kept). Else `WANDB_BASE_URL`, else the `base_url` that
+    /// the official SDK's `wandb login --host` saved in its settings file
+    /// (`$WANDB_CONFIG_DIR/settings` or `~/.config/wandb/settings`), else the
+    /// SDK 0.31 default, `https://api.forge.coreweave.com`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// The API key to act with. Else `WANDB_API_KEY`, else the netrc entry for
-    /// the base URL's host.
+    /// the base URL's netloc (`host:port`, as `wandb login` writes it), else
+    /// for its host, and for W&B's hosted API, else for `api.wandb.ai`.
     pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
         self.api_key = Some(key.into());
         self
@@ -118,6 +125,14 @@ impl GraphqlClientBuilder {
     /// travels unencrypted). Default: refused.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Whether to send `Use-Admin-Privileges: true` with every request, as SDK
+    /// 0.31 does (the default). Some dedicated instances refuse a key holder
+    /// who is not an admin when it is sent; `false` leaves it out.
+    pub fn admin_privileges(mut self, send: bool) -> Self {
+        self.admin_privileges = send;
         self
     }
 
@@ -157,11 +172,12 @@ impl GraphqlClientBuilder {
     pub fn build(self) -> Result<GraphqlUserRepository, ConfigError> {
         self.check_settings()?;
         let env = self.environment.unwrap_or_else(Environment::from_process);
-        let raw_url = self
-            .base_url
-            .or_else(|| env.base_url.clone())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
-        let base = config::base_url(&raw_url, self.allow_insecure_http)?;
+        let raw_url = match self.base_url.or_else(|| env.base_url.clone()) {
+            Some(url) => url,
+            None => base_url::from_settings(env.config_dir.as_deref(), env.home.as_deref())?
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        };
+        let base = base_url::base_url(&raw_url, self.allow_insecure_http)?;
         let (secret, source) = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
         let mut client = reqwest::Client::builder();
         if base.loopback {
@@ -175,7 +191,7 @@ impl GraphqlClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .user_agent(header_value("User-Agent", &self.user_agent)?)
-            .default_headers(default_headers(&self.headers)?)
+            .default_headers(default_headers(&self.headers, self.admin_privileges)?)
             .build()
             .map_err(|error| ConfigError::Client {
                 reason: error.to_string(),
@@ -223,9 +239,14 @@ impl GraphqlClientBuilder {
     }
 }
 
-fn default_headers(extra: &[(String, String)]) -> Result<HeaderMap, ConfigError> {
+fn default_headers(
+    extra: &[(String, String)],
+    admin_privileges: bool,
+) -> Result<HeaderMap, ConfigError> {
     let mut headers = HeaderMap::new();
-    headers.insert("use-admin-privileges", HeaderValue::from_static("true"));
+    if admin_privileges {
+        headers.insert("use-admin-privileges", HeaderValue::from_static("true"));
+    }
     for (name, value) in extra {
         let parsed =
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidHeader {
@@ -264,6 +285,7 @@ impl fmt::Debug for GraphqlClientBuilder {
             .field("netrc_path", &self.netrc_path)
             .field("environment", &self.environment)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("admin_privileges", &self.admin_privileges)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)

@@ -2,17 +2,13 @@
 //! problem is found here, before any request is sent.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
-use url::{Host, Url};
 use users_domain::{ApiKeySecret, ApiKeySecretError};
 
+use crate::base_url::BaseUrl;
 use crate::{Environment, netrc};
-
-/// The hosted W&B server.
-pub(crate) const DEFAULT_BASE_URL: &str = "https://api.wandb.ai";
 
 /// Why the client could not be built. Each message names what to fix; none
 /// quotes an API key.
@@ -42,6 +38,15 @@ pub enum ConfigError {
     NetrcPermissions { path: PathBuf, mode: u32 },
     #[error("could not read {}: {reason}", .path.display())]
     NetrcRead { path: PathBuf, reason: String },
+    /// The official SDK's settings file, read for the base URL that `wandb
+    /// login --host` left there, could not be read.
+    #[error("could not read the W&B settings file {}: {reason}", .path.display())]
+    SettingsFile {
+        /// The file: `$WANDB_CONFIG_DIR/settings` or `~/.config/wandb/settings`.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     #[error("{} line {line}: {reason}", .path.display())]
     NetrcSyntax {
         path: PathBuf,
@@ -85,117 +90,6 @@ impl fmt::Display for KeySource {
             Self::Netrc { path, entry } => write!(f, "{} ({entry})", path.display()),
         }
     }
-}
-
-/// A checked base URL and the endpoint under it.
-pub(crate) struct BaseUrl {
-    /// Without a trailing slash, for messages.
-    pub(crate) text: String,
-    pub(crate) endpoint: Url,
-    /// The netrc machine names to try, in order: `host:port`, then `host`.
-    pub(crate) machines: Vec<String>,
-    /// Whether the host is this machine, which no proxy may stand between.
-    pub(crate) loopback: bool,
-}
-
-/// Parses and checks a base URL: http(s), a host, no credentials, query or
-/// fragment; plain http only to loopback unless `allow_insecure_http`.
-pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, ConfigError> {
-    let trimmed = raw.trim().trim_end_matches('/');
-    let url = Url::parse(trimmed).map_err(|error| ConfigError::InvalidBaseUrl {
-        url: shown_raw(trimmed),
-        reason: error.to_string(),
-    })?;
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: shown(&url, trimmed),
-        reason: reason.to_owned(),
-    };
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be https (or http)"));
-    }
-    let Some(host) = url.host() else {
-        return Err(invalid("it has no host"));
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "it must not carry credentials; give the api key separately",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or a fragment"));
-    }
-    let loopback = is_loopback(&host);
-    if url.scheme() == "http" && !allow_insecure_http && !loopback {
-        return Err(ConfigError::InsecureHttp {
-            host: host.to_string(),
-        });
-    }
-    let host = host.to_string();
-    let mut machines = Vec::new();
-    if let Some(port) = url.port() {
-        machines.push(format!("{host}:{port}"));
-    }
-    machines.push(host);
-    let text = url.as_str().trim_end_matches('/').to_owned();
-    let endpoint =
-        Url::parse(&format!("{text}/graphql")).map_err(|error| invalid(&error.to_string()))?;
-    Ok(BaseUrl {
-        text,
-        endpoint,
-        machines,
-        loopback,
-    })
-}
-
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Domain(name) => {
-            let name = name.to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
-        }
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-    }
-}
-
-/// A parsed URL as it may be echoed: scheme, host, port and path only, so no
-/// credentials, query or fragment (which may hold a key) ever show; `?…` or
-/// `#…` says that one was there.
-fn shown(url: &Url, raw: &str) -> String {
-    let Some(host) = url.host_str() else {
-        return shown_raw(raw);
-    };
-    let port = url
-        .port()
-        .map_or_else(String::new, |port| format!(":{port}"));
-    let path = url.path().trim_end_matches('/');
-    let query = if url.query().is_some() { "?…" } else { "" };
-    let fragment = if url.fragment().is_some() { "#…" } else { "" };
-    format!("{}://{host}{port}{path}{query}{fragment}", url.scheme())
-}
-
-/// Text that is not a URL as it may be echoed: cut at the first `?` or `#`,
-/// and anything between the scheme and the last `@` (credentials, however
-/// malformed) left out.
-fn shown_raw(raw: &str) -> String {
-    let (head, cut) = match raw.find(['?', '#']) {
-        Some(end) => (&raw[..end], "…"),
-        None => (raw, ""),
-    };
-    let Some(at) = head.rfind('@') else {
-        return format!("{head}{cut}");
-    };
-    let scheme = head[..at]
-        .split_once(':')
-        .map(|(scheme, _)| scheme)
-        .filter(|scheme| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        })
-        .map_or_else(String::new, |scheme| format!("{scheme}://"));
-    format!("{scheme}…@{}{cut}", &head[at + 1..])
 }
 
 /// The key, and where it came from: builder, then `WANDB_API_KEY`, then netrc.
@@ -259,20 +153,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_path_prefix_is_kept_and_trailing_slashes_dropped() {
-        let base = base_url("https://host.io/wandb/", false).unwrap();
-        assert_eq!(base.text, "https://host.io/wandb");
-        assert_eq!(base.endpoint.as_str(), "https://host.io/wandb/graphql");
-        assert_eq!(
-            base_url("https://api.wandb.ai", false)
-                .unwrap()
-                .endpoint
-                .as_str(),
-            "https://api.wandb.ai/graphql"
-        );
-    }
-
-    #[test]
     fn key_sources_read_as_the_place_to_fix() {
         let netrc = KeySource::Netrc {
             path: PathBuf::from("/home/ada/.netrc"),
@@ -281,66 +161,5 @@ mod tests {
         assert_eq!(KeySource::Builder.to_string(), "the builder");
         assert_eq!(KeySource::EnvVar.to_string(), "WANDB_API_KEY");
         assert_eq!(netrc.to_string(), "/home/ada/.netrc (machine host.io)");
-    }
-
-    #[test]
-    fn netrc_machines_prefer_host_and_port() {
-        let base = base_url("http://localhost:8080", false).unwrap();
-        assert_eq!(base.machines, ["localhost:8080", "localhost"]);
-    }
-
-    #[test]
-    fn plain_http_is_for_loopback_only() {
-        for ok in [
-            "http://127.0.0.1:9",
-            "http://localhost",
-            "http://[::1]:80",
-            "http://a.localhost",
-        ] {
-            assert!(base_url(ok, false).is_ok(), "{ok}");
-        }
-        let error = base_url("http://wandb.example.com", false).err().unwrap();
-        assert!(matches!(error, ConfigError::InsecureHttp { .. }), "{error}");
-        assert!(base_url("http://wandb.example.com", true).is_ok());
-    }
-
-    #[test]
-    fn credentials_in_the_url_are_refused_without_being_echoed() {
-        let error = base_url("https://api:sekrit@host.io", false).err().unwrap();
-        let message = error.to_string();
-        assert!(message.contains("credentials"), "{message}");
-        assert!(!message.contains("sekrit"), "{message}");
-    }
-
-    #[test]
-    fn echoed_urls_keep_neither_credentials_nor_queries() {
-        let cases = [
-            ("https:/api:sekrit@host.io", "https://host.io"),
-            ("https://host.io/w?api_key=sekrit", "https://host.io/w?…"),
-            ("https://host.io#sekrit", "https://host.io#…"),
-            ("https://api:sekrit@ho st.io", "https://…@ho st.io"),
-            ("api:sekrit@ho st", "api://…@ho st"),
-            ("ftp:sekrit@x", "ftp://x"),
-            ("not a url?key=sekrit", "not a url…"),
-        ];
-        for (raw, expected) in cases {
-            let Err(ConfigError::InvalidBaseUrl { url, .. }) = base_url(raw, false) else {
-                panic!("{raw} was accepted");
-            };
-            assert_eq!(url, expected, "{raw}");
-        }
-    }
-
-    #[test]
-    fn other_schemes_and_garbage_are_refused() {
-        for bad in ["ftp://host.io", "not a url", "https://host.io?x=1", ""] {
-            assert!(
-                matches!(
-                    base_url(bad, false),
-                    Err(ConfigError::InvalidBaseUrl { .. })
-                ),
-                "{bad}"
-            );
-        }
     }
 }

@@ -15,12 +15,17 @@ pub struct Environment {
     pub api_key: Option<SecretString>,
     /// `NETRC`: where the netrc file is, if not `~/.netrc`.
     pub netrc_path: Option<PathBuf>,
-    /// The home directory (`HOME`, or `USERPROFILE` on Windows), for `~/.netrc`.
+    /// The home directory (`HOME`, or `USERPROFILE` on Windows), for `~/.netrc`
+    /// and the official SDK's `~/.config/wandb/settings`.
     pub home: Option<PathBuf>,
+    /// `WANDB_CONFIG_DIR`: where the official SDK keeps its `settings` file,
+    /// if not `~/.config/wandb`.
+    pub config_dir: Option<PathBuf>,
 }
 
 impl Environment {
-    /// Reads `WANDB_BASE_URL`, `WANDB_API_KEY`, `NETRC` and the home directory.
+    /// Reads `WANDB_BASE_URL`, `WANDB_API_KEY`, `NETRC`, `WANDB_CONFIG_DIR`
+    /// and the home directory.
     pub fn from_process() -> Self {
         Self {
             base_url: var("WANDB_BASE_URL"),
@@ -29,6 +34,7 @@ impl Environment {
             home: var("HOME")
                 .or_else(|| var("USERPROFILE"))
                 .map(PathBuf::from),
+            config_dir: var("WANDB_CONFIG_DIR").map(PathBuf::from),
         }
     }
 }

@@ -87,6 +87,7 @@
 //! in the adapter's `generate` module (`src/generate/mod.rs`).
 
 mod authorization;
+mod base_url;
 mod builder;
 mod config;
 mod env;

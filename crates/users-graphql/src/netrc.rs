@@ -3,11 +3,17 @@
 //! and double-quoted values. Errors name the line, never a word of it: a
 //! malformed file may have a key where a keyword was expected.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
+use secrecy::zeroize::Zeroizing;
 
 use crate::ConfigError;
+
+/// A netrc file holds a few entries; reading stops here, so that a wrong
+/// `NETRC` (`/dev/zero`, a log) fails fast instead of filling memory.
+const MAX_NETRC_BYTES: u64 = 1024 * 1024;
 
 /// The key found in a netrc file, and which entry it came from.
 pub(crate) struct Found {
@@ -27,18 +33,30 @@ struct Entry {
 /// preference), else of the `default` entry. `Ok(None)` when the file does not
 /// exist or has no such entry.
 pub(crate) fn lookup(path: &Path, machines: &[String]) -> Result<Option<Found>, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => {
-            return Err(ConfigError::NetrcRead {
-                path: path.to_owned(),
-                reason: error.to_string(),
-            });
-        }
+    let unreadable = |reason: String| ConfigError::NetrcRead {
+        path: path.to_owned(),
+        reason,
     };
-    check_permissions(path)?;
-    let entries = parse(&text).map_err(|(line, reason)| ConfigError::NetrcSyntax {
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(unreadable(error.to_string())),
+    };
+    // Before a byte is read: a file others can read has already leaked.
+    check_permissions(path, &file)?;
+    let mut bytes = Zeroizing::new(Vec::new());
+    (&mut file)
+        .take(MAX_NETRC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| unreadable(error.to_string()))?;
+    if bytes.len() as u64 > MAX_NETRC_BYTES {
+        return Err(unreadable(format!(
+            "it is larger than {MAX_NETRC_BYTES} bytes, which no netrc file is"
+        )));
+    }
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))?;
+    let entries = parse(text).map_err(|(line, reason)| ConfigError::NetrcSyntax {
         path: path.to_owned(),
         line,
         reason,
@@ -73,10 +91,11 @@ pub(crate) fn lookup(path: &Path, machines: &[String]) -> Result<Option<Found>, 
 /// Refuses a file that group or others may read or write (`mode & 0o077`, the
 /// check Python's `netrc` module makes on `~/.netrc`; curl makes none).
 #[cfg(unix)]
-fn check_permissions(path: &Path) -> Result<(), ConfigError> {
+fn check_permissions(path: &Path, file: &std::fs::File) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
 
-    let mode = std::fs::metadata(path)
+    let mode = file
+        .metadata()
         .map_err(|error| ConfigError::NetrcRead {
             path: path.to_owned(),
             reason: error.to_string(),
@@ -95,7 +114,7 @@ fn check_permissions(path: &Path) -> Result<(), ConfigError> {
 }
 
 #[cfg(not(unix))]
-fn check_permissions(_path: &Path) -> Result<(), ConfigError> {
+fn check_permissions(_path: &Path, _file: &std::fs::File) -> Result<(), ConfigError> {
     Ok(())
 }
 

@@ -55,7 +55,8 @@ impl Throttle {
 fn exhausted_until(headers: &HeaderMap) -> Option<Duration> {
     let value = |name: &str| headers.get(name)?.to_str().ok().map(str::trim);
     let remaining: f64 = value("ratelimit-remaining")?.parse().ok()?;
-    if remaining > 0.0 {
+    // `NaN > 0.0` is false: only a real count of zero or less is exhausted.
+    if remaining.is_nan() || remaining > 0.0 {
         return None;
     }
     let reset: f64 = value("ratelimit-reset")?.parse().ok()?;
@@ -90,6 +91,7 @@ mod tests {
             ("0", "soon"),
             ("0", "-1"),
             ("0", "NaN"),
+            ("NaN", "7"),
             ("x", "7"),
         ] {
             assert_eq!(exhausted_until(&headers(remaining, reset)), None);

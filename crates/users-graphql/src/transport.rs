@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 use url::Url;
 
-use crate::outcome::{Answer, Body, Exchange, NotSent};
+use crate::outcome::{self, Answer, Body, Exchange, NotSent};
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::throttle::Throttle;
 use crate::wire::Operation;
@@ -121,10 +121,17 @@ impl Transport {
     fn next_step(&self, op: &Operation, exchange: Exchange, attempt: u32) -> Next {
         let backoff = self.policy.backoff(attempt - 1);
         match exchange {
-            Exchange::Answered(answer) if retryable(op, answer.status) => Next::Retry {
-                wait: answer.retry_after.unwrap_or(backoff),
-                last: Exchange::Answered(answer),
-            },
+            Exchange::Answered(answer)
+                if retryable(op, answer.status) || outcome::reports_server_fault(op, &answer) =>
+            {
+                // `Retry-After: 0` must not become a hammering loop: wait at
+                // least half the policy's first backoff ceiling.
+                let floor = self.policy.base_delay / 2;
+                Next::Retry {
+                    wait: answer.retry_after.map_or(backoff, |after| after.max(floor)),
+                    last: Exchange::Answered(answer),
+                }
+            }
             last @ Exchange::NotSent {
                 why: NotSent::Unreachable(_),
                 ..
@@ -214,14 +221,46 @@ impl Transport {
     /// A request that got no answer: whether it may have reached the server.
     fn lost(&self, error: &reqwest::Error, attempts: u32) -> Exchange {
         let reason = describe(&self.endpoint, error);
-        let why = if is_tls_failure(error) || error.is_builder() {
-            NotSent::Refused(reason)
-        } else if error.is_connect() {
-            NotSent::Unreachable(reason)
+        match Lost::of(
+            error.is_connect(),
+            is_tls_failure(error),
+            error.is_builder(),
+        ) {
+            Lost::Permanent => Exchange::NotSent {
+                why: NotSent::Refused(reason),
+                attempts,
+            },
+            Lost::Unreachable => Exchange::NotSent {
+                why: NotSent::Unreachable(reason),
+                attempts,
+            },
+            Lost::InFlight => Exchange::MaybeReceived { reason, attempts },
+        }
+    }
+}
+
+/// How a request that got no answer was lost.
+#[derive(Debug, PartialEq, Eq)]
+enum Lost {
+    /// Never sent, and sending again cannot help: the request could not be
+    /// built, or TLS failed while connecting (a certificate, say).
+    Permanent,
+    /// Never sent: the connection could not be made.
+    Unreachable,
+    /// Sent, or perhaps sent: only a failure while connecting proves that
+    /// nothing reached the server, so TLS failing later is this too.
+    InFlight,
+}
+
+impl Lost {
+    fn of(connecting: bool, tls: bool, unbuildable: bool) -> Self {
+        if unbuildable || (connecting && tls) {
+            Self::Permanent
+        } else if connecting {
+            Self::Unreachable
         } else {
-            return Exchange::MaybeReceived { reason, attempts };
-        };
-        Exchange::NotSent { why, attempts }
+            Self::InFlight
+        }
     }
 }
 
@@ -269,6 +308,15 @@ fn describe(endpoint: &Url, error: &reqwest::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_a_failure_while_connecting_proves_nothing_was_sent() {
+        assert_eq!(Lost::of(true, true, false), Lost::Permanent);
+        assert_eq!(Lost::of(true, false, false), Lost::Unreachable);
+        assert_eq!(Lost::of(false, true, false), Lost::InFlight);
+        assert_eq!(Lost::of(false, false, false), Lost::InFlight);
+        assert_eq!(Lost::of(false, false, true), Lost::Permanent);
+    }
+
     use users_domain::{ApiKeySecret, Error, UserRepository as _};
     use wiremock::{Mock, MockServer, ResponseTemplate};
 

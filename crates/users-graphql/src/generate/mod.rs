@@ -89,14 +89,18 @@ impl GraphqlUserRepository {
             description,
         } = key;
         let Ok(secret) = ApiKeySecret::parse(name) else {
-            let outcome = match self.delete(&id).await {
-                Ok(()) => format!("key {id} was revoked so that no key nobody holds stays alive"),
-                Err(error) => format!("revoking key {id} failed ({error}); delete it by hand"),
-            };
-            return Err(Error::Protocol {
-                reason: format!(
-                    "the server did not reveal the new key's secret (generateApiKey answered a label as its name); {outcome}"
-                ),
+            let refused = "the server did not reveal the new key's secret (generateApiKey answered a label as its name)";
+            // A key nobody holds must not stay alive: revoke it, and if that
+            // fails, its fate is unknown to the caller (the port's contract).
+            return Err(match self.delete(&id).await {
+                Ok(()) => Error::Protocol {
+                    reason: format!(
+                        "{refused}; key {id} was revoked so that no key nobody holds stays alive"
+                    ),
+                },
+                Err(error) => ambiguous(format!(
+                    "{refused}; revoking key {id} failed ({error}); delete it by hand"
+                )),
             });
         };
         let name = match self.listed_name(&id).await {

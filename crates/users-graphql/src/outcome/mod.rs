@@ -17,7 +17,8 @@
 //! | 2xx that cannot be decoded | `Protocol` | `Ambiguous` |
 //! | 2xx with errors below a resolved root | the data, errors logged | the data, errors logged |
 //! | 2xx, root resolved, errors, data unusable | by the errors | `Ambiguous` (it ran) |
-//! | 2xx, root not resolved, errors | by the errors ([`kind`]), else `InvalidInput` | the same |
+//! | 2xx, root not resolved, errors naming a kind | by the errors ([`kind`]) | the same |
+//! | 2xx, root not resolved, a server fault (`INTERNAL`, `UNAVAILABLE`, no code) | `Unavailable` (retried) | `Ambiguous` |
 //!
 //! No message ever quotes the body: decode errors name the field path, string
 //! values inside serde's messages are elided, and the caller's own key (and
@@ -122,9 +123,12 @@ pub(crate) fn interpret<T: DeserializeOwned>(
     };
     let status = answer.status;
     if status.is_redirection() {
-        let target = answer
-            .location
-            .map_or_else(String::new, |to| format!(" to {to}"));
+        // Only where it points: a query string may carry a token.
+        let target = answer.location.map_or_else(String::new, |to| {
+            let cut = to.find(['?', '#']).map_or(to.as_str(), |end| &to[..end]);
+            let elided = if cut.len() < to.len() { "?…" } else { "" };
+            format!(" to {cut}{elided}")
+        });
         return Err(Error::Protocol {
             reason: format!(
                 "the server answered HTTP {status} (a redirect{target}); redirects are not followed: set the base url to the address that answers"
@@ -290,8 +294,34 @@ fn decode_success<T: DeserializeOwned>(envelope: Envelope, ctx: &Context<'_>) ->
         }
     }
     let detail = joined(&errors, ctx);
-    let kind = kind::classify(&errors).unwrap_or(Kind::InvalidInput);
-    Err(kind.error(&detail, ctx))
+    match kind::classify(&errors) {
+        Some(kind) => Err(kind.error(&detail, ctx)),
+        // A server fault, or errors that name no kind: a mutation may have
+        // run before it failed; a query is worth another attempt.
+        None => Err(unknown(ctx, format!("{} failed: {detail}", ctx.op.field))),
+    }
+}
+
+/// Whether a query's 2xx answer is a server fault worth another attempt:
+/// no data at its root, and errors that name no kind (see the table).
+pub(crate) fn reports_server_fault(op: &Operation, answer: &Answer) -> bool {
+    let Body::Complete(bytes) = &answer.body else {
+        return false;
+    };
+    if op.mutation || !answer.status.is_success() || !contains(bytes, b"\"error") {
+        return false;
+    }
+    let Ok(Envelope { data, errors }) = parse_envelope(bytes, answer.html) else {
+        return false;
+    };
+    let resolved = data.is_some_and(|data| data.get(op.field).is_some_and(|v| !v.is_null()));
+    !errors.is_empty() && !resolved && kind::classify(&errors).is_none()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 fn decode_data<T: DeserializeOwned>(data: Value) -> Result<T, String> {

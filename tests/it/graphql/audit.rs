@@ -1,0 +1,121 @@
+//! The audit's findings on the adapter (issue 9), each pinned by a test that
+//! failed before its fix.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use users_domain::{Error, UserRepository as _};
+use users_graphql::{GraphqlUserRepository, RetryPolicy};
+use wiremock::ResponseTemplate;
+
+use crate::support::mock::{
+    assert_ambiguous, client_with, cy_email, env_at, quick, serving_exactly,
+};
+
+/// `data: {result: null}` and one error with this `extensions.code` (none if `None`).
+fn failed_with(code: Option<&str>) -> ResponseTemplate {
+    let mut error = json!({ "message": "something broke", "path": ["result"] });
+    if let Some(code) = code {
+        error["extensions"] = json!({ "code": code });
+    }
+    ResponseTemplate::new(200)
+        .set_body_json(json!({ "data": { "result": null }, "errors": [error] }))
+}
+
+#[tokio::test]
+async fn a_mutation_failing_with_a_server_fault_has_an_unknown_outcome() {
+    for code in [
+        Some("INTERNAL"),
+        Some("INTERNAL_SERVER_ERROR"),
+        Some("UNAVAILABLE"),
+        None,
+    ] {
+        // Sent once: a mutation that may have run is never repeated.
+        let server = serving_exactly(failed_with(code), 1).await;
+        let repo = client_with(&server, quick());
+
+        let error = repo.create_user(&cy_email(), false).await.unwrap_err();
+
+        assert_ambiguous(&error, "createUser");
+    }
+}
+
+#[tokio::test]
+async fn a_query_failing_with_a_server_fault_is_retried() {
+    let server = serving_exactly(
+        ResponseTemplate::new(200).set_body_json(json!({
+            "data": { "viewer": null },
+            "errors": [{ "message": "db down", "extensions": { "code": "INTERNAL" } }],
+        })),
+        3,
+    )
+    .await;
+    let repo = client_with(&server, quick());
+
+    let error = repo.viewer().await.unwrap_err();
+
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(error.is_transient(), "{error}");
+}
+
+#[tokio::test]
+async fn a_known_code_still_decides_a_failed_mutation() {
+    let server = serving_exactly(failed_with(Some("ALREADY_EXISTS")), 1).await;
+
+    let error = client_with(&server, quick())
+        .create_user(&cy_email(), false)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, Error::AlreadyExists { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_redirect_target_is_shown_without_its_query() {
+    let server = serving_exactly(
+        ResponseTemplate::new(302).insert_header(
+            "Location",
+            "https://sso.example.com/login?token=s3cr3t#frag",
+        ),
+        1,
+    )
+    .await;
+
+    let error = client_with(&server, RetryPolicy::never())
+        .viewer()
+        .await
+        .unwrap_err();
+
+    let message = error.to_string();
+    assert!(
+        message.contains("https://sso.example.com/login?…"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("s3cr3t") && !message.contains("frag"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_zero_still_waits_between_attempts() {
+    let server = serving_exactly(
+        ResponseTemplate::new(503).insert_header("Retry-After", "0"),
+        3,
+    )
+    .await;
+    let repo = GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(200),
+            ..quick()
+        })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+
+    let error = repo.viewer().await.unwrap_err();
+
+    // Two waits of at least half the base delay: a lower bound, never flaky.
+    assert!(started.elapsed() >= Duration::from_millis(200), "{error}");
+}

@@ -136,9 +136,12 @@ fn check(key: &str) -> Result<(), ApiKeySecretError> {
     Ok(())
 }
 
+/// Three dot-separated base64url parts whose first is a JSON object (`{"`
+/// encodes as `eyJ`): a label such as `v1.2.3` is not a JWT.
 fn is_jwt(key: &str) -> bool {
     let parts: Vec<&str> = key.split('.').collect();
     parts.len() == 3
+        && parts[0].starts_with("eyJ")
         && parts
             .iter()
             .all(|part| !part.is_empty() && part.chars().all(ApiKeySecret::is_key_character))
@@ -222,6 +225,14 @@ mod tests {
     fn a_jwt_is_accepted_whatever_its_length() {
         assert!(ApiKeySecret::parse("eyJh.eyJz.c2ln".to_owned()).is_ok());
         assert!(ApiKeySecret::parse("a..b".to_owned()).is_err());
+    }
+
+    #[test]
+    fn a_dotted_label_is_not_a_jwt() {
+        for label in ["v1.2.3", "a.b.c", "ci.runner.key"] {
+            assert!(ApiKeySecret::parse(label.to_owned()).is_err(), "{label}");
+            assert!(!ApiKeySecret::is_key_shaped(label), "{label}");
+        }
     }
 
     #[test]

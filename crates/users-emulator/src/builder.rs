@@ -2,6 +2,7 @@ use std::{
     fmt,
     net::{Ipv4Addr, SocketAddr},
     sync::Arc,
+    time::Duration,
 };
 
 use secrecy::ExposeSecret;
@@ -9,14 +10,12 @@ use tokio::{net::TcpListener, sync::oneshot};
 use users_domain::{ApiKeySecret, UserRepository};
 use users_memory::{InMemoryWorld, Seed, SeedError, SeedKey, SeedUser};
 
-use crate::{
-    EmulatorError, Faults, RunningEmulator,
-    connection::{CuttableListener, Peer},
-    http,
-};
+use crate::{EmulatorError, Faults, RunningEmulator, http, serve};
 
-/// The email and username of the admin the emulator adds for its admin key.
+/// The email of the admin the emulator adds to hold its admin key, unless a
+/// seeded user holds that key; no other seeded user may have it.
 pub const BOOTSTRAP_ADMIN_EMAIL: &str = "admin@localhost";
+/// The username of that bootstrap admin, reserved the same way.
 pub const BOOTSTRAP_ADMIN_USERNAME: &str = "admin";
 
 /// A local W&B users server, started in-process.
@@ -32,6 +31,8 @@ pub const BOOTSTRAP_ADMIN_USERNAME: &str = "admin";
 pub struct Emulator;
 
 impl Emulator {
+    /// A builder with every default: listen on a free loopback port, serve an
+    /// empty in-memory world plus the bootstrap admin, with a fresh admin key.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
@@ -44,6 +45,26 @@ pub struct EmulatorBuilder {
     seed: Option<Seed>,
     admin_key: Option<ApiKeySecret>,
     repository: Option<Arc<dyn UserRepository>>,
+    limits: Limits,
+}
+
+/// How long a client may take, and how much work one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// From the connection's start (or the previous response) to the end of
+    /// the request's headers.
+    pub(crate) header_read_timeout: Duration,
+    /// From the headers to the response: the body and its execution.
+    pub(crate) request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
 }
 
 impl EmulatorBuilder {
@@ -51,6 +72,23 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = Some(addr);
+        self
+    }
+
+    /// The longest a client may take to send a request's headers, from when
+    /// the connection opens or its previous answer was sent; then the
+    /// connection is closed. Default: 10 s.
+    #[must_use]
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read_timeout = timeout;
+        self
+    }
+
+    /// The longest one request may take from its headers to its answer (its
+    /// body read, and its execution); past it the answer is 503. Default: 30 s.
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.request_timeout = timeout;
         self
     }
 
@@ -122,17 +160,19 @@ impl EmulatorBuilder {
             .map_err(|source| EmulatorError::Bind { addr, source })?;
         let (stop, stopped) = oneshot::channel::<()>();
         let faults = Faults::default();
-        let app = http::router(root, faults.clone()).into_make_service_with_connect_info::<Peer>();
-        let server =
-            axum::serve(CuttableListener::new(listener), app).with_graceful_shutdown(async {
-                // A dropped sender stops the server too.
-                let _ = stopped.await;
-            });
-        let task = tokio::spawn(async move {
-            if let Err(error) = server.await {
-                tracing::error!(%error, "emulator server failed");
-            }
-        });
+        let app = http::router(root, faults.clone(), self.limits);
+        let task = tokio::spawn(serve::serve(
+            listener,
+            app,
+            self.limits.header_read_timeout,
+            stopped,
+        ));
+        if !local_addr.ip().is_loopback() {
+            tracing::warn!(
+                %local_addr,
+                "listening beyond this machine over plain http: api keys cross the network unencrypted; listen on 127.0.0.1, or put a TLS proxy in front"
+            );
+        }
         tracing::info!(%local_addr, "emulator listening");
         Ok(RunningEmulator::new(
             local_addr, admin_key, faults, stop, task,
@@ -205,6 +245,7 @@ impl fmt::Debug for EmulatorBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EmulatorBuilder")
             .field("listen", &self.listen)
+            .field("limits", &self.limits)
             .field(
                 "seeded_users",
                 &self.seed.as_ref().map(|seed| seed.users.len()),

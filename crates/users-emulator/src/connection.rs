@@ -14,44 +14,10 @@ use std::{
     task::{Context, Poll},
 };
 
-use axum::{extract::connect_info::Connected, serve::IncomingStream};
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
-    net::{TcpListener, TcpStream},
+    net::TcpStream,
 };
-
-/// A TCP listener whose connections can be cut from inside a handler.
-pub(crate) struct CuttableListener(TcpListener);
-
-impl CuttableListener {
-    pub(crate) fn new(listener: TcpListener) -> Self {
-        Self(listener)
-    }
-}
-
-impl axum::serve::Listener for CuttableListener {
-    type Io = CuttableStream;
-    type Addr = Peer;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        // TcpListener's own accept logs and retries failures.
-        let (stream, addr) = axum::serve::Listener::accept(&mut self.0).await;
-        let cut = Arc::new(AtomicBool::new(false));
-        let io = CuttableStream {
-            inner: stream,
-            cut: Arc::clone(&cut),
-        };
-        (io, Peer { addr, cut })
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        // The trait wants an `Addr`; a switch on no connection at all.
-        Ok(Peer {
-            addr: self.0.local_addr()?,
-            cut: Arc::default(),
-        })
-    }
-}
 
 /// The far end of one connection, handed to handlers as `ConnectInfo<Peer>`.
 #[derive(Debug, Clone)]
@@ -61,17 +27,15 @@ pub(crate) struct Peer {
 }
 
 impl Peer {
+    pub(crate) fn new(addr: SocketAddr, cut: Arc<AtomicBool>) -> Self {
+        Self { addr, cut }
+    }
+
     /// Nothing more is written to or read from this connection; it closes
     /// as soon as the server next touches it (to write the response).
     pub(crate) fn cut(&self) {
         tracing::debug!(peer = %self.addr, "cutting the connection");
         self.cut.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Connected<IncomingStream<'_, CuttableListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, CuttableListener>) -> Self {
-        stream.remote_addr().clone()
     }
 }
 
@@ -82,6 +46,11 @@ pub(crate) struct CuttableStream {
 }
 
 impl CuttableStream {
+    /// `stream`, failing every operation once `cut` is set.
+    pub(crate) fn new(inner: TcpStream, cut: Arc<AtomicBool>) -> Self {
+        Self { inner, cut }
+    }
+
     fn check(&self) -> io::Result<()> {
         if self.cut.load(Ordering::SeqCst) {
             Err(io::Error::new(

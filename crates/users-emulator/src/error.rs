@@ -12,7 +12,9 @@ pub enum EmulatorError {
     /// The address could not be bound.
     #[error("cannot listen on {addr}")]
     Bind {
+        /// The address that was asked for.
         addr: SocketAddr,
+        /// Why the operating system refused it (in use, not permitted, ...).
         #[source]
         source: io::Error,
     },
@@ -30,12 +32,22 @@ pub enum EmulatorError {
     #[error(
         "seed users[{index}] ({email:?}) holds the admin key but is not an admin: set its admin to true, or use another admin key"
     )]
-    AdminKeyHolderNotAdmin { index: usize, email: String },
+    AdminKeyHolderNotAdmin {
+        /// The holder's index in the seed's `users`.
+        index: usize,
+        /// The holder's email, as written in the seed.
+        email: String,
+    },
     /// The seeded user holding the admin key is soft-deleted, so the key cannot authenticate.
     #[error(
         "seed users[{index}] ({email:?}) holds the admin key but is soft-deleted: remove its deleted_at, or use another admin key"
     )]
-    AdminKeyHolderDeleted { index: usize, email: String },
+    AdminKeyHolderDeleted {
+        /// The holder's index in the seed's `users`.
+        index: usize,
+        /// The holder's email, as written in the seed.
+        email: String,
+    },
     /// A seeded user who does not hold the admin key has the bootstrap admin's email.
     #[error(
         "a seeded user has the email {}, which the emulator gives the admin holding the admin key: give that user the admin key and admin true, or another email",

@@ -2,7 +2,10 @@
 //! and every error in the GraphQL shape `{"errors": [{"message", "extensions": {"code"}}]}`
 //! so that the official client (wandb-core) can show its message.
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use async_graphql::{Request, Variables};
 use axum::{
@@ -10,6 +13,7 @@ use axum::{
     body::Bytes,
     extract::{ConnectInfo, DefaultBodyLimit, State, rejection::BytesRejection},
     http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    middleware,
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -19,6 +23,7 @@ use users_domain::UserRepository;
 
 use crate::{
     Faults, auth,
+    builder::Limits,
     connection::Peer,
     faults::LostAnswer,
     schema::{self, Caller, ErrorCode, UsersSchema},
@@ -34,7 +39,7 @@ struct AppState {
 
 /// The emulator's routes over `root`: `POST /graphql`, and 404 elsewhere.
 /// Serve it with `ConnectInfo<Peer>` (a [`CuttableListener`](crate::connection::CuttableListener)).
-pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults) -> Router {
+pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults, limits: Limits) -> Router {
     let state = Arc::new(AppState {
         root,
         schema: schema::build(faults),
@@ -44,6 +49,25 @@ pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            limits.request_timeout,
+            within_time,
+        ))
+}
+
+/// Answers 408 when a request, its body included, takes longer than
+/// `timeout` (a client trickling its body, or a stuck repository).
+async fn within_time(
+    State(timeout): State<Duration>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    if let Ok(response) = tokio::time::timeout(timeout, next.run(request)).await {
+        return response;
+    }
+    let message = format!("the request took longer than {} ms", timeout.as_millis());
+    tracing::warn!(%message, "graphql request timed out");
+    plain_error(StatusCode::REQUEST_TIMEOUT, &message, ErrorCode::InvalidInput)
 }
 
 /// A GraphQL request body, as the SDK sends it.
@@ -98,10 +122,24 @@ async fn serve(
         Ok(secret) => secret,
         Err(error) => return (unauthorized(&error.to_string()), None),
     };
-    // A well-formed key is checked by the resolvers' own repository calls,
-    // which fail `Unauthenticated` for a key the repository does not know:
-    // `status_of` turns that into 401, as W&B answers.
+    // Authenticated before the body is even parsed: an unknown key gets one
+    // small 401 whatever its document asks (introspection and aliases
+    // included), as W&B answers.
     let caller: Arc<dyn UserRepository> = Arc::from(state.root.act_as(secret));
+    match caller.viewer().await {
+        Ok(_) => {}
+        Err(error @ users_domain::Error::Unauthenticated { .. }) => {
+            return (unauthorized(&error.to_string()), None);
+        }
+        Err(error) => {
+            let response = plain_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &format!("the caller could not be looked up: {error}"),
+                ErrorCode::Unavailable,
+            );
+            return (response, None);
+        }
+    }
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {

@@ -14,16 +14,49 @@
 //! mutation whose answer is lost (the connection closes after it ran) and a
 //! new key whose secret is not revealed.
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), users_emulator::EmulatorError> {
+//! The `wbusers-emulator` binary serves the same thing from the command line;
+//! this library starts it inside a test or a program, on a free loopback port,
+//! in the background of a tokio runtime.
+//!
+//! # Example
+//!
+//! Start an emulator with one seeded user, ask it who matches `ada` the way
+//! the SDK does, then lose the answer of a `createUser` and see that the user
+//! was created all the same.
+//!
+//! ```
+//! use secrecy::ExposeSecret as _;
+//! use serde_json::{Value, json};
+//! use users_emulator::{Emulator, MutationKind};
 //! use users_memory::{Seed, SeedUser};
 //!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let seed = Seed::new().user(SeedUser::new("ada@example.com").team("ml"));
-//! let emulator = users_emulator::Emulator::builder().seed(seed).start().await?;
-//! // Point the SDK (or our GraphQL adapter) at emulator.base_url(),
-//! // with emulator.admin_key() as the API key.
+//! let emulator = Emulator::builder().seed(seed).start().await?;
+//!
+//! // Any W&B client will do: point it at base_url(), with admin_key() as the key.
+//! let http = reqwest::Client::builder().no_proxy().build()?;
+//! let graphql = |body: Value| {
+//!     http.post(format!("{}/graphql", emulator.base_url()))
+//!         .basic_auth("api", Some(emulator.admin_key().expose_secret()))
+//!         .json(&body)
+//!         .send()
+//! };
+//! let search = json!({"query": "query { users(query: \"ada\") { edges { node { username } } } }"});
+//! let found: Value = graphql(search.clone()).await?.json().await?;
+//! assert_eq!(found["data"]["users"]["edges"][0]["node"]["username"], "ada");
+//!
+//! // The next createUser runs, but the connection closes before its answer.
+//! emulator.faults().lose_next_answer(MutationKind::CreateUser);
+//! let create = json!({"query": "mutation { createUser(input: {email: \"adam@example.com\"}) { user { id } } }"});
+//! assert!(graphql(create).await.is_err());
+//! let found: Value = graphql(search).await?.json().await?;
+//! assert_eq!(found["data"]["users"]["edges"].as_array().map(Vec::len), Some(2));
+//!
 //! emulator.shutdown().await;
-//! # Ok(()) }
+//! # Ok(())
+//! # }
 //! ```
 
 mod auth;
@@ -34,6 +67,7 @@ mod faults;
 mod http;
 mod running;
 mod schema;
+mod serve;
 
 pub use builder::{BOOTSTRAP_ADMIN_EMAIL, BOOTSTRAP_ADMIN_USERNAME, Emulator, EmulatorBuilder};
 pub use error::EmulatorError;

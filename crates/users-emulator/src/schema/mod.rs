@@ -29,9 +29,15 @@ pub(crate) struct Caller(pub(crate) Arc<dyn UserRepository>);
 const MAX_DEPTH: usize = 16;
 
 /// The schema, with the emulator's staged `faults` for the mutations to take.
+/// The most fields one document may select, aliases counted one by one: the
+/// SDK's largest document selects about 40; thousands of aliases of one field
+/// are an attack, refused before any resolver runs.
+const MAX_COMPLEXITY: usize = 1_000;
+
 pub(crate) fn build(faults: Faults) -> UsersSchema {
     Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
         .data(faults)
         .finish()
 }

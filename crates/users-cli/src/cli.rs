@@ -1,13 +1,14 @@
 //! The command line, as clap reads it. Values are parsed into domain types by
 //! the commands, so that a bad value gets the same one-line error as any other.
 
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
+use users_graphql::{DEFAULT_USER_AGENT, SDK_USER_AGENT};
 
 use crate::exit;
+use crate::input::Input;
 
 static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -16,7 +17,7 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          No option takes a key on the command line, where `ps` would show it.\n\n\
          Hosted W&B may withhold users' api keys from a client it does not recognise by \
          its User-Agent; when keys are reported as not listed, pass \
-         --user-agent 'W&B Public Client 0.31.0' (what the official SDK sends).\n\n\
+         --user-agent '{SDK_USER_AGENT}' (what the official SDK sends).\n\n\
          --json prints one JSON document on stdout per command: `null` means not known, \
          never none, and a secret appears only as the `secret` of key generate and key \
          rotate; every shape is in users-cli/docs/json.md in the wbusers repository. \
@@ -29,9 +30,8 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
 static USER_AGENT_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
         "Send this User-Agent: hosted W&B may withhold users' api keys from a client it \
-         does not recognise, and takes 'W&B Public Client 0.31.0' for the official SDK \
-         [default: {}]",
-        users_graphql::DEFAULT_USER_AGENT
+         does not recognise, and takes '{SDK_USER_AGENT}' for the official SDK \
+         [default: {DEFAULT_USER_AGENT}]"
     )
 });
 
@@ -58,8 +58,8 @@ pub(crate) struct Global {
     )]
     pub(crate) base_url: Option<String>,
     /// Read the API key from this file ('-' for standard input)
-    #[arg(long, global = true, value_name = "PATH")]
-    pub(crate) api_key_file: Option<PathBuf>,
+    #[arg(long, global = true, value_name = "PATH", value_hint = ValueHint::AnyPath)]
+    pub(crate) api_key_file: Option<Input>,
     /// Print a JSON document on stdout instead of text
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -93,14 +93,14 @@ pub(crate) struct Global {
 /// silent default of the server's choosing.
 fn user_agent(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
-        return Err(
-            "is empty; give the client name to send, such as 'W&B Public Client 0.31.0'".into(),
-        );
+        return Err(format!(
+            "is empty; give the client name to send, such as '{SDK_USER_AGENT}'"
+        ));
     }
     if !text.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
-        return Err(
-            "may hold only printable ASCII characters, such as 'W&B Public Client 0.31.0'".into(),
-        );
+        return Err(format!(
+            "may hold only printable ASCII characters, such as '{SDK_USER_AGENT}'"
+        ));
     }
     Ok(text.to_owned())
 }
@@ -129,6 +129,9 @@ pub(crate) enum Command {
     /// the header, is refused rather than ignored.
     Provision(ProvisionArgs),
     /// Run the whole story against an emulator started in-process (needs no server or key)
+    ///
+    /// Only in a build with the `demo` feature; without it, says how to get one.
+    #[command(hide = cfg!(not(feature = "demo")))]
     Demo,
     /// Print a shell completion script
     Completions {
@@ -204,7 +207,8 @@ pub(crate) enum KeyCommand {
 #[derive(Debug, Args)]
 pub(crate) struct ProvisionArgs {
     /// CSV with header `email,admin` (admin optional) or JSON lines `{"email": "...", "admin": true}`; '-' for stdin
-    pub(crate) file: PathBuf,
+    #[arg(value_hint = ValueHint::AnyPath)]
+    pub(crate) file: Input,
     /// The file's format [default: from the extension (.csv, .jsonl, .ndjson), else JSON lines if the content starts with '{']
     #[arg(long, value_enum)]
     pub(crate) format: Option<FileFormat>,
@@ -249,12 +253,9 @@ mod tests {
     fn a_user_agent_must_be_printable_text() {
         let parse = |ua: &str| Cli::try_parse_from(["wbusers", "--user-agent", ua, "whoami"]);
 
-        let sdk = parse("W&B Public Client 0.31.0").unwrap();
+        let sdk = parse(SDK_USER_AGENT).unwrap();
 
-        assert_eq!(
-            sdk.global.user_agent.as_deref(),
-            Some("W&B Public Client 0.31.0")
-        );
+        assert_eq!(sdk.global.user_agent.as_deref(), Some(SDK_USER_AGENT));
         for bad in ["", "  ", "line\nbreak", "caf\u{e9}"] {
             let error = parse(bad).unwrap_err();
             assert_eq!(

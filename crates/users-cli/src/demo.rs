@@ -9,7 +9,8 @@ use users_emulator::Emulator;
 use users_graphql::{Environment, GraphqlUserRepository};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
 
-use crate::exit::{Exit, Failure};
+use crate::exit::Exit;
+use crate::failure::{During, Failure};
 use crate::output::{Output, print};
 
 mod story;
@@ -76,15 +77,13 @@ pub(crate) async fn run(out: Output) -> Result<(), Failure> {
         })?;
     let base_url = running.base_url();
     let repository = GraphqlUserRepository::builder()
-        .environment(Environment::empty())
+        .environment(Environment::default())
         .base_url(base_url.clone())
         .api_key(SecretString::from(
             running.admin_key().expose_secret().to_owned(),
         ))
         .build()
-        .map_err(|error| {
-            Failure::new(Exit::Failure, format!("cannot reach the emulator: {error}"))
-        });
+        .map_err(|error| Failure::config(error, During::DemoStep("connect to the emulator")));
     let mut narrator = Narrator {
         out,
         steps: Vec::new(),
@@ -114,12 +113,8 @@ fn masked(secret: &ApiKeySecret) -> String {
 }
 
 /// A step that failed where the story expected success.
-fn broke(step: &str, error: Error) -> Failure {
-    let failure = Failure::from(error);
-    Failure::new(
-        failure.exit,
-        format!("demo step '{step}' failed: {}", failure.message()),
-    )
+fn broke(step: &'static str, error: Error) -> Failure {
+    Failure::during(error, During::DemoStep(step))
 }
 
 /// A step that succeeded where the story expected a refusal.

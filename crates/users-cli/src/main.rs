@@ -1,12 +1,18 @@
 //! `wbusers`: administer the users and API keys of a W&B server from a shell.
 //! Wires the GraphQL adapter into the domain service; see `cli.rs` for the
-//! commands and `exit.rs` for what each exit code means.
+//! commands, `failure.rs` for how a failure becomes its one-line report and
+//! `exit.rs` for what each exit code means.
 
 mod cli;
 mod commands;
-mod credentials;
+#[cfg(feature = "demo")]
 mod demo;
 mod exit;
+mod failure;
+#[cfg(test)]
+mod fixture;
+mod input;
+mod key_file;
 mod output;
 mod provision;
 mod redact;
@@ -16,15 +22,15 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
-use crate::exit::{Exit, Failure};
+use crate::exit::Exit;
+use crate::failure::Failure;
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if error.use_stderr() => {
             let json = std::env::args_os().any(|arg| arg == "--json");
-            usage_failure(&error).report(json);
-            return Exit::Usage.into();
+            return usage_failure(&error).report(json).into();
         }
         Err(help_or_version) => {
             let _ = help_or_version.print();
@@ -39,10 +45,7 @@ fn main() -> ExitCode {
         .and_then(|runtime| runtime.block_on(commands::run(&cli)));
     match result {
         Ok(()) => Exit::Ok.into(),
-        Err(failure) => {
-            failure.report(cli.global.json);
-            failure.exit.into()
-        }
+        Err(failure) => failure.report(cli.global.json).into(),
     }
 }
 
@@ -66,7 +69,7 @@ fn usage_failure(error: &clap::Error) -> Failure {
         || "run 'wbusers --help' for usage".to_owned(),
         |tip| format!("{tip}; run 'wbusers --help' for usage"),
     );
-    Failure::new(Exit::Usage, message).hint(hint)
+    Failure::advised(Exit::Usage, message, hint)
 }
 
 /// Logs go to stderr. Dependencies stay at `info` even with `-vv`: their
@@ -98,15 +101,11 @@ mod tests {
     #[test]
     fn a_command_line_mistake_is_one_line_with_clap_s_tip() {
         let error = cli::Cli::try_parse_from(["wbusers", "whoamii"]).unwrap_err();
-        let failure = usage_failure(&error);
-        assert_eq!(failure.exit, Exit::Usage);
-        assert!(!failure.message().contains('\n'), "{}", failure.message());
-        assert!(
-            failure.message().contains("whoamii"),
-            "{}",
-            failure.message()
-        );
-        let hint = failure.hint_text().unwrap();
+        let line = usage_failure(&error).line();
+        assert_eq!(line.exit, Exit::Usage);
+        assert!(!line.message.contains('\n'), "{line:?}");
+        assert!(line.message.contains("whoamii"), "{line:?}");
+        let hint = line.hint.unwrap();
         assert!(hint.contains("whoami") && !hint.contains('\n'), "{hint}");
     }
 
@@ -120,12 +119,11 @@ mod tests {
             vec!["wbusers", &format!("--{key}")],
         ] {
             let error = cli::Cli::try_parse_from(&args).unwrap_err();
-            let failure = usage_failure(&error);
-            let hint = failure.hint_text().unwrap_or_default();
+            let line = usage_failure(&error).line();
+            let hint = line.hint.clone().unwrap_or_default();
             assert!(
-                !failure.message().contains(&key[4..36]) && !hint.contains(&key[4..36]),
-                "{args:?}: {} / {hint}",
-                failure.message()
+                !line.message.contains(&key[4..36]) && !hint.contains(&key[4..36]),
+                "{args:?}: {line:?}"
             );
         }
     }

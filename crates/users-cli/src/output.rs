@@ -11,7 +11,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 use unicode_width::UnicodeWidthStr as _;
 
-use crate::exit::Failure;
+use crate::failure::Failure;
 
 /// The output mode chosen by `--json` and `--quiet`.
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use users_domain::{User, UserAdmin, UserRepository};
 
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::{Output, table};
 use crate::views::{KeyView, NOT_LOADED};
 
@@ -113,39 +113,15 @@ fn count(n: usize, one: &str, many: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use users_domain::{ApiKey, ApiKeyId, ApiKeyName, UserId, Username};
-
     use super::*;
-
-    fn user(name: &str, keys: Option<Vec<&str>>, deleted: bool) -> User {
-        User {
-            id: UserId::parse(format!("id-{name}")).unwrap(),
-            name: String::new(),
-            username: Username::parse(name).unwrap(),
-            email: None,
-            admin: false,
-            flags: None,
-            entity: None,
-            deleted_at: deleted.then(|| "2024-01-01T00:00:00".to_owned()),
-            api_keys: keys.map(|keys| {
-                keys.into_iter()
-                    .map(|key| ApiKey {
-                        id: ApiKeyId::parse(format!("id-{key}")).unwrap(),
-                        name: ApiKeyName::parse(key).unwrap(),
-                        description: None,
-                    })
-                    .collect()
-            }),
-            teams: None,
-        }
-    }
+    use crate::fixture::user;
 
     #[test]
     fn every_key_is_a_row_and_unlisted_users_are_unknown_not_empty() {
         let users = [
-            user("ada", Some(vec!["laptop", "ci"]), false),
-            user("bob", Some(vec![]), false),
-            user("gone", Some(vec!["old"]), true),
+            user("ada", Some(&["laptop", "ci"]), false),
+            user("bob", Some(&[]), false),
+            user("gone", Some(&["old"]), true),
             user("hid", None, false),
         ];
         let text = text(&users, 1);
@@ -164,13 +140,13 @@ mod tests {
 
     #[test]
     fn the_summary_speaks_of_one_user_and_one_key_in_the_singular() {
-        let one = [user("ada", Some(vec!["laptop"]), false)];
+        let one = [user("ada", Some(&["laptop"]), false)];
         assert!(
             text(&one, 0).ends_with("\n1 key held by 1 of 1 user"),
             "{}",
             text(&one, 0)
         );
-        let none = [user("ada", Some(vec![]), false), user("bob", None, false)];
+        let none = [user("ada", Some(&[]), false), user("bob", None, false)];
         assert_eq!(
             text(&none, 1).lines().last().unwrap(),
             "0 keys held by 0 of 2 users; the server did not list the keys of 1 user"

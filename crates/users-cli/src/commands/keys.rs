@@ -2,10 +2,10 @@
 //! else: by `generate` and `rotate`, once, on purpose.
 
 use serde::Serialize;
-use users_domain::{ApiKey, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository};
+use users_domain::{ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository};
 
 use crate::cli::KeyCommand;
-use crate::exit::{self, Exit, Failure};
+use crate::failure::{During, Failure};
 use crate::output::{Output, fields};
 use crate::views::{KeyView, key_label, keys_table};
 
@@ -101,7 +101,10 @@ pub(super) async fn run<R: UserRepository>(
             out.note(SHOWN_ONCE);
             match rotation.revoked {
                 Ok(()) => Ok(()),
-                Err(error) => Err(still_alive(&rotation.old_key, &error)),
+                Err(error) => Err(Failure::during(
+                    error,
+                    During::RevokingOldKey(rotation.old_key),
+                )),
             }
         }
     }
@@ -136,67 +139,37 @@ fn generated_text(
     fields(&pairs)
 }
 
-fn still_alive(old_key: &ApiKey, error: &users_domain::Error) -> Failure {
-    let exit = exit::exit_of(error);
-    let state = if exit == Exit::Ambiguous {
-        "may still be alive"
-    } else {
-        "is still alive"
-    };
-    Failure::new(
-        exit,
-        format!(
-            "the new key is ready but the old key {} {state}: {error}",
-            key_label(old_key)
-        ),
-    )
-    .hint(format!(
-        "delete it with 'wbusers key delete {}'",
-        old_key.id
-    ))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use users_domain::{UserId, Username};
+    use users_graphql::SDK_USER_AGENT;
 
-    fn without_keys() -> User {
-        User {
-            id: UserId::parse("VXNlcjox").unwrap(),
-            username: Username::parse("ada").unwrap(),
-            email: None,
-            name: String::new(),
-            admin: false,
-            entity: None,
-            deleted_at: None,
-            teams: None,
-            api_keys: None,
-            flags: None,
-        }
-    }
+    use super::*;
+    use crate::exit::Exit;
+    use crate::fixture;
 
     #[test]
     fn keys_not_listed_by_the_server_suggest_the_sdks_user_agent() {
-        let user = without_keys();
+        let user = fixture::user("ada", None, false);
         let error = users_domain::find_key(&user, "ci").unwrap_err();
 
-        let failure = Failure::from(error);
+        let line = Failure::from(error).line();
 
-        assert_eq!(failure.exit, Exit::Unavailable);
-        let hint = failure.hint_text().unwrap();
+        assert_eq!(line.exit, Exit::Unavailable);
+        let hint = line.hint.unwrap();
         assert!(
-            hint.contains("--user-agent 'W&B Public Client 0.31.0'"),
+            hint.contains(&format!("--user-agent '{SDK_USER_AGENT}'")),
             "{hint}"
         );
     }
 
     #[test]
     fn other_key_failures_keep_their_own_hint() {
-        let failure = Failure::from(users_domain::Error::NotFound {
-            what: "api key 'ci'".into(),
-        });
+        let user = fixture::user("ada", Some(&["laptop"]), false);
+        let error = users_domain::find_key(&user, "ci").unwrap_err();
 
-        assert!(!failure.hint_text().unwrap().contains("--user-agent"));
+        let line = Failure::from(error).line();
+
+        assert_eq!(line.exit, Exit::NotFound);
+        assert!(!line.hint.unwrap().contains("--user-agent"));
     }
 }

@@ -6,20 +6,18 @@ mod keys;
 mod provision;
 mod users;
 
-use std::path::Path;
 use std::time::Duration;
 
 use clap::CommandFactory as _;
 use users_domain::UserAdmin;
-use users_graphql::{ConfigError, GraphqlUserRepository, KeySource, RetryPolicy};
+use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
 
 use crate::cli::{Cli, Command, Global};
-use crate::credentials;
-use crate::exit::{Exit, Failure};
+use crate::exit::Exit;
+use crate::failure::{Failure, KeyOrigin};
+use crate::input::Input;
+use crate::key_file;
 use crate::output::Output;
-use crate::redact;
-
-pub(crate) use provision::report_text;
 
 /// Runs the command the command line names.
 ///
@@ -32,51 +30,63 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose > 0,
     };
+    match &cli.command {
+        Command::Completions { shell } => return completions(*shell),
+        #[cfg(feature = "demo")]
+        Command::Demo => return crate::demo::run(out).await,
+        #[cfg(not(feature = "demo"))]
+        Command::Demo => return Err(demo_not_built()),
+        Command::Provision(args)
+            if args.file == Input::Stdin && cli.global.api_key_file == Some(Input::Stdin) =>
+        {
+            return Err(Failure::advised(
+                Exit::Usage,
+                "the api key and the users cannot both come from standard input",
+                "pass one of them as a file",
+            ));
+        }
+        _ => {}
+    }
+    // The process environment is read here, once: the client and the
+    // messages about its key see the same values.
+    let env = Environment::from_process();
+    let mut key = KeyOrigin {
+        key_file: cli.global.api_key_file.clone(),
+        netrc_var: env.netrc_path.is_some(),
+        source: None,
+    };
+    let admin = connect(&cli.global, env).map_err(|failure| failure.key_from(&key))?;
+    key.source = Some(admin.repository().key_source().clone());
     let result = match &cli.command {
-        Command::Completions { shell } => completions(*shell),
-        Command::Demo => crate::demo::run(out).await,
-        Command::Whoami => users::whoami(&connect(&cli.global)?, out).await,
-        Command::User(command) => users::run(&connect(&cli.global)?, command, out).await,
-        Command::Key(command) => keys::run(&connect(&cli.global)?, command, out).await,
-        Command::Provision(args) => {
-            let stdin = Path::new("-");
-            if args.file == stdin && cli.global.api_key_file.as_deref() == Some(stdin) {
-                return Err(Failure::usage(
-                    "the api key and the users cannot both come from standard input",
-                )
-                .hint("pass one of them as a file"));
-            }
-            provision::run(&connect(&cli.global)?, args, out).await
-        }
+        Command::Whoami => users::whoami(&admin, out).await,
+        Command::User(command) => users::run(&admin, command, out).await,
+        Command::Key(command) => keys::run(&admin, command, out).await,
+        Command::Provision(args) => provision::run(&admin, args, out).await,
+        // Answered above, without a server.
+        Command::Completions { .. } | Command::Demo => Ok(()),
     };
-    result.map_err(|failure| failure.when_key_refused(|| key_refused_hint(&cli.global)))
+    result.map_err(|failure| failure.key_from(&key))
 }
 
-/// Says which of the places a key is read from supplied the refused key, as
-/// the adapter's message cannot (it does not know the flags).
-fn key_refused_hint(global: &Global) -> String {
-    let source = if let Some(path) = &global.api_key_file {
-        if path == Path::new("-") {
-            "--api-key-file - (standard input)".to_owned()
-        } else {
-            format!("--api-key-file '{}'", redact::path(path))
-        }
-    } else if std::env::var("WANDB_API_KEY").is_ok_and(|key| !key.trim().is_empty()) {
-        "WANDB_API_KEY".to_owned()
-    } else {
-        "the netrc entry for the server's host".to_owned()
-    };
-    format!("the key came from {source}; give a live key for this server")
+/// `wbusers demo` in a build without the emulator.
+#[cfg(not(feature = "demo"))]
+fn demo_not_built() -> Failure {
+    Failure::advised(
+        Exit::Usage,
+        "this wbusers was built without the demo",
+        "run it from a clone of the repository: \
+         cargo run --release -p users-cli --features demo -- demo",
+    )
 }
 
-/// The GraphQL adapter, configured from the global options and the environment.
-fn connect(global: &Global) -> Result<UserAdmin<GraphqlUserRepository>, Failure> {
-    let mut builder = GraphqlUserRepository::builder();
+/// The GraphQL adapter, configured from the global options and `env`.
+fn connect(global: &Global, env: Environment) -> Result<UserAdmin<GraphqlUserRepository>, Failure> {
+    let mut builder = GraphqlUserRepository::builder().environment(env);
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url.clone());
     }
-    if let Some(path) = &global.api_key_file {
-        builder = builder.api_key(credentials::read_key_file(path)?);
+    if let Some(input) = &global.api_key_file {
+        builder = builder.api_key(key_file::read(input)?);
     }
     if let Some(user_agent) = &global.user_agent {
         builder = builder.user_agent(user_agent.clone());
@@ -90,62 +100,9 @@ fn connect(global: &Global) -> Result<UserAdmin<GraphqlUserRepository>, Failure>
     if global.allow_insecure_http {
         builder = builder.allow_insecure_http(true);
     }
-    let repository = builder.build().map_err(|error| config_failure(&error))?;
+    let repository = builder.build()?;
     tracing::debug!(base_url = repository.base_url(), "connecting");
     Ok(UserAdmin::new(repository))
-}
-
-/// A setting that keeps the client from being built: credentials are an auth
-/// problem, everything else a usage one.
-fn config_failure(error: &ConfigError) -> Failure {
-    let exit = match error {
-        ConfigError::MissingApiKey { .. }
-        | ConfigError::InvalidApiKey { .. }
-        | ConfigError::ApiKeyWhitespace { .. }
-        | ConfigError::NetrcPermissions { .. }
-        | ConfigError::NetrcRead { .. }
-        | ConfigError::NetrcSyntax { .. }
-        | ConfigError::NetrcNoPassword { .. } => Exit::Auth,
-        ConfigError::Client { .. } => Exit::Failure,
-        _ => Exit::Usage,
-    };
-    // The adapter speaks to programmers (builder calls); say the same in flags.
-    let message = match error {
-        ConfigError::MissingApiKey { host, netrc } => format!(
-            "no api key for {host}: set WANDB_API_KEY, add 'machine {host} login user password <key>' \
-             to {netrc}, or pass --api-key-file PATH"
-        ),
-        ConfigError::InsecureHttp { host } => format!(
-            "refusing plain http to {host}: the api key would travel unencrypted; \
-             use https, or pass --allow-insecure-http to accept that"
-        ),
-        other => other.to_string(),
-    };
-    // A key typed as --base-url comes back in the adapter's message.
-    let failure = Failure::new(exit, redact::mask_keys(&message));
-    match config_hint(error) {
-        Some(hint) => failure.hint(hint),
-        None => failure,
-    }
-}
-
-fn config_hint(error: &ConfigError) -> Option<&'static str> {
-    match error {
-        ConfigError::ApiKeyWhitespace {
-            origin: KeySource::EnvVar,
-        } => Some(
-            "WANDB_API_KEY has white space around the key (a trailing newline?); \
-                 set it to the key alone",
-        ),
-        ConfigError::NetrcRead { path, .. } if path.is_dir() => {
-            Some(if std::env::var_os("NETRC").is_some() {
-                "NETRC names a directory: point it at the netrc file itself, or unset it to use ~/.netrc"
-            } else {
-                "~/.netrc is a directory: make it a file, or point NETRC at one"
-            })
-        }
-        _ => None,
-    }
 }
 
 fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {

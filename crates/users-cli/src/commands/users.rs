@@ -1,10 +1,11 @@
 //! `whoami` and `user get|search|create`.
 
 use serde::Serialize;
-use users_domain::{Email, Error, UserAdmin, UserRepository, echo_safe};
+use users_domain::{Email, UserAdmin, UserRepository, echo_safe};
 
 use crate::cli::UserCommand;
-use crate::exit::Failure;
+use crate::exit::Exit;
+use crate::failure::{During, Failure};
 use crate::output::Output;
 use crate::redact;
 use crate::views::{UserView, created_text, user_text, users_table};
@@ -52,27 +53,16 @@ pub(super) async fn run<R: UserRepository>(
             admin: make_admin,
         } => {
             let email = Email::parse(email.trim()).map_err(|error| {
-                Failure::usage(format!(
-                    "'{}' is not an email address: {error}",
-                    echo_safe(email)
-                ))
+                Failure::new(
+                    Exit::Usage,
+                    format!("'{}' is not an email address: {error}", echo_safe(email)),
+                )
             })?;
             let user = admin
                 .create_user(&email, *make_admin)
                 .await
-                .map_err(|error| create_failure(error, &email))?;
+                .map_err(|error| Failure::during(error, During::CreatingUser(email.clone())))?;
             out.result(&UserView::from(&user), &created_text(&user))
         }
     }
-}
-
-fn create_failure(error: Error, email: &Email) -> Failure {
-    let hint = match &error {
-        Error::AlreadyExists { .. } => format!("see it with 'wbusers user get {email}'"),
-        Error::Ambiguous { .. } => {
-            format!("run 'wbusers user get {email}' to see whether it was created")
-        }
-        _ => return error.into(),
-    };
-    Failure::from(error).hint(hint)
 }

@@ -4,10 +4,9 @@ use users_domain::{ApiKeySecret, Email, Error, UserAdmin, UserRepository};
 
 use super::{Narrator, broke, masked, unexpected};
 use crate::cli::FileFormat;
-use crate::commands::report_text;
-use crate::exit::Failure;
+use crate::failure::Failure;
 use crate::output::fields;
-use crate::provision::{self, Options};
+use crate::provision::{self, Options, report_text};
 use crate::views::{key_label, keys_table, users_table};
 
 /// The provisioning file of the story: good rows, one that exists, a

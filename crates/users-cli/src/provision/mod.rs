@@ -3,6 +3,7 @@
 //! skips users that exist, so a rerun finishes a failed run's work.
 
 mod parse;
+mod render;
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use indicatif::ProgressBar;
 use users_domain::{Error, Provisioned, User, UserAdmin, UserRepository};
 
 pub(crate) use parse::{Entry, Row, detect, parse};
+pub(crate) use render::{ReportView, report_text};
 
 /// What happened to one row.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,11 +6,10 @@
 mod csv_rows;
 mod json_lines;
 
-use std::path::Path;
-
 use users_domain::Email;
 
 use crate::cli::FileFormat;
+use crate::input::Input;
 use crate::redact;
 
 /// One user the file asks for.
@@ -36,15 +35,17 @@ pub(crate) type FileError = String;
 
 const ADMIN_VALUES: &str = "true/false, yes/no, 1/0 or empty";
 
-/// Picks the format: an explicit choice, the extension, else the content.
+/// Picks the format: an explicit choice, the extension, else the content
+/// (standard input has no extension).
 /// `.json` is judged by its content: such a file often holds an array or a
 /// pretty-printed object, which JSON lines parsing then refuses as a whole.
-pub(crate) fn detect(path: &Path, bytes: &[u8], chosen: Option<FileFormat>) -> FileFormat {
+pub(crate) fn detect(input: &Input, bytes: &[u8], chosen: Option<FileFormat>) -> FileFormat {
     if let Some(format) = chosen {
         return format;
     }
-    let extension = path
-        .extension()
+    let extension = input
+        .path()
+        .and_then(|path| path.extension())
         .and_then(|ext| ext.to_str())
         .map(str::to_ascii_lowercase);
     match extension.as_deref() {

@@ -1,6 +1,6 @@
 //! Where the key comes from: environment, netrc, `--api-key-file` (or stdin).
 
-use crate::support::{Server, run};
+use crate::support::{Server, run, set_owner_only};
 
 #[test]
 fn the_key_can_come_from_the_environment() {
@@ -88,12 +88,3 @@ fn an_unknown_key_is_an_auth_error() {
     let line = out.failed(4);
     assert!(line.contains("not authenticated"), "{line}");
 }
-
-#[cfg(unix)]
-fn set_owner_only(path: &std::path::Path) {
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-}
-
-#[cfg(not(unix))]
-fn set_owner_only(_: &std::path::Path) {}

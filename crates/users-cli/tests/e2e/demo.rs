@@ -1,13 +1,32 @@
-//! `wbusers demo`: the README's main command.
+//! `wbusers demo`: the README's main command, built with the `demo` feature
+//! (`cargo test --all-features`); without it, the command says how to get it.
 
 use crate::support::{bare, run};
 
+#[cfg(not(feature = "demo"))]
+#[test]
+fn without_the_demo_feature_the_demo_says_how_to_build_it() {
+    let home = tempfile::tempdir().unwrap();
+
+    let out = run(bare(&home).arg("demo"));
+
+    let line = out.failed(2);
+    assert!(
+        line.contains("cargo run --release -p users-cli --features demo -- demo"),
+        "{line}"
+    );
+    let help = run(bare(&home).arg("--help"));
+    assert!(!help.ok().contains("demo"), "{help:?}");
+}
+
 /// Whether `text` holds anything shaped like a whole secret (40+ key characters).
+#[cfg(feature = "demo")]
 fn holds_a_secret(text: &str) -> bool {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
         .any(|word| word.len() >= 40)
 }
 
+#[cfg(feature = "demo")]
 #[test]
 fn the_demo_tells_the_whole_story_on_a_bare_machine() {
     let home = tempfile::tempdir().unwrap();
@@ -35,6 +54,7 @@ fn the_demo_tells_the_whole_story_on_a_bare_machine() {
     assert!(!holds_a_secret(&out.all()), "{}", out.all());
 }
 
+#[cfg(feature = "demo")]
 #[test]
 fn the_demo_ignores_the_environment_and_can_speak_json() {
     let home = tempfile::tempdir().unwrap();

@@ -179,6 +179,16 @@ pub(crate) fn run(command: &mut Command) -> Run {
     }
 }
 
+/// Makes `path` readable by its owner only, as netrc files must be.
+#[cfg(unix)]
+pub(crate) fn set_owner_only(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+#[cfg(not(unix))]
+pub(crate) fn set_owner_only(_: &std::path::Path) {}
+
 /// A port with nothing listening on it.
 pub(crate) fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();

@@ -2,10 +2,10 @@
 //! from a client it does not recognise gets the advice to pass it.
 
 use serde_json::json;
+use users_graphql::SDK_USER_AGENT;
 
 use crate::support::{canned_server, header, run};
 
-const SDK_USER_AGENT: &str = "W&B Public Client 0.31.0";
 const KEY: &str = "useragentkey0123456789useragentkey012345";
 
 /// A viewer as hosted W&B answers it: keys listed only for the SDK's User-Agent.

@@ -158,26 +158,24 @@ fn json_lines_report_each_problem_on_its_line() {
     assert_eq!(got[5].2, Err("'email' must be a string".into()));
 }
 
+fn file(path: &str) -> Input {
+    Input::File(path.into())
+}
+
 #[test]
 fn the_format_comes_from_the_flag_then_the_extension_then_the_content() {
     let json = b"  {\"email\": \"a@b.io\"}";
-    assert_eq!(detect(Path::new("u.csv"), json, None), FileFormat::Csv);
-    assert_eq!(detect(Path::new("u.NDJSON"), b"", None), FileFormat::Jsonl);
+    assert_eq!(detect(&file("u.csv"), json, None), FileFormat::Csv);
+    assert_eq!(detect(&file("u.NDJSON"), b"", None), FileFormat::Jsonl);
     assert_eq!(
-        detect(Path::new("u.json"), b"email\na@b.io\n", None),
+        detect(&file("u.json"), b"email\na@b.io\n", None),
         FileFormat::Csv
     );
+    assert_eq!(detect(&file("u.json"), b"\n [{}]", None), FileFormat::Jsonl);
+    assert_eq!(detect(&Input::Stdin, json, None), FileFormat::Jsonl);
+    assert_eq!(detect(&file("users"), b"email\n", None), FileFormat::Csv);
     assert_eq!(
-        detect(Path::new("u.json"), b"\n [{}]", None),
-        FileFormat::Jsonl
-    );
-    assert_eq!(detect(Path::new("-"), json, None), FileFormat::Jsonl);
-    assert_eq!(
-        detect(Path::new("users"), b"email\n", None),
-        FileFormat::Csv
-    );
-    assert_eq!(
-        detect(Path::new("u.csv"), b"", Some(FileFormat::Jsonl)),
+        detect(&file("u.csv"), b"", Some(FileFormat::Jsonl)),
         FileFormat::Jsonl
     );
 }

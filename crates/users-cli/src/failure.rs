@@ -1,0 +1,413 @@
+//! Why a command failed, and the one line that says so. This is the only
+//! place where a domain [`Error`] or a [`ConfigError`] becomes a message, a
+//! hint and an exit code: a [`Failure`] carries facts (the error, what the
+//! command was doing, where the key came from) and [`Failure::line`]
+//! composes the report from them, once.
+
+use std::io::{self, Write as _};
+
+use serde::Serialize;
+use users_domain::{ApiKey, Email, Error};
+use users_graphql::{ConfigError, KeySource, SDK_USER_AGENT};
+
+use crate::exit::Exit;
+use crate::input::Input;
+use crate::output::printable;
+use crate::redact;
+use crate::views::key_label;
+
+/// The advice when only an instance admin may do what was asked.
+pub(crate) const USE_AN_ADMIN_KEY: &str = "use an instance admin's API key";
+
+/// Why a command failed: the one failure type of `wbusers`. Boxed, as it
+/// travels in every `Result` of the CLI.
+#[derive(Debug)]
+pub(crate) struct Failure(Box<Facts>);
+
+#[derive(Debug)]
+struct Facts {
+    cause: Cause,
+    during: During,
+    key: KeyOrigin,
+}
+
+#[derive(Debug)]
+enum Cause {
+    /// The tool's own finding (the command line, a file, a batch's outcome),
+    /// worded where it was found.
+    Own {
+        exit: Exit,
+        message: String,
+        hint: Option<String>,
+    },
+    /// The port said no.
+    Domain(Error),
+    /// The client could not be built from the settings.
+    Config(ConfigError),
+}
+
+/// What the command was doing, where that changes the report of an error.
+#[derive(Debug, Clone)]
+pub(crate) enum During {
+    /// Nothing the report depends on.
+    Command,
+    /// `user create EMAIL`: the advice says where to look for the user.
+    CreatingUser(Email),
+    /// `key rotate`: the new key is out and revoking this old one failed.
+    RevokingOldKey(ApiKey),
+    /// A step of `wbusers demo`, which reads no setting: no advice.
+    #[cfg(feature = "demo")]
+    DemoStep(&'static str),
+}
+
+/// Where this run's key came from, in the words of the person who gave it:
+/// the adapter knows a key given to its builder, the person knows
+/// `--api-key-file`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyOrigin {
+    /// `--api-key-file`, when given.
+    pub(crate) key_file: Option<Input>,
+    /// Whether `NETRC` chose the netrc file (else it is `~/.netrc`).
+    pub(crate) netrc_var: bool,
+    /// Where the client's key came from, once the client is built
+    /// ([`users_graphql::GraphqlUserRepository::key_source`]).
+    pub(crate) source: Option<KeySource>,
+}
+
+impl KeyOrigin {
+    /// The place a key came from, as a flag, a variable or a file.
+    fn place(&self, source: &KeySource) -> String {
+        match (source, &self.key_file) {
+            (KeySource::Builder, Some(Input::Stdin)) => {
+                "--api-key-file - (standard input)".to_owned()
+            }
+            (KeySource::Builder, Some(Input::File(path))) => {
+                format!("--api-key-file '{}'", redact::path(path))
+            }
+            (KeySource::EnvVar, _) => "WANDB_API_KEY".to_owned(),
+            (KeySource::Netrc { path, entry, .. }, _) => {
+                format!("the '{entry}' entry of {}", redact::path(path))
+            }
+            (other, _) => other.to_string(),
+        }
+    }
+}
+
+/// The one-line report of a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub(crate) exit: Exit,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
+}
+
+impl Failure {
+    fn of(cause: Cause, during: During) -> Self {
+        Self(Box::new(Facts {
+            cause,
+            during,
+            key: KeyOrigin::default(),
+        }))
+    }
+
+    /// The tool's own failure, with no advice to give.
+    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Self {
+        Self::of(
+            Cause::Own {
+                exit,
+                message: message.into(),
+                hint: None,
+            },
+            During::Command,
+        )
+    }
+
+    /// The tool's own failure, and what to do about it.
+    pub(crate) fn advised(exit: Exit, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::of(
+            Cause::Own {
+                exit,
+                message: message.into(),
+                hint: Some(hint.into()),
+            },
+            During::Command,
+        )
+    }
+
+    /// A domain error met while doing `during`.
+    pub(crate) fn during(error: Error, during: During) -> Self {
+        Self::of(Cause::Domain(error), during)
+    }
+
+    /// A client that could not be built, while doing `during`.
+    pub(crate) fn config(error: ConfigError, during: During) -> Self {
+        Self::of(Cause::Config(error), during)
+    }
+
+    /// Stdout went away (e.g. `wbusers user search | head -1`): stop, say nothing.
+    pub(crate) fn output(error: &io::Error) -> Self {
+        if error.kind() == io::ErrorKind::BrokenPipe {
+            Self::new(Exit::Failure, String::new())
+        } else {
+            Self::new(Exit::Failure, format!("cannot write the output: {error}"))
+        }
+    }
+
+    /// Where the key came from, for the advice about a refused or bad key.
+    #[must_use]
+    pub(crate) fn key_from(mut self, key: &KeyOrigin) -> Self {
+        self.0.key = key.clone();
+        self
+    }
+
+    /// The report: message, hint and exit code, composed here and only here.
+    pub(crate) fn line(&self) -> Line {
+        let Facts { cause, during, key } = &*self.0;
+        let line = match cause {
+            Cause::Own {
+                exit,
+                message,
+                hint,
+            } => Line {
+                exit: *exit,
+                message: message.clone(),
+                hint: hint.clone(),
+            },
+            Cause::Domain(error) => domain(error, during, key),
+            Cause::Config(error) => config(error, key),
+        };
+        #[cfg(feature = "demo")]
+        if let During::DemoStep(step) = during {
+            return Line {
+                message: format!("demo step '{step}' failed: {}", line.message),
+                hint: None,
+                ..line
+            };
+        }
+        line
+    }
+
+    /// Writes the one-line report to stderr (a JSON object with `--json`),
+    /// and returns the exit code.
+    pub(crate) fn report(&self, json: bool) -> Exit {
+        let line = self.line();
+        if line.message.is_empty() {
+            return line.exit;
+        }
+        let text = if json {
+            let row = line.exit.row();
+            serde_json::to_string(&JsonError {
+                error: JsonErrorBody {
+                    kind: row.kind,
+                    exit_code: row.code,
+                    message: &line.message,
+                    hint: line.hint.as_deref(),
+                },
+            })
+            .unwrap_or_else(|_| format!("error: {}", line.message))
+        } else {
+            text_line(&line.message, line.hint.as_deref())
+        };
+        // Nowhere left to report a failure to write to stderr.
+        let _ = writeln!(io::stderr().lock(), "{text}");
+        line.exit
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Self::during(error, During::Command)
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(error: ConfigError) -> Self {
+        Self::config(error, During::Command)
+    }
+}
+
+/// The text report: one line whatever the message holds (a file name, a
+/// server's words), since control characters are shown escaped.
+fn text_line(message: &str, hint: Option<&str>) -> String {
+    let message = printable(message);
+    match hint {
+        Some(hint) => format!("error: {message}; {}", printable(hint)),
+        None => format!("error: {message}"),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    error: JsonErrorBody<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonErrorBody<'a> {
+    kind: &'static str,
+    exit_code: u8,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+fn domain(error: &Error, during: &During, key: &KeyOrigin) -> Line {
+    let exit = exit_of(error);
+    let (message, hint) = match (during, error) {
+        (During::CreatingUser(email), Error::AlreadyExists { .. }) => (
+            error.to_string(),
+            Some(format!("see it with 'wbusers user get {email}'")),
+        ),
+        (During::CreatingUser(email), Error::Ambiguous { .. }) => (
+            error.to_string(),
+            Some(format!(
+                "run 'wbusers user get {email}' to see whether it was created"
+            )),
+        ),
+        (During::RevokingOldKey(old), _) => {
+            let state = if exit == Exit::Ambiguous {
+                "may still be alive"
+            } else {
+                "is still alive"
+            };
+            (
+                format!(
+                    "the new key is ready but the old key {} {state}: {error}",
+                    key_label(old)
+                ),
+                Some(format!("delete it with 'wbusers key delete {}'", old.id)),
+            )
+        }
+        _ => (error.to_string(), advice(error, key)),
+    };
+    Line {
+        exit,
+        message,
+        hint,
+    }
+}
+
+fn exit_of(error: &Error) -> Exit {
+    match error {
+        Error::NotFound { .. } => Exit::NotFound,
+        Error::AlreadyExists { .. } | Error::MultipleMatches { .. } => Exit::Conflict,
+        Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => Exit::Auth,
+        Error::InvalidInput { .. } => Exit::Usage,
+        Error::RateLimited { .. }
+        | Error::Unavailable { .. }
+        | Error::Protocol { .. }
+        | Error::NotListed { .. } => Exit::Unavailable,
+        Error::Ambiguous { .. } => Exit::Ambiguous,
+        _ => Exit::Failure,
+    }
+}
+
+/// What to do about a domain error, whatever the command.
+fn advice(error: &Error, key: &KeyOrigin) -> Option<String> {
+    let text = match error {
+        Error::NotFound { .. } => "check the name with 'wbusers user search' or 'wbusers key list'",
+        Error::AlreadyExists { .. } => {
+            "nothing was changed; 'wbusers provision' creates only the missing users"
+        }
+        Error::PermissionDenied { .. } => USE_AN_ADMIN_KEY,
+        Error::Unauthenticated { .. } => {
+            return Some(key.source.as_ref().map_or_else(
+                || {
+                    "set WANDB_API_KEY, add a netrc entry for the server's host, \
+                     or pass --api-key-file"
+                        .to_owned()
+                },
+                |source| {
+                    format!(
+                        "the key came from {}; give a live key for this server",
+                        key.place(source)
+                    )
+                },
+            ));
+        }
+        Error::Unavailable { .. } => {
+            "check --base-url (or WANDB_BASE_URL) and that the server is up, then try again"
+        }
+        Error::Protocol { .. } => {
+            "check that --base-url points at a W&B server; rerun with -v for details"
+        }
+        Error::NotListed { .. } => {
+            return Some(format!(
+                "retry with --user-agent '{SDK_USER_AGENT}', the official SDK's"
+            ));
+        }
+        Error::Ambiguous { .. } => {
+            "check the current state ('wbusers user get', 'wbusers key list') before retrying"
+        }
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+/// A setting that keeps the client from being built: credentials are an auth
+/// problem, everything else a usage one. The adapter words its errors for
+/// programmers (builder calls); where that differs, the words here are the
+/// flags', composed from the error's fields.
+fn config(error: &ConfigError, key: &KeyOrigin) -> Line {
+    let exit = match error {
+        ConfigError::MissingApiKey { .. }
+        | ConfigError::InvalidApiKey { .. }
+        | ConfigError::ApiKeyWhitespace { .. }
+        | ConfigError::NetrcPermissions { .. }
+        | ConfigError::NetrcRead { .. }
+        | ConfigError::NetrcSyntax { .. }
+        | ConfigError::NetrcNoPassword { .. } => Exit::Auth,
+        ConfigError::Client { .. } => Exit::Failure,
+        _ => Exit::Usage,
+    };
+    let (message, hint) = match error {
+        ConfigError::MissingApiKey { host, netrc, .. } => (
+            format!(
+                "no api key for {host}: set WANDB_API_KEY, add 'machine {host} login user \
+                 password <key>' to {netrc}, or pass --api-key-file PATH"
+            ),
+            None,
+        ),
+        ConfigError::InsecureHttp { host, .. } => (
+            format!(
+                "refusing plain http to {host}: the api key would travel unencrypted; \
+                 use https, or pass --allow-insecure-http to accept that"
+            ),
+            None,
+        ),
+        ConfigError::InvalidApiKey { origin, source, .. } => (
+            format!(
+                "the api key from {} is not valid: {source}",
+                key.place(origin)
+            ),
+            None,
+        ),
+        ConfigError::ApiKeyWhitespace { origin, .. } => (
+            format!(
+                "{} has white space around the key (a trailing newline?)",
+                key.place(origin)
+            ),
+            Some("set it to the key alone".to_owned()),
+        ),
+        ConfigError::NetrcRead { path, .. } if path.is_dir() => (
+            error.to_string(),
+            Some(
+                if key.netrc_var {
+                    "NETRC names a directory: point it at the netrc file itself, \
+                     or unset it to use ~/.netrc"
+                } else {
+                    "~/.netrc is a directory: make it a file, or point NETRC at one"
+                }
+                .to_owned(),
+            ),
+        ),
+        other => (other.to_string(), None),
+    };
+    // A key typed as --base-url comes back in the adapter's message.
+    Line {
+        exit,
+        message: redact::mask_keys(&message),
+        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -14,41 +14,88 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// The named thing does not exist (or is not visible to the caller).
     #[error("{what} not found")]
-    NotFound { what: String },
+    NotFound {
+        /// What was looked for, as a phrase that reads after "no such":
+        /// `user 'ada'`, `api key <id>`. Names things by username, email or
+        /// key id, never by a secret.
+        what: String,
+    },
     /// Creating the thing would duplicate one that exists.
     #[error("{what} already exists")]
-    AlreadyExists { what: String },
+    AlreadyExists {
+        /// The thing that would be duplicated, such as
+        /// `a user with email ada@example.com`.
+        what: String,
+    },
     /// The caller is authenticated but not allowed to do this.
     #[error("permission denied: {reason}")]
-    PermissionDenied { reason: String },
+    PermissionDenied {
+        /// Why the server refused, in the adapter's words (for example "only
+        /// instance admins can create users"); never the caller's key.
+        reason: String,
+    },
     /// The credentials are missing or were not recognised.
     #[error("not authenticated: {reason}")]
-    Unauthenticated { reason: String },
+    Unauthenticated {
+        /// Why the credentials were not accepted (missing, unknown, revoked);
+        /// never the key itself.
+        reason: String,
+    },
     /// The request itself is wrong; repeating it unchanged cannot succeed.
     #[error("invalid input: {reason}")]
-    InvalidInput { reason: String },
+    InvalidInput {
+        /// What is wrong with the request, as the service or the server put
+        /// it; a name the caller typed is echoed through
+        /// [`echo_safe`](crate::echo_safe), so a pasted key does not show.
+        reason: String,
+    },
     /// The server asked the caller to slow down.
     #[error("rate limited by the server{}", retry_hint(*.retry_after))]
-    RateLimited { retry_after: Option<Duration> },
+    RateLimited {
+        /// How long the server asked the caller to wait (its `Retry-After`),
+        /// or `None` when it did not say.
+        retry_after: Option<Duration>,
+    },
     /// A transient failure: the server or the network could not serve the call now.
     #[error("server unavailable: {reason}")]
-    Unavailable { reason: String },
+    Unavailable {
+        /// What failed (connection refused, a 503, a timeout) and, where the
+        /// adapter retried, after how many attempts.
+        reason: String,
+    },
     /// The server answered something this client does not understand.
     #[error("unexpected answer from the server: {reason}")]
-    Protocol { reason: String },
+    Protocol {
+        /// What could not be understood: the operation and, for a decode
+        /// failure, the field path that failed; never the raw body.
+        reason: String,
+    },
     /// A mutation may or may not have taken effect; the caller must check before retrying.
     #[error("outcome of {operation} is unknown: {reason}")]
-    Ambiguous { operation: String, reason: String },
+    Ambiguous {
+        /// The mutation whose outcome is unknown, by its GraphQL field name
+        /// (for example `generateApiKey`).
+        operation: String,
+        /// Why the answer is missing (the connection was lost, the server
+        /// timed out, the answer could not be read).
+        reason: String,
+    },
     /// The server answered without a list the call needs (hosted W&B may
     /// withhold a user's keys from a client it does not recognise): unknown, not empty.
     #[error(
         "the server did not list {what}; it may withhold them from a client it does not recognise by its user agent"
     )]
-    NotListed { what: String },
+    NotListed {
+        /// The list that is missing, such as `the api keys of ada@example.com`.
+        what: String,
+    },
     /// A lookup that must name one thing matched several.
     #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), listed(.candidates))]
     MultipleMatches {
+        /// The name that was looked up, made safe to print.
         query: String,
+        /// How each match is named, so that the caller can pick one exactly:
+        /// users by email or username, keys by id.
         candidates: Vec<String>,
     },
 }

@@ -7,9 +7,12 @@ use crate::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, 
 /// "unknown", never "none".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    /// The server's opaque id for the user (a Relay global id such as
+    /// `VXNlcjoy`, base64 of `User:2`).
     pub id: UserId,
     /// The display name; may be empty.
     pub name: String,
+    /// The unique handle the user logs in and is searched by.
     pub username: Username,
     /// `None` where the server hides it from the caller.
     pub email: Option<Email>,
@@ -21,7 +24,11 @@ pub struct User {
     pub entity: Option<String>,
     /// When the user was soft-deleted, as the server's timestamp text.
     pub deleted_at: Option<String>,
+    /// The user's keys (metadata only, never secrets), or `None` when the
+    /// server did not list them: read it through [`User::listed_keys`], which
+    /// refuses to treat "not listed" as "no keys".
     pub api_keys: Option<Vec<ApiKey>>,
+    /// The teams the user belongs to, or `None` when the server did not list them.
     pub teams: Option<Vec<TeamName>>,
 }
 
@@ -58,14 +65,21 @@ impl User {
 /// An API key's public metadata. The secret is never part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
+    /// The server's id for the key: what [`UserRepository::delete_api_key`](crate::UserRepository::delete_api_key) takes.
     pub id: ApiKeyId,
+    /// The key's listed name: a label on current servers, the secret itself
+    /// on legacy ones, which is why it shows masked.
     pub name: ApiKeyName,
+    /// The free-text description given when the key was made, if any.
     pub description: Option<String>,
 }
 
 /// A key just generated: its metadata and, this once, its secret.
 #[derive(Debug, Clone)]
 pub struct GeneratedApiKey {
+    /// The new key's metadata, as it will be listed from now on.
     pub key: ApiKey,
+    /// The new key's secret. The server reveals it only in this answer, so
+    /// whoever receives it must hand it on or store it: it cannot be read again.
     pub secret: ApiKeySecret,
 }

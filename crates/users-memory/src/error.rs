@@ -9,7 +9,8 @@ pub enum SeedError {
         /// [`from_seed`](crate::InMemoryWorld::from_seed), the number of users
         /// already there for [`seed_user`](crate::InMemoryWorld::seed_user).
         index: usize,
-        /// The email as written in the seed.
+        /// The email as written in the seed, made safe to echo
+        /// ([`echo_safe`](users_domain::echo_safe)): a key pasted there is masked.
         email: String,
         /// The field, as a path within the user (`keys[1].secret`).
         field: String,
@@ -49,7 +50,7 @@ impl SeedError {
     ) -> Self {
         Self::Invalid {
             index,
-            email: email.to_owned(),
+            email: users_domain::echo_safe(email),
             field: field.into(),
             reason,
         }

@@ -19,22 +19,39 @@ pub(crate) const DELETED_AT: &str = "2024-01-02T03:04:05Z";
 /// Secrets are fresh for every fixture, so no behaviour can lean on a known value.
 #[derive(Debug)]
 pub struct Fixture {
+    /// `root@fixture.test`, the one instance admin (team `ops`): the key a
+    /// behaviour uses for admin-only calls.
     pub root: Member,
+    /// `ada@fixture.test`, a plain member of `ml` and `research` with two
+    /// keys, `ada-main` and `ci`; her username is a prefix of `adam` and `adele`.
     pub ada: Member,
+    /// `adam@fixture.test`, a member of `ml` whose keys `laptop` (old) and
+    /// `laptop` (new) share a name, for the ambiguity rules.
     pub adam: Member,
+    /// `adele@fixture.test`, a member of no team with one key.
     pub adele: Member,
+    /// `gone@fixture.test`, soft-deleted: listed by search with `deleted_at`
+    /// set, but its key no longer authenticates.
     pub gone: Member,
+    /// `lee@legacy.example`, whose only key is named by its own secret, as
+    /// older servers listed keys.
     pub lee: Member,
 }
 
 /// One seeded user and the keys it holds.
 #[derive(Debug)]
 pub struct Member {
+    /// The email the member is seeded with, as the server should list it.
     pub email: &'static str,
+    /// The username the member is seeded with (never derived).
     pub username: &'static str,
+    /// The display name.
     pub name: &'static str,
+    /// Whether the member is an instance admin.
     pub admin: bool,
+    /// The teams the member belongs to, in seed order.
     pub teams: &'static [&'static str],
+    /// Whether the member is soft-deleted (seeded with a `deleted_at`).
     pub deleted: bool,
     /// The first key is the one the member acts with.
     pub keys: Vec<MemberKey>,
@@ -44,12 +61,18 @@ pub struct Member {
 /// `Debug` shows neither: both types mask themselves.
 #[derive(Debug, Clone)]
 pub struct MemberKey {
+    /// The key's name as the server lists it: a label, or for `lee` the
+    /// secret itself.
     pub name: ApiKeyName,
+    /// The description the key is seeded with, if any.
     pub description: Option<&'static str>,
+    /// The key's secret, fresh for every fixture.
     pub secret: ApiKeySecret,
 }
 
 impl Fixture {
+    /// The standard cast with fresh random secrets; [`seed`](Self::seed)
+    /// turns it into the seed a [`Harness`](crate::Harness) starts from.
     pub fn new() -> Self {
         let member = |email, username, name, teams, keys: &[(&str, Option<&'static str>)]| Member {
             email,

@@ -27,12 +27,23 @@
 //!     }
 //! }
 //!
-//! // In a test module: `users_testkit::contract_suite!(MemoryHarness);`
-//! // or one behaviour alone:
+//! // In the adapter's tests: one `#[tokio::test]` per behaviour, named after it.
+//! mod contract {
+//!     users_testkit::contract_suite!(super::MemoryHarness);
+//! }
+//!
+//! // Or one behaviour alone, from any async context:
+//! # fn main() {
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
 //! users_testkit::behaviours::search_ignores_case(&MemoryHarness).await;
 //! # });
+//! # }
 //! ```
+//!
+//! A world that can make its transport fail on demand overrides
+//! [`World::stage`], so that the behaviours about a lost answer or a hidden
+//! secret ([`Fault`]) run their uncertain branch too; a world that cannot (the
+//! in-memory one) runs the fault-free half of those clauses.
 //!
 //! Every behaviour is also a plain `pub async fn(&dyn Harness)` in
 //! [`behaviours`], so a harness can run one alone. The behaviours compare only
@@ -92,8 +103,11 @@ pub enum Fault {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Mutation {
+    /// [`UserRepository::create_user`] (`createUser` on the wire).
     CreateUser,
+    /// [`UserRepository::generate_api_key`] (`generateApiKey` on the wire).
     GenerateApiKey,
+    /// [`UserRepository::delete_api_key`] (`deleteApiKey` on the wire).
     DeleteApiKey,
 }
 

@@ -26,34 +26,58 @@ pub(crate) fn hint(chars: &[char]) -> String {
     format!("{head}…{tail}")
 }
 
-/// A parser's message (serde's, say) with every double-quoted run emptied to
-/// `"…"`.
+/// A parser's message (serde's, say) made safe to show: every double-quoted
+/// run emptied to `"…"`, and every backticked run echoed as [`echo_safe`]
+/// echoes it.
 ///
 /// Such a message names the field and the place, which is what the reader
 /// needs, but it may also quote values from the input, any of which may be a
 /// secret. Quotes inside a run may be escaped (`\"`), so an escaped quote does
-/// not end it; a quote left open hides the rest of the message.
+/// not end it; a quote left open hides the rest of the message. Backticks
+/// name fields (`` missing field `email` ``), shown in full, but an unknown
+/// field's name is the input's own text, so a long one (a key used as a
+/// field name) shows only its ends.
 pub fn without_quoted_text(message: &str) -> String {
     let mut shown = String::with_capacity(message.len());
     let mut chars = message.chars();
     while let Some(c) = chars.next() {
         shown.push(c);
-        if c != '"' {
-            continue;
-        }
-        shown.push('…');
-        loop {
-            match chars.next() {
-                Some('"') => {
-                    shown.push('"');
-                    break;
+        match c {
+            '"' => {
+                shown.push('…');
+                loop {
+                    match chars.next() {
+                        Some('"') => {
+                            shown.push('"');
+                            break;
+                        }
+                        // An escaped character, a quote included, is still inside.
+                        Some('\\') => {
+                            chars.next();
+                        }
+                        Some(_) => {}
+                        None => return shown,
+                    }
                 }
-                Some('\\') => {
-                    chars.next();
-                }
-                Some(_) => {}
-                None => return shown,
             }
+            '`' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                        Some('`') => {
+                            shown.push_str(&echo_safe(&name));
+                            shown.push('`');
+                            break;
+                        }
+                        Some(c) => name.push(c),
+                        None => {
+                            shown.push('…');
+                            return shown;
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
     shown
@@ -78,6 +102,20 @@ mod tests {
             without_quoted_text("missing field `id`"),
             "missing field `id`"
         );
+    }
+
+    #[test]
+    fn a_long_backticked_name_shows_only_its_ends() {
+        let key = "0123456789abcdefghij0123456789abcdefghij";
+        let message = format!("unknown field `{key}`, expected one of `email`, `keys`");
+
+        let shown = without_quoted_text(&message);
+
+        assert_eq!(
+            shown,
+            "unknown field `0123…ghij`, expected one of `email`, `keys`"
+        );
+        assert_eq!(without_quoted_text("bad `0123456789abcdefghij01"), "bad `…");
     }
 
     #[test]

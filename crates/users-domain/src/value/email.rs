@@ -13,16 +13,23 @@ pub struct Email(String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EmailError {
+    /// The string is empty.
     #[error("email is empty")]
     Empty,
+    /// The address is longer than 254 characters.
     #[error("email is longer than 254 characters")]
     TooLong,
+    /// The address holds white space or a control character.
     #[error("email contains white space or a control character")]
     BadCharacter,
+    /// The address has no `@`, or more than one.
     #[error("email must contain exactly one '@'")]
     NotOneAt,
+    /// The part before the `@` is empty or longer than 64 characters.
     #[error("email has nothing before the '@', or more than 64 characters there")]
     BadLocalPart,
+    /// The part after the `@` is not dot-separated labels of letters, digits
+    /// and `-` (a label may not start or end with `-`, nor exceed 63 characters).
     #[error("email domain must be dot-separated labels of letters, digits and '-'")]
     BadDomain,
 }

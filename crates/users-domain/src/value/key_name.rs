@@ -14,10 +14,13 @@ pub struct ApiKeyName(String);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ApiKeyNameError {
+    /// The name is empty.
     #[error("api key name is empty")]
     Empty,
+    /// The name is longer than 1024 characters.
     #[error("api key name is longer than 1024 characters")]
     TooLong,
+    /// The name holds a control character (which could drive a terminal).
     #[error("api key name contains a control character")]
     ControlCharacter,
 }

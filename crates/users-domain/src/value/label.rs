@@ -16,7 +16,10 @@ macro_rules! label_type {
             /// The string is empty.
             Empty,
             /// The string is longer than the limit.
-            TooLong { max: usize },
+            TooLong {
+                /// The limit, in characters (the type's `MAX_CHARS`).
+                max: usize,
+            },
             /// The string holds white space or a control character.
             BadCharacter,
         }

@@ -79,7 +79,9 @@ impl ApiKeySecret {
     /// What may be shown of the key to say which one it is: `abcd…wxyz`
     /// (only `…` for a key too short to spare eight characters).
     pub fn hint(&self) -> String {
-        super::echo::hint(&self.0.expose_secret().chars().collect::<Vec<_>>())
+        // A copy of the whole key, as characters: zeroed when dropped.
+        let chars = Zeroizing::new(self.0.expose_secret().chars().collect::<Vec<_>>());
+        super::echo::hint(&chars)
     }
 
     /// Whether `c` may appear in a key after its prefix: letters, digits, `_`, `-`.

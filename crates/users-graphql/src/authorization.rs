@@ -2,7 +2,9 @@
 //! `Authorization` header and the token to blot out of server messages.
 
 use base64::Engine as _;
+use bytes::Bytes;
 use reqwest::header::HeaderValue;
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 use users_domain::ApiKeySecret;
 
@@ -22,8 +24,11 @@ impl Authorization {
     pub(crate) fn new(secret: ApiKeySecret, source: KeySource) -> Self {
         let plain = SecretString::from(format!("api:{}", secret.expose_secret()));
         let mut token = base64::engine::general_purpose::STANDARD.encode(plain.expose_secret());
-        // Base64 is always a valid header value; the fallback cannot happen.
-        let mut header = HeaderValue::try_from(format!("Basic {token}"))
+        // The header's bytes live in a buffer zeroed when the last clone of
+        // the header (one per request in flight) is dropped. Base64 is always
+        // a valid header value; the fallback cannot happen.
+        let bytes = Zeroizing::new(format!("Basic {token}").into_bytes());
+        let mut header = HeaderValue::from_maybe_shared(Bytes::from_owner(bytes))
             .unwrap_or_else(|_| HeaderValue::from_static("Basic"));
         header.set_sensitive(true);
         token.truncate(token.trim_end_matches('=').len());

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Client, Response, StatusCode};
+use secrecy::zeroize::Zeroizing;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use url::Url;
@@ -198,7 +199,7 @@ impl Transport {
         {
             return answer(Body::TooLarge { limit });
         }
-        let mut bytes = Vec::new();
+        let mut bytes = Zeroizing::new(Vec::new());
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
@@ -220,12 +221,12 @@ impl Transport {
 
     /// A request that got no answer: whether it may have reached the server.
     fn lost(&self, error: &reqwest::Error, attempts: u32) -> Exchange {
-        let reason = describe(&self.endpoint, error);
-        match Lost::of(
-            error.is_connect(),
-            is_tls_failure(error),
-            error.is_builder(),
-        ) {
+        let tls = tls_failure(error);
+        let reason = match tls {
+            Some(tls) if error.is_connect() => refused_by_tls(&self.base_url, tls),
+            _ => describe(&self.endpoint, error),
+        };
+        match Lost::of(error.is_connect(), tls.is_some(), error.is_builder()) {
             Lost::Permanent => Exchange::NotSent {
                 why: NotSent::Refused(reason),
                 attempts,
@@ -275,18 +276,37 @@ fn retryable(op: &Operation, status: StatusCode) -> bool {
         || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
 }
 
-/// TLS failures surface as I/O errors of kind `InvalidData` inside the connect error.
-fn is_tls_failure(error: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn StdError + 'static)> = error.source();
-    while let Some(inner) = source {
-        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::InvalidData {
-                return true;
-            }
+/// The rustls error that failed the connection, if TLS did: hyper-util and
+/// tokio-rustls wrap it in an I/O error inside an I/O error, and an
+/// `io::Error`'s `source` skips what it wraps, so each is stepped into.
+fn tls_failure(error: &reqwest::Error) -> Option<&rustls::Error> {
+    let mut next: Option<&(dyn StdError + 'static)> = error.source();
+    while let Some(inner) = next {
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return Some(tls);
         }
-        source = inner.source();
+        next = match inner.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|wrapped| wrapped as &(dyn StdError + 'static)),
+            None => inner.source(),
+        };
     }
-    false
+    None
+}
+
+/// A TLS failure while connecting, which no retry heals, saying what failed
+/// and, for a certificate nobody here vouches for, what to do.
+fn refused_by_tls(base_url: &str, error: &rustls::Error) -> String {
+    match error {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => format!(
+            "the certificate of {base_url} is not trusted: {error}; if the server uses a private CA (or sits behind a TLS-inspecting proxy), trust that CA's certificate with SSL_CERT_FILE, SSL_CERT_DIR or ca_certificate"
+        ),
+        rustls::Error::InvalidCertificate(_) => {
+            format!("the certificate of {base_url} is not trusted: {error}")
+        }
+        _ => format!("the TLS handshake with {base_url} failed: {error}"),
+    }
 }
 
 /// `timed out` / `could not connect` plus the innermost cause, which names
@@ -315,6 +335,26 @@ mod tests {
         assert_eq!(Lost::of(false, true, false), Lost::InFlight);
         assert_eq!(Lost::of(false, false, false), Lost::InFlight);
         assert_eq!(Lost::of(false, false, true), Lost::Permanent);
+    }
+
+    #[test]
+    fn a_tls_refusal_says_what_failed_and_only_an_unknown_issuer_how_to_trust_it() {
+        let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let expired = rustls::Error::InvalidCertificate(rustls::CertificateError::Expired);
+        let alert = rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure);
+
+        assert_eq!(
+            refused_by_tls("https://w.example", &unknown),
+            "the certificate of https://w.example is not trusted: invalid peer certificate: UnknownIssuer; if the server uses a private CA (or sits behind a TLS-inspecting proxy), trust that CA's certificate with SSL_CERT_FILE, SSL_CERT_DIR or ca_certificate"
+        );
+        assert_eq!(
+            refused_by_tls("https://w.example", &expired),
+            "the certificate of https://w.example is not trusted: invalid peer certificate: Expired"
+        );
+        assert_eq!(
+            refused_by_tls("https://w.example", &alert),
+            "the TLS handshake with https://w.example failed: received fatal alert: HandshakeFailure"
+        );
     }
 
     use users_domain::{ApiKeySecret, Error, UserRepository as _};

@@ -81,23 +81,51 @@ fn said(detail: &str, repeated: &[&str]) -> String {
 }
 
 /// The messages as the SDK joins them: one as is, several as `[m1; m2]`;
-/// the caller's key, and the `Authorization` token made from it, blotted out.
+/// the caller's key, and the `Authorization` token made from it, blotted out,
+/// whole or in part.
 pub(super) fn joined(errors: &[GraphqlError], ctx: &Context<'_>) -> String {
-    let secret = ctx.authorization.secret.expose_secret();
-    let token = ctx.authorization.token.expose_secret();
+    let secrets = [
+        ctx.authorization.secret.expose_secret(),
+        ctx.authorization.token.expose_secret(),
+    ];
     let messages: Vec<String> = errors
         .iter()
-        .map(|error| {
-            error
-                .message
-                .replace(secret, "[redacted]")
-                .replace(token, "[redacted]")
-        })
+        .map(|error| redacted(&error.message, &secrets))
         .collect();
     match messages.as_slice() {
         [one] => one.clone(),
         several => format!("[{}]", several.join("; ")),
     }
+}
+
+/// The shortest piece of a secret worth hiding: shorter runs are common in
+/// ordinary words and ids, and leave too little of a key to use.
+const FRAGMENT: usize = 12;
+
+/// `message` with every run of key or base64 characters that shares
+/// [`FRAGMENT`] characters in a row with one of `secrets` replaced by
+/// `[redacted]`: a server that echoes a truncated copy of the key (or of its
+/// token) is caught too.
+fn redacted(message: &str, secrets: &[&str]) -> String {
+    let is_run = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=');
+    let mut shown = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(is_run) {
+        shown.push_str(&rest[..start]);
+        let run_len = rest[start..]
+            .find(|c: char| !is_run(c))
+            .unwrap_or(rest.len() - start);
+        let run = &rest[start..start + run_len];
+        let leaks = run.len() >= FRAGMENT
+            && (0..=run.len() - FRAGMENT).any(|at| {
+                let piece = &run[at..at + FRAGMENT];
+                secrets.iter().any(|secret| secret.contains(piece))
+            });
+        shown.push_str(if leaks { "[redacted]" } else { run });
+        rest = &rest[start + run_len..];
+    }
+    shown.push_str(rest);
+    shown
 }
 
 /// The `extensions.code`s this client knows: those the emulator sends and
@@ -205,6 +233,34 @@ fn worded(errors: &[GraphqlError]) -> Option<Kind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_echoed_whole_or_cut_short_is_blotted_out() {
+        let key = "0123456789abcdefghij0123456789abcdefghij";
+        let secrets = [key, "YXBpOjAxMjM0NTY3ODlhYmNkZWZnaGlq"];
+        let cases = [
+            (
+                format!("invalid api key {key}"),
+                "invalid api key [redacted]",
+            ),
+            (
+                format!("invalid api key {}…", &key[..20]),
+                "invalid api key [redacted]…",
+            ),
+            (
+                "bad token 'YXBpOjAxMjM0NTY3'".to_owned(),
+                "bad token '[redacted]'",
+            ),
+            ("user ada not found".to_owned(), "user ada not found"),
+            (
+                "id VXNlcjoxMjM= unknown".to_owned(),
+                "id VXNlcjoxMjM= unknown",
+            ),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(redacted(&message, &secrets), expected, "{message}");
+        }
+    }
 
     #[test]
     fn the_server_message_is_quoted_once_without_repeating_the_variant() {

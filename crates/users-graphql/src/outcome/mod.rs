@@ -6,7 +6,8 @@
 //! | what happened | a query | a mutation |
 //! |---|---|---|
 //! | not sent: held off by the server's `RateLimit-*` pause | `RateLimited` | `RateLimited` |
-//! | not sent: no connection, or a failure repeating cannot heal | `Unavailable` | `Unavailable` |
+//! | not sent: no connection | `Unavailable` | `Unavailable` |
+//! | not sent: TLS failed while connecting (a certificate not trusted, a handshake refused), which repeating cannot heal | `Protocol`, at the first attempt | the same |
 //! | maybe received, no answer read | `Unavailable` | `Ambiguous` |
 //! | 3xx | `Protocol` (redirects are not followed) | the same |
 //! | 408 or 5xx, whatever the body says | by its GraphQL errors, else `Unavailable` | `Ambiguous` |
@@ -28,6 +29,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
+use secrecy::zeroize::Zeroizing;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use users_domain::{Error, without_quoted_text};
@@ -56,7 +58,8 @@ pub(crate) enum NotSent {
     HeldOff { pause: Duration },
     /// The connection could not be made (worth another attempt).
     Unreachable(String),
-    /// A failure that repeating cannot heal (an unbuildable request, TLS).
+    /// A failure that repeating cannot heal (TLS failing while connecting, an
+    /// unbuildable request): never retried, and not transient.
     Refused(String),
 }
 
@@ -73,11 +76,10 @@ pub(crate) struct Answer {
 
 /// An answer's body, read up to the size cap.
 pub(crate) enum Body {
-    Complete(Vec<u8>),
+    /// Zeroed when dropped: the answer to `generateApiKey` holds a secret.
+    Complete(Zeroizing<Vec<u8>>),
     /// Longer than the cap: left unread.
-    TooLarge {
-        limit: usize,
-    },
+    TooLarge { limit: usize },
 }
 
 impl Exchange {
@@ -160,9 +162,12 @@ fn not_sent(why: NotSent, attempts: u32) -> Error {
         NotSent::HeldOff { pause } => Error::RateLimited {
             retry_after: Some(pause),
         },
-        NotSent::Unreachable(reason) | NotSent::Refused(reason) => Error::Unavailable {
+        NotSent::Unreachable(reason) => Error::Unavailable {
             reason: format!("{reason}{}", after(attempts)),
         },
+        // Not `Unavailable`, which says "try again" (`is_transient`): the
+        // same certificate fails the same way. Tried once, never retried.
+        NotSent::Refused(reason) => Error::Protocol { reason },
     }
 }
 

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use crate::base_url::{self, DEFAULT_BASE_URL};
 use crate::config;
 use crate::throttle::Throttle;
+use crate::tls;
 use crate::transport::Transport;
 use crate::{ConfigError, Environment, GraphqlUserRepository, RetryPolicy};
 
@@ -48,6 +49,7 @@ pub struct GraphqlClientBuilder {
     user_agent: String,
     headers: Vec<(String, String)>,
     netrc_path: Option<PathBuf>,
+    ca_certificates: Vec<PathBuf>,
     environment: Option<Environment>,
     allow_insecure_http: bool,
     admin_privileges: bool,
@@ -55,6 +57,7 @@ pub struct GraphqlClientBuilder {
     timeout: Duration,
     retry_policy: RetryPolicy,
     max_response_bytes: usize,
+    deadline: Option<std::time::Instant>,
 }
 
 impl Default for GraphqlClientBuilder {
@@ -65,6 +68,7 @@ impl Default for GraphqlClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             headers: Vec::new(),
             netrc_path: None,
+            ca_certificates: Vec::new(),
             environment: None,
             allow_insecure_http: false,
             admin_privileges: true,
@@ -72,6 +76,7 @@ impl Default for GraphqlClientBuilder {
             timeout: Duration::from_secs(30),
             retry_policy: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            deadline: None,
         }
     }
 }
@@ -115,6 +120,39 @@ impl GraphqlClientBuilder {
         self
     }
 
+    /// Trusts the CA certificates in the PEM file at `path` as well: for a
+    /// server with a private CA, or behind a TLS-inspecting proxy.
+    /// Repeatable: each call adds a file.
+    ///
+    /// What is trusted is all of these together, none in place of another:
+    /// - the built-in Mozilla roots (webpki-roots), so that the hosted server
+    ///   is reached from a machine with no certificate store (a slim
+    ///   container);
+    /// - the system's store: its certificate directories on Linux and other
+    ///   Unix systems (`/etc/ssl/certs`, `/etc/pki/tls/certs`, …), the
+    ///   keychain on macOS, the certificate store on Windows;
+    /// - `SSL_CERT_FILE` (a PEM bundle) and `SSL_CERT_DIR` (directories of
+    ///   PEM files, `:`-separated), read from the [`Environment`];
+    /// - every file given here.
+    ///
+    /// Unlike OpenSSL, `SSL_CERT_FILE` and `SSL_CERT_DIR` add to the system
+    /// store rather than replace it. On macOS and Windows alone, while either
+    /// is set in the process's own environment, the platform's store is not
+    /// read (rustls-native-certs reads the variables in its place); the
+    /// built-in roots still are.
+    ///
+    /// [`build`](Self::build) reads each file, at most 16 MiB of it: one that
+    /// cannot be read, is a directory, is not PEM (DER, say), holds no
+    /// certificate, or holds one that cannot be a trust anchor, fails it with
+    /// [`ConfigError::CaCertificate`], as does such an `SSL_CERT_FILE`. In an
+    /// `SSL_CERT_DIR` directory, files with no certificate and certificates
+    /// that cannot be trust anchors are skipped, as in a system store; a
+    /// broken PEM file, or a directory with nothing usable, fails.
+    pub fn ca_certificate(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_certificates.push(path.into());
+        self
+    }
+
     /// Reads defaults from `env` instead of the process environment.
     pub fn environment(mut self, env: Environment) -> Self {
         self.environment = Some(env);
@@ -148,6 +186,15 @@ impl GraphqlClientBuilder {
         self
     }
 
+    /// No call of this client, its clones or its `act_as` repositories runs
+    /// past `at`, retries and waits included: the budget of a whole task (a
+    /// command that generates a key and then reconciles, say). Each call also
+    /// stops at [`RetryPolicy::deadline`] after it starts. Default: none.
+    pub fn deadline_at(mut self, at: std::time::Instant) -> Self {
+        self.deadline = Some(at);
+        self
+    }
+
     /// Default: [`RetryPolicy::default`].
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
@@ -167,8 +214,9 @@ impl GraphqlClientBuilder {
     ///
     /// A [`ConfigError`] naming the first setting that is wrong: the base URL,
     /// a missing or malformed API key (with the rule it breaks, never the
-    /// key), a netrc file others may read, a header, a zero timeout or
-    /// attempt count, a timeout or retry wait longer than 24 hours.
+    /// key), a netrc file others may read, a CA certificate file that cannot
+    /// be used ([`ca_certificate`](Self::ca_certificate)), a header, a zero
+    /// timeout or attempt count, a timeout or retry wait longer than 24 hours.
     pub fn build(self) -> Result<GraphqlUserRepository, ConfigError> {
         self.check_settings()?;
         let env = self.environment.unwrap_or_else(Environment::from_process);
@@ -179,7 +227,14 @@ impl GraphqlClientBuilder {
         };
         let base = base_url::base_url(&raw_url, self.allow_insecure_http)?;
         let (secret, source) = config::api_key(self.api_key, &env, self.netrc_path, &base)?;
+        // Plain http to this machine never goes through TLS (nor a proxy,
+        // which could be https): the system's store is not read for it.
+        let tls_possible = base.endpoint.scheme() == "https" || !base.loopback;
+        let roots = tls::roots(&self.ca_certificates, &env, tls_possible)?;
         let mut client = reqwest::Client::builder();
+        for root in roots {
+            client = client.add_root_certificate(root);
+        }
         if base.loopback {
             // A proxy from HTTP_PROXY and the like would see the key (in
             // clear over plain http): traffic to this machine goes direct.
@@ -204,6 +259,7 @@ impl GraphqlClientBuilder {
             policy: self.retry_policy,
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
+            deadline: self.deadline.map(tokio::time::Instant::from_std),
             throttle: Throttle::default(),
         };
         Ok(GraphqlUserRepository::new(transport, secret, source))
@@ -283,6 +339,7 @@ impl fmt::Debug for GraphqlClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("headers", &header_names)
             .field("netrc_path", &self.netrc_path)
+            .field("ca_certificates", &self.ca_certificates)
             .field("environment", &self.environment)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("admin_privileges", &self.admin_privileges)
@@ -290,6 +347,7 @@ impl fmt::Debug for GraphqlClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry_policy", &self.retry_policy)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("deadline", &self.deadline)
             .finish()
     }
 }

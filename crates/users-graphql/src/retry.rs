@@ -12,7 +12,11 @@ use std::time::{Duration, SystemTime};
 /// unbuildable request) is not retried.
 ///
 /// **How long.** A call is tried at most `max_attempts` times and never past
-/// `deadline` after it started. Between attempts it waits a random time
+/// `deadline` after it started (nor past the client's
+/// [`deadline_at`](crate::GraphqlClientBuilder::deadline_at)); no attempt is
+/// started with less than a second left (or the attempt timeout, or a quarter
+/// of `deadline`, if shorter), since it could only turn the last definite
+/// answer into a lost one. Between attempts it waits a random time
 /// between zero and `base_delay * 2^(attempt - 1)`, capped at `max_delay`
 /// ("full jitter"), unless the server said how long to wait with
 /// `Retry-After`: that wait is honoured (never retried sooner), but if it is

@@ -30,9 +30,15 @@ pub(crate) struct Transport {
     pub(crate) policy: RetryPolicy,
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
+    /// No call runs past this (the whole budget of, say, one CLI command).
+    pub(crate) deadline: Option<Instant>,
     /// The server's `RateLimit-*` pause, shared by every repository on this transport.
     pub(crate) throttle: Throttle,
 }
+
+/// The most time an attempt is promised before it starts (see
+/// `min_attempt_window`).
+const MIN_ATTEMPT: Duration = Duration::from_secs(1);
 
 /// What to do after an attempt.
 enum Next {
@@ -55,7 +61,13 @@ impl Transport {
             "operationName": op.name,
         });
         // `None`: a deadline too far away to represent, so none.
-        let deadline = Instant::now().checked_add(self.policy.deadline);
+        let deadline = match (
+            Instant::now().checked_add(self.policy.deadline),
+            self.deadline,
+        ) {
+            (Some(own), Some(overall)) => Some(own.min(overall)),
+            (own, overall) => own.or(overall),
+        };
         let left = || {
             deadline.map_or(Duration::MAX, |at| {
                 at.saturating_duration_since(Instant::now())
@@ -64,6 +76,12 @@ impl Transport {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            if attempt == 1 && left() < self.min_attempt_window() {
+                return Exchange::NotSent {
+                    why: NotSent::OutOfTime,
+                    attempts: 0,
+                };
+            }
             if let Err(pause) = self.hold_off(left()).await {
                 return Exchange::NotSent {
                     why: NotSent::HeldOff { pause },
@@ -92,11 +110,20 @@ impl Transport {
                 if answer.retry_after.is_some_and(|after| after > self.policy.max_retry_after));
             // A wait too long to add to the clock is over any cap.
             let endless = Instant::now().checked_add(wait).is_none();
-            if attempt >= self.policy.max_attempts || asked_too_much || endless || wait >= left() {
+            // An attempt that would start with too little time to be
+            // answered would only turn a definite answer into a lost one.
+            let too_late = wait.saturating_add(self.min_attempt_window()) >= left();
+            if attempt >= self.policy.max_attempts || asked_too_much || endless || too_late {
                 return last;
             }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The least time left for which an attempt is worth starting: a second,
+    /// but no more than the attempt timeout or a quarter of the deadline.
+    fn min_attempt_window(&self) -> Duration {
+        MIN_ATTEMPT.min(self.timeout).min(self.policy.deadline / 4)
     }
 
     /// Waits out the server's `RateLimit-*` pause, or returns it at once
@@ -386,6 +413,7 @@ mod tests {
             },
             timeout: Duration::from_secs(5),
             max_response_bytes: 1024,
+            deadline: None,
             throttle: Throttle::default(),
         };
         let secret = ApiKeySecret::parse("0123456789abcdefghij0123456789abcdefghij").unwrap();

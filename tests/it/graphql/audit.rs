@@ -119,3 +119,55 @@ async fn retry_after_zero_still_waits_between_attempts() {
     // Two waits of at least half the base delay: a lower bound, never flaky.
     assert!(started.elapsed() >= Duration::from_millis(200), "{error}");
 }
+
+#[tokio::test]
+async fn a_mutation_is_not_sent_again_with_too_little_time_left() {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Were it sent again, it would time out: a lost answer, `Ambiguous`.
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let repo = client_with(
+        &server,
+        RetryPolicy {
+            deadline: Duration::from_millis(1200),
+            max_retry_after: Duration::from_secs(5),
+            ..quick()
+        },
+    );
+
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
+
+    assert_eq!(
+        error,
+        Error::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_sent_once_the_client_s_deadline_has_passed() {
+    let server = serving_exactly(ResponseTemplate::new(200), 0).await;
+    let repo = GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .deadline_at(Instant::now())
+        .build()
+        .unwrap();
+
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
+
+    assert!(matches!(error, Error::Unavailable { .. }), "{error}");
+    assert!(
+        error.to_string().contains("time allowed ran out"),
+        "{error}"
+    );
+}

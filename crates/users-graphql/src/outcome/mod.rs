@@ -61,6 +61,8 @@ pub(crate) enum NotSent {
     /// A failure that repeating cannot heal (TLS failing while connecting, an
     /// unbuildable request): never retried, and not transient.
     Refused(String),
+    /// The client's deadline left no time to send it.
+    OutOfTime,
 }
 
 /// One HTTP answer: the status, the headers that matter, the body.
@@ -168,6 +170,10 @@ fn not_sent(why: NotSent, attempts: u32) -> Error {
         // Not `Unavailable`, which says "try again" (`is_transient`): the
         // same certificate fails the same way. Tried once, never retried.
         NotSent::Refused(reason) => Error::Protocol { reason },
+        NotSent::OutOfTime => Error::Unavailable {
+            reason: "the time allowed ran out before the request could be sent; allow more time"
+                .to_owned(),
+        },
     }
 }
 

@@ -21,11 +21,18 @@ pub struct Environment {
     /// `WANDB_CONFIG_DIR`: where the official SDK keeps its `settings` file,
     /// if not `~/.config/wandb`.
     pub config_dir: Option<PathBuf>,
+    /// `SSL_CERT_FILE`: a PEM bundle of CA certificates to trust as well as
+    /// the system's store (not instead of it, as OpenSSL would).
+    pub ssl_cert_file: Option<PathBuf>,
+    /// `SSL_CERT_DIR`: a directory of PEM files of CA certificates to trust
+    /// as well as the system's store, or several, separated by `:` (`;` on
+    /// Windows) as in `PATH`.
+    pub ssl_cert_dir: Option<PathBuf>,
 }
 
 impl Environment {
-    /// Reads `WANDB_BASE_URL`, `WANDB_API_KEY`, `NETRC`, `WANDB_CONFIG_DIR`
-    /// and the home directory.
+    /// Reads `WANDB_BASE_URL`, `WANDB_API_KEY`, `NETRC`, `WANDB_CONFIG_DIR`,
+    /// `SSL_CERT_FILE`, `SSL_CERT_DIR` and the home directory.
     pub fn from_process() -> Self {
         Self {
             base_url: var("WANDB_BASE_URL"),
@@ -35,6 +42,8 @@ impl Environment {
                 .or_else(|| var("USERPROFILE"))
                 .map(PathBuf::from),
             config_dir: var("WANDB_CONFIG_DIR").map(PathBuf::from),
+            ssl_cert_file: var("SSL_CERT_FILE").map(PathBuf::from),
+            ssl_cert_dir: var("SSL_CERT_DIR").map(PathBuf::from),
         }
     }
 }

@@ -46,6 +46,9 @@
 //! [`GraphqlClientBuilder::allow_insecure_http`] says otherwise. A proxy named
 //! by `HTTP_PROXY`, `HTTPS_PROXY` or `ALL_PROXY` is used, except for a
 //! loopback base URL: traffic to this machine never goes through a proxy.
+//! TLS trusts the built-in Mozilla roots, the system's store, `SSL_CERT_FILE`,
+//! `SSL_CERT_DIR` and [`GraphqlClientBuilder::ca_certificate`], each adding
+//! to the others.
 //!
 //! # Errors
 //!
@@ -56,7 +59,9 @@
 //! errors → `NotFound`, without them → `Protocol` (no GraphQL endpoint at the
 //! base URL); 409 → `AlreadyExists`; 429 → `RateLimited` (with
 //! `Retry-After`); 5xx and lost connections → `Unavailable` for a query and
-//! `Ambiguous` for a mutation that may have reached the server. GraphQL errors
+//! `Ambiguous` for a mutation that may have reached the server; TLS failing
+//! while connecting (a certificate not trusted) → `Protocol` at the first
+//! attempt, naming the certificate problem. GraphQL errors
 //! are read by their `extensions.code` (`UNAUTHENTICATED`,
 //! `PERMISSION_DENIED`, `NOT_FOUND`, `ALREADY_EXISTS`, `INVALID_INPUT`,
 //! `RATE_LIMITED` and common aliases such as `FORBIDDEN` or `BAD_USER_INPUT`):
@@ -97,6 +102,7 @@ mod outcome;
 mod repository;
 mod retry;
 mod throttle;
+mod tls;
 mod transport;
 mod wire;
 
@@ -107,3 +113,4 @@ pub use config::{ConfigError, KeySource};
 pub use env::Environment;
 pub use repository::GraphqlUserRepository;
 pub use retry::RetryPolicy;
+pub use tls::CaSource;

@@ -1,8 +1,7 @@
-//! Integration tests: real HTTP on 127.0.0.1 against one wiremock server per test.
+//! The GraphQL adapter over real HTTP on 127.0.0.1, against one wiremock
+//! server per test (`crate::support::mock`).
 
-// Helpers outside `#[test]` functions are test code too.
-#![allow(clippy::unwrap_used)]
-
+mod audit;
 mod config;
 mod documents;
 mod errors;
@@ -17,5 +16,5 @@ mod retries;
 mod search;
 mod secrets;
 mod settings;
-mod support;
+mod tls;
 mod uncertain;

@@ -6,11 +6,13 @@
 //! adapter's real ambiguity handling and orphan-key reconciliation.
 
 use async_trait::async_trait;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use users_domain::{ApiKeySecret, UserRepository};
 use users_emulator::{Emulator, Faults, MutationKind, RunningEmulator};
-use users_graphql::{Environment, GraphqlUserRepository};
+use users_graphql::GraphqlUserRepository;
 use users_testkit::{Fault, Harness, Mutation, Seed, World};
+
+use crate::support::mock::env_holding;
 
 /// Starts an emulator per behaviour and reaches it through the GraphQL adapter.
 struct GraphqlHarness;
@@ -44,13 +46,9 @@ impl Harness for GraphqlHarness {
             .start()
             .await
             .expect("the emulator starts on a free loopback port");
-        let admin_key = SecretString::from(emulator.admin_key().expose_secret().to_owned());
+        let admin_key = emulator.admin_key().expose_secret();
         let admin = GraphqlUserRepository::builder()
-            .environment(Environment {
-                base_url: Some(emulator.base_url()),
-                api_key: Some(admin_key),
-                ..Environment::empty()
-            })
+            .environment(env_holding(&emulator.base_url(), admin_key))
             .build()
             .expect("the adapter accepts the emulator's address and key");
         Box::new(GraphqlWorld {

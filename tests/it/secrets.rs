@@ -9,10 +9,13 @@ use users_domain::{
 };
 use users_memory::{InMemoryUserRepository, InMemoryWorld, Seed, SeedKey, SeedUser};
 
+use crate::support::mock::{builder, serving};
+use crate::support::{secret, variant};
+
 const SENTINEL: &str = "q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0";
 
 fn sentinel() -> ApiKeySecret {
-    ApiKeySecret::parse(SENTINEL.to_owned()).expect("the sentinel is a valid key")
+    secret(SENTINEL)
 }
 
 /// Fails when `shown` holds any six consecutive characters of the sentinel.
@@ -30,23 +33,6 @@ fn check(seen: &mut BTreeSet<&'static str>, what: &str, error: &Error) {
     assert_hidden(what, &error.to_string());
     assert_hidden(what, &format!("{error:?}"));
     seen.insert(variant(error));
-}
-
-fn variant(error: &Error) -> &'static str {
-    match error {
-        Error::NotFound { .. } => "NotFound",
-        Error::AlreadyExists { .. } => "AlreadyExists",
-        Error::PermissionDenied { .. } => "PermissionDenied",
-        Error::Unauthenticated { .. } => "Unauthenticated",
-        Error::InvalidInput { .. } => "InvalidInput",
-        Error::RateLimited { .. } => "RateLimited",
-        Error::Unavailable { .. } => "Unavailable",
-        Error::Protocol { .. } => "Protocol",
-        Error::Ambiguous { .. } => "Ambiguous",
-        Error::MultipleMatches { .. } => "MultipleMatches",
-        Error::NotListed { .. } => "NotListed",
-        _ => "other",
-    }
 }
 
 fn legacy_key(id: &str) -> ApiKey {
@@ -315,14 +301,8 @@ async fn memory_types_never_show_the_secret() {
 async fn client_against(
     response: wiremock::ResponseTemplate,
 ) -> (wiremock::MockServer, users_graphql::GraphqlUserRepository) {
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(response)
-        .mount(&server)
-        .await;
-    let client = users_graphql::GraphqlUserRepository::builder()
-        .environment(users_graphql::Environment::empty())
-        .base_url(server.uri())
+    let server = serving(response).await;
+    let client = builder(&server)
         .api_key(SENTINEL)
         .retry_policy(users_graphql::RetryPolicy::never())
         .build()
@@ -363,7 +343,7 @@ async fn transport_errors_never_show_the_key() {
         assert!(seen.contains(variant), "{variant} not seen in {seen:?}");
     }
     let bad_key = users_graphql::GraphqlUserRepository::builder()
-        .environment(users_graphql::Environment::empty())
+        .environment(users_graphql::Environment::default())
         .base_url("http://127.0.0.1:9")
         .api_key(format!("{SENTINEL}!"))
         .build()

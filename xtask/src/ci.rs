@@ -5,6 +5,11 @@ use std::path::Path;
 use crate::domain_purity;
 use crate::step::{Step, cargo_has};
 
+/// Turns on the tests a plain `cargo test` skips because they reach the
+/// network: the official SDK against the emulator (tests/it/sdk.rs), which
+/// installs `wandb` from the Python package index on its first run.
+const SDK_TESTS: (&str, &str) = ("WBUSERS_SDK_TESTS", "1");
+
 /// Runs the whole pipeline.
 ///
 /// # Errors
@@ -37,6 +42,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
                 "--no-fail-fast",
             ],
         )
+        .env(SDK_TESTS.0, SDK_TESTS.1)
         .run(root)?;
     } else {
         println!("==> cargo-nextest not installed; using cargo test");
@@ -52,6 +58,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
                 "--no-fail-fast",
             ],
         )
+        .env(SDK_TESTS.0, SDK_TESTS.1)
         .run(root)?;
     }
     Step::cargo(

@@ -1,5 +1,6 @@
 //! Running one named step of a check: print it, run it, fail with its name.
 
+use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -33,8 +34,13 @@ impl<'a> Step<'a> {
     ///
     /// When the command cannot start or exits unsuccessfully.
     pub(crate) fn run(&self, root: &Path) -> Result<(), String> {
+        // As a shell line, so that the step can be run again by hand.
+        let mut envs = String::new();
+        for (key, value) in &self.envs {
+            let _ = write!(envs, "{key}={value:?} ");
+        }
         println!(
-            "==> {}: {} {}",
+            "==> {}: {envs}{} {}",
             self.title,
             self.program,
             self.args.join(" ")

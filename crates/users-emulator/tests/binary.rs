@@ -1,4 +1,11 @@
 //! The `wbusers-emulator` binary: what it prints, what it reads, how it stops.
+//!
+//! A test binary of its own, apart from the workspace's one (`tests/it`, where
+//! the library's tests live): only this package's tests know where the built
+//! binary is.
+
+// Helpers outside `#[test]` functions are test code too.
+#![allow(clippy::unwrap_used)]
 
 use std::{
     io::{BufRead, BufReader, Read},
@@ -7,9 +14,8 @@ use std::{
 
 use serde_json::json;
 
-use crate::{BOB_KEY, basic};
-
 const BINARY: &str = env!("CARGO_BIN_EXE_wbusers-emulator");
+const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
 const FILE_KEY: &str = "filekeyfilekeyfilekeyfilekeyfilekey00004";
 
 /// A started binary, killed if the test fails before stopping it.
@@ -62,7 +68,7 @@ impl Drop for Server {
 async fn viewer_email(base_url: &str, key: &str) -> (u16, serde_json::Value) {
     let response = reqwest::Client::new()
         .post(format!("{base_url}/graphql"))
-        .header("authorization", basic(key))
+        .basic_auth("api", Some(key))
         .json(&json!({ "query": "{ viewer { email } }" }))
         .send()
         .await

@@ -4,7 +4,7 @@
 use users_emulator::EmulatorError;
 use users_memory::{Seed, SeedKey, SeedUser};
 
-use crate::{ADMIN_KEY, BOB_KEY, admin_holding_the_key, start_with};
+use crate::support::emulator::{ADMIN_KEY, BOB_KEY, admin_holding_the_key, start_with};
 
 async fn start_error(seed: Seed) -> EmulatorError {
     start_with(seed).await.unwrap_err()

@@ -10,11 +10,11 @@ use std::{
 use serde_json::{Value, json};
 use users_emulator::{MutationKind, RunningEmulator};
 
-use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, UNKNOWN_KEY, VIEWER_ID, basic,
-    call, create_user, delete_key, emails, generate_key, generated_secret, get_viewer,
-    search_users, start, viewer_status,
+use crate::support::emulator::{
+    ADMIN_KEY, BOB_KEY, UNKNOWN_KEY, VIEWER_ID, create_user, delete_key, emails, generate_key,
+    generated_secret, get_viewer, query, search_users, start, viewer_status,
 };
+use crate::support::{SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, basic};
 
 /// hyper's words for a connection that closed before any response came.
 const NO_RESPONSE: &str = "connection closed before message completed";
@@ -280,13 +280,7 @@ async fn a_hidden_secret_answers_the_keys_label_once() {
 
     let (_, body) = generate_key(&emulator, BOB_KEY, json!({})).await;
     let secret = generated_secret(&body);
-    let (status, body) = call(
-        &emulator,
-        Some(secret),
-        "{ viewer { username } }",
-        json!({}),
-    )
-    .await;
+    let (status, body) = query(&emulator, secret, "{ viewer { username } }").await;
     assert_eq!(
         (status, &body["data"]["viewer"]["username"]),
         (200, &json!("bob"))

@@ -3,9 +3,10 @@
 use serde_json::{Value, json};
 use users_domain::ApiKeySecret;
 
-use crate::{
-    ADMIN_KEY, BOB_KEY, call, create_user, decoded_id, delete_key, emails, first_error,
-    generate_key, generated_secret, get_viewer, search_users, start, viewer_status,
+use crate::support::USER_FIELDS;
+use crate::support::emulator::{
+    ADMIN_KEY, BOB_KEY, create_user, decoded_id, delete_key, emails, first_error, generate_key,
+    generated_secret, get_viewer, query, search_users, start, viewer_status,
 };
 
 /// What wandb-core sends on `Api()` to check the credentials.
@@ -25,7 +26,7 @@ async fn bob_keys(emulator: &users_emulator::RunningEmulator) -> Vec<Value> {
 async fn the_start_up_viewer_query_of_wandb_core_is_answered() {
     let emulator = start().await;
 
-    let (status, body) = call(&emulator, Some(BOB_KEY), CORE_VIEWER, json!({})).await;
+    let (status, body) = query(&emulator, BOB_KEY, CORE_VIEWER).await;
 
     assert_eq!(status, 200, "{body}");
     let viewer = &body["data"]["viewer"];
@@ -43,18 +44,8 @@ async fn the_sdk_viewer_selection_comes_back_in_full_through_fragments() {
     assert_eq!(status, 200, "{body}");
     assert!(body.get("errors").is_none(), "{body}");
     let viewer = &body["data"]["viewer"];
-    for field in [
-        "id",
-        "name",
-        "username",
-        "email",
-        "admin",
-        "flags",
-        "entity",
-        "deletedAt",
-        "apiKeys",
-        "teams",
-    ] {
+    for path in USER_FIELDS {
+        let field = path.split('.').next().unwrap();
         assert!(viewer.get(field).is_some(), "{field} missing from {viewer}");
     }
     assert_eq!(decoded_id(&viewer["id"]).split(':').next(), Some("User"));
@@ -68,12 +59,7 @@ async fn the_sdk_viewer_selection_comes_back_in_full_through_fragments() {
 async fn aliases_and_typename_are_honoured() {
     let emulator = start().await;
 
-    let (_, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        "query { me: viewer { __typename handle: username apiKeys { __typename edges { node { __typename } } } } }",
-        json!({}),
-    )
+    let (_, body) = query(&emulator, ADMIN_KEY, "query { me: viewer { __typename handle: username apiKeys { __typename edges { node { __typename } } } } }")
     .await;
 
     assert_eq!(body["data"]["me"]["__typename"], "User", "{body}");

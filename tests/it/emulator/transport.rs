@@ -6,10 +6,12 @@ use serde_json::json;
 use users_emulator::{BOOTSTRAP_ADMIN_EMAIL, Emulator, EmulatorError, MAX_BODY_BYTES};
 use users_memory::{InMemoryWorld, Seed, SeedUser};
 
-use crate::{
-    ADMIN_KEY, BOB_KEY, SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER,
-    SDK_SEARCH_USERS, UNKNOWN_KEY, VIEWER_ID, admin_holding_the_key, admin_key_of, basic, call,
-    emails, first_error, get_viewer, post_raw, search_users, secret, seed, start, start_with,
+use crate::support::emulator::{
+    ADMIN_KEY, BOB_KEY, UNKNOWN_KEY, VIEWER_ID, admin_holding_the_key, admin_key_of, emails,
+    first_error, get_viewer, post_raw, query, search_users, seed, start, start_with,
+};
+use crate::support::{
+    SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, basic, secret,
 };
 
 #[tokio::test]
@@ -36,7 +38,7 @@ async fn an_unknown_or_malformed_key_gets_401() {
     let emulator = start().await;
 
     for key in [UNKNOWN_KEY, "short"] {
-        let (status, body) = call(&emulator, Some(key), VIEWER_ID, json!({})).await;
+        let (status, body) = query(&emulator, key, VIEWER_ID).await;
 
         assert_eq!(status, 401, "{body}");
         assert_eq!(first_error(&body).1, "UNAUTHENTICATED");
@@ -177,8 +179,8 @@ async fn a_malformed_body_gets_400_with_a_graphql_error() {
 async fn a_document_that_does_not_parse_or_validate_gets_400() {
     let emulator = start().await;
 
-    for query in ["{ viewer { id ", "{ viewer { password } }"] {
-        let (status, body) = call(&emulator, Some(ADMIN_KEY), query, json!({})).await;
+    for document in ["{ viewer { id ", "{ viewer { password } }"] {
+        let (status, body) = query(&emulator, ADMIN_KEY, document).await;
 
         assert_eq!(status, 400, "{body}");
         assert!(body["errors"][0]["message"].is_string(), "{body}");
@@ -231,11 +233,10 @@ async fn a_seeded_holder_of_the_admin_key_is_not_doubled() {
     let seed = Seed::new().user(admin_holding_the_key("root@example.com"));
     let emulator = start_with(seed).await.unwrap();
 
-    let (_, body) = call(
+    let (_, body) = query(
         &emulator,
-        Some(ADMIN_KEY),
+        ADMIN_KEY,
         "{ users(query: \"\") { edges { node { email } } } }",
-        json!({}),
     )
     .await;
 
@@ -287,13 +288,7 @@ async fn a_custom_repository_is_served_and_needs_an_admin_key() {
         .start()
         .await
         .unwrap();
-    let (status, body) = call(
-        &emulator,
-        Some(ADMIN_KEY),
-        "{ viewer { email } }",
-        json!({}),
-    )
-    .await;
+    let (status, body) = query(&emulator, ADMIN_KEY, "{ viewer { email } }").await;
 
     assert!(matches!(missing, EmulatorError::AdminKeyRequired));
     assert!(matches!(seeded, EmulatorError::SeedWithRepository));

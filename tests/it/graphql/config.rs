@@ -4,10 +4,13 @@ use std::path::{Path, PathBuf};
 
 use users_domain::UserRepository;
 use users_graphql::{ConfigError, Environment, GraphqlUserRepository, KeySource};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::support::{KEY, OTHER_KEY, basic, header_of, received, user_json, viewer_data};
+use crate::support::basic;
+use crate::support::mock::{
+    KEY, OTHER_KEY, ada, env_at, env_holding, header_of, received, serving, serving_exactly,
+    viewer_data,
+};
 
 const NETRC_KEY: &str = "netrc0123456789abcdefghij0123456789abcdefghij";
 
@@ -28,12 +31,20 @@ fn set_mode(path: &Path, mode: u32) {
 fn set_mode(_path: &Path, _mode: u32) {}
 
 async fn viewer_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .mount(&server)
-        .await;
-    server
+    serving(viewer_data(ada())).await
+}
+
+/// An environment with [`KEY`] and nothing else (no base URL).
+fn key_only() -> Environment {
+    Environment {
+        api_key: Some(KEY.into()),
+        ..Environment::default()
+    }
+}
+
+/// A server that must not be called.
+async fn untouched_server() -> MockServer {
+    serving_exactly(ResponseTemplate::new(200), 0).await
 }
 
 /// The `Authorization` header the repository sends.
@@ -66,7 +77,7 @@ async fn the_builder_key_beats_the_environment_which_beats_netrc() {
         base_url: Some(server.uri()),
         api_key: Some(OTHER_KEY.into()),
         netrc_path: Some(netrc),
-        home: None,
+        ..Environment::default()
     };
     let build = |env: Environment| GraphqlUserRepository::builder().environment(env);
 
@@ -99,19 +110,10 @@ async fn the_builder_key_beats_the_environment_which_beats_netrc() {
 
 #[tokio::test]
 async fn white_space_around_wandb_api_key_is_refused_without_quoting_the_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = untouched_server().await;
     for padded in [format!("{KEY}\n"), format!(" {KEY}"), format!("{KEY}\t ")] {
         let error = GraphqlUserRepository::builder()
-            .environment(Environment {
-                base_url: Some(server.uri()),
-                api_key: Some(padded.into()),
-                ..Environment::empty()
-            })
+            .environment(env_holding(&server.uri(), &padded))
             .build()
             .unwrap_err();
 
@@ -150,7 +152,7 @@ async fn netrc_is_found_through_home_and_matched_by_host_alone_or_default() {
         let env = Environment {
             base_url: Some(server.uri()),
             home: Some(home.path().to_owned()),
-            ..Environment::empty()
+            ..Environment::default()
         };
         let repo = GraphqlUserRepository::builder()
             .environment(env)
@@ -173,7 +175,7 @@ fn a_netrc_others_may_read_is_refused() {
     let error = GraphqlUserRepository::builder()
         .environment(Environment {
             base_url: Some("http://127.0.0.1:9".into()),
-            ..Environment::empty()
+            ..Environment::default()
         })
         .netrc_path(&netrc)
         .build()
@@ -196,7 +198,7 @@ fn a_missing_key_names_where_it_looked() {
     let dir = tempfile::tempdir().unwrap();
     let env = Environment {
         home: Some(dir.path().to_owned()),
-        ..Environment::empty()
+        ..Environment::default()
     };
 
     let error = GraphqlUserRepository::builder()
@@ -210,7 +212,7 @@ fn a_missing_key_names_where_it_looked() {
     );
     let message = error.to_string();
     assert!(
-        message.contains("WANDB_API_KEY") && message.contains("machine api.wandb.ai"),
+        message.contains("WANDB_API_KEY") && message.contains("machine api.forge.coreweave.com"),
         "{message}"
     );
     assert!(
@@ -221,16 +223,11 @@ fn a_missing_key_names_where_it_looked() {
 
 #[tokio::test]
 async fn a_malformed_key_is_refused_with_its_reason_before_any_request() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = untouched_server().await;
     let short = "tooshort0123";
 
     let error = GraphqlUserRepository::builder()
-        .environment(crate::support::env_at(&server.uri()))
+        .environment(env_at(&server.uri()))
         .api_key(short)
         .build()
         .unwrap_err();
@@ -269,7 +266,7 @@ fn a_malformed_key_in_netrc_names_the_file_and_entry_but_not_the_key() {
     let env = Environment {
         base_url: Some("http://127.0.0.1:9".into()),
         netrc_path: Some(netrc.clone()),
-        ..Environment::empty()
+        ..Environment::default()
     };
 
     let error = GraphqlUserRepository::builder()
@@ -294,11 +291,8 @@ fn a_malformed_key_in_netrc_names_the_file_and_entry_but_not_the_key() {
 }
 
 #[test]
-fn the_base_url_comes_from_the_builder_then_the_environment_then_the_default() {
-    let env = Environment {
-        api_key: Some(KEY.into()),
-        ..Environment::empty()
-    };
+fn the_base_url_comes_from_the_builder_then_the_environment_then_the_sdk_default() {
+    let env = key_only();
     let with_env_url = Environment {
         base_url: Some("https://env.example.com/".into()),
         ..env.clone()
@@ -312,17 +306,14 @@ fn the_base_url_comes_from_the_builder_then_the_environment_then_the_default() {
         .build()
         .unwrap();
 
-    assert_eq!(default.base_url(), "https://api.wandb.ai");
+    assert_eq!(default.base_url(), "https://api.forge.coreweave.com");
     assert_eq!(from_env.base_url(), "https://env.example.com");
     assert_eq!(from_builder.base_url(), "https://mine.example.com/wandb");
 }
 
 #[test]
 fn plain_http_to_a_remote_host_needs_an_explicit_opt_in() {
-    let env = Environment {
-        api_key: Some(KEY.into()),
-        ..Environment::empty()
-    };
+    let env = key_only();
     let build = || {
         GraphqlUserRepository::builder()
             .environment(env.clone())
@@ -338,10 +329,7 @@ fn plain_http_to_a_remote_host_needs_an_explicit_opt_in() {
 
 #[test]
 fn headers_the_client_owns_and_malformed_headers_are_refused() {
-    let env = Environment {
-        api_key: Some(KEY.into()),
-        ..Environment::empty()
-    };
+    let env = key_only();
     for (name, value) in [
         ("Authorization", "Basic x"),
         ("User-Agent", "x"),
@@ -362,10 +350,7 @@ fn headers_the_client_owns_and_malformed_headers_are_refused() {
 
 #[test]
 fn settings_that_cannot_work_are_refused() {
-    let env = Environment {
-        api_key: Some(KEY.into()),
-        ..Environment::empty()
-    };
+    let env = key_only();
     let policy = users_graphql::RetryPolicy {
         max_attempts: 0,
         ..users_graphql::RetryPolicy::default()

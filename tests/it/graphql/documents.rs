@@ -4,29 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_graphql_parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
-pub(crate) const GET_VIEWER: &str = include_str!("../../src/operations/GetViewer.graphql");
-pub(crate) const SEARCH_USERS: &str = include_str!("../../src/operations/SearchUsers.graphql");
-pub(crate) const CREATE_USER: &str =
-    include_str!("../../src/operations/CreateUserFromAdmin.graphql");
-pub(crate) const GENERATE_API_KEY: &str =
-    include_str!("../../src/operations/GenerateApiKey.graphql");
-pub(crate) const DELETE_API_KEY: &str = include_str!("../../src/operations/DeleteApiKey.graphql");
-
-/// The spec's `User` selection, as leaf paths.
-const USER: [&str; 12] = [
-    "id",
-    "name",
-    "username",
-    "email",
-    "admin",
-    "flags",
-    "entity",
-    "deletedAt",
-    "apiKeys.edges.node.id",
-    "apiKeys.edges.node.name",
-    "apiKeys.edges.node.description",
-    "teams.edges.node.name",
-];
+use crate::support::{
+    SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, USER_FIELDS,
+};
 
 /// What one document holds, flattened: fragments expanded, aliases as `alias:field`.
 struct Parsed {
@@ -123,26 +103,26 @@ fn under(prefix: &str, paths: &[&str]) -> BTreeSet<String> {
 
 #[test]
 fn get_viewer_selects_the_user_fragment() {
-    let parsed = parse(GET_VIEWER);
+    let parsed = parse(SDK_GET_VIEWER);
     assert_eq!(parsed.name, "GetViewer");
     assert_eq!(parsed.kind, OperationType::Query);
     assert!(parsed.variables.is_empty());
-    assert_eq!(parsed.leaves, under("viewer.", &USER));
+    assert_eq!(parsed.leaves, under("viewer.", &USER_FIELDS));
 }
 
 #[test]
 fn search_users_takes_a_nullable_query_and_selects_users() {
-    let parsed = parse(SEARCH_USERS);
+    let parsed = parse(SDK_SEARCH_USERS);
     assert_eq!(parsed.name, "SearchUsers");
     assert_eq!(parsed.kind, OperationType::Query);
     assert_eq!(parsed.variables, under("", &["query: String"]));
     assert_eq!(parsed.arguments["users"], "query: $query");
-    assert_eq!(parsed.leaves, under("users.edges.node.", &USER));
+    assert_eq!(parsed.leaves, under("users.edges.node.", &USER_FIELDS));
 }
 
 #[test]
 fn create_user_is_an_aliased_mutation_on_email_and_admin() {
-    let parsed = parse(CREATE_USER);
+    let parsed = parse(SDK_CREATE_USER);
     assert_eq!(parsed.name, "CreateUserFromAdmin");
     assert_eq!(parsed.kind, OperationType::Mutation);
     assert_eq!(
@@ -159,7 +139,7 @@ fn create_user_is_an_aliased_mutation_on_email_and_admin() {
 
 #[test]
 fn generate_api_key_is_an_aliased_mutation_on_the_description() {
-    let parsed = parse(GENERATE_API_KEY);
+    let parsed = parse(SDK_GENERATE);
     assert_eq!(parsed.name, "GenerateApiKey");
     assert_eq!(parsed.kind, OperationType::Mutation);
     assert_eq!(parsed.variables, under("", &["description: String"]));
@@ -176,7 +156,7 @@ fn generate_api_key_is_an_aliased_mutation_on_the_description() {
 
 #[test]
 fn delete_api_key_is_an_aliased_mutation_on_the_id() {
-    let parsed = parse(DELETE_API_KEY);
+    let parsed = parse(SDK_DELETE);
     assert_eq!(parsed.name, "DeleteApiKey");
     assert_eq!(parsed.kind, OperationType::Mutation);
     assert_eq!(parsed.variables, under("", &["id: String!"]));

@@ -8,10 +8,11 @@ use users_domain::{Error, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::ResponseTemplate;
 
-use crate::support::{
-    client_at, cy_email, data, graphql_errors, listed_key_id, refusing_base_url,
+use crate::support::mock::{
+    ada, client_at, cy_email, data, graphql_errors, listed_key_id, refusing_base_url,
     single_try_answering, user_json, viewer_data,
 };
+use crate::support::variant;
 
 fn html(status: u16) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(
@@ -125,21 +126,6 @@ fn coded_errors(status: u16, errors: &[Coded<'_>]) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(json!({ "data": null, "errors": errors }))
 }
 
-/// The domain error's variant name, for comparing kinds.
-fn kind(error: &Error) -> &'static str {
-    match error {
-        Error::Unauthenticated { .. } => "Unauthenticated",
-        Error::PermissionDenied { .. } => "PermissionDenied",
-        Error::NotFound { .. } => "NotFound",
-        Error::AlreadyExists { .. } => "AlreadyExists",
-        Error::InvalidInput { .. } => "InvalidInput",
-        Error::RateLimited { .. } => "RateLimited",
-        Error::Unavailable { .. } => "Unavailable",
-        Error::Protocol { .. } => "Protocol",
-        _ => "other",
-    }
-}
-
 #[tokio::test]
 async fn a_known_code_decides_whatever_the_messages_say() {
     let cases: [(u16, &[Coded<'_>], &str); 8] = [
@@ -191,7 +177,7 @@ async fn a_known_code_decides_whatever_the_messages_say() {
     for (status, errors, expected) in cases {
         let (_server, repo) = single_try_answering(coded_errors(status, errors)).await;
         let error = repo.search_users("a").await.unwrap_err();
-        assert_eq!(kind(&error), expected, "{errors:?}: {error}");
+        assert_eq!(variant(&error), expected, "{errors:?}: {error}");
     }
 }
 
@@ -312,8 +298,8 @@ async fn several_messages_are_joined_like_the_sdk() {
     let error = repo.search_users("a").await.unwrap_err();
     assert_eq!(
         error,
-        Error::InvalidInput {
-            reason: "the server refused users: [first problem; second problem]".to_owned()
+        Error::Unavailable {
+            reason: "users failed: [first problem; second problem]".to_owned()
         }
     );
 }
@@ -342,7 +328,7 @@ async fn success_false_from_delete_is_an_error() {
 
 #[tokio::test]
 async fn partial_data_below_the_root_is_kept() {
-    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut user = ada();
     user["apiKeys"] = serde_json::Value::Null;
     let body = json!({
         "data": { "viewer": user },
@@ -394,7 +380,7 @@ async fn an_empty_body_and_missing_data_are_protocol_errors() {
 
 #[tokio::test]
 async fn a_wrong_field_names_its_path_but_not_its_value() {
-    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut user = ada();
     user["apiKeys"]["edges"][0]["node"]["id"] = json!(5);
     let reason = protocol_reason(viewer_data(user.clone())).await;
     assert!(

@@ -4,18 +4,17 @@ use std::time::Duration;
 
 use users_domain::{Error, UserRepository};
 use users_graphql::GraphqlUserRepository;
-use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+use wiremock::{MockServer, Respond, ResponseTemplate};
 
-use crate::support::{
-    NewKey, ORPHAN_ID, SeenDescription, ViewerKeys, assert_ambiguous, assert_revoked, client, data,
-    delete_answering, deleted, env_at, generate_answering, generate_noting, operation, quick,
+use crate::support::mock::{answer_operation, assert_ambiguous, builder, client, data};
+use crate::support::orphan::{
+    NewKey, ORPHAN_ID, SeenDescription, ViewerKeys, assert_revoked, delete_answering, deleted,
+    generate_answering, generate_noting, generate_revoking,
 };
 
 /// A client whose requests time out after 750 ms, long before a slow answer.
 fn timing_out(server: &MockServer) -> GraphqlUserRepository {
-    GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .retry_policy(quick())
+    builder(server)
         .timeout(Duration::from_millis(750))
         .build()
         .unwrap()
@@ -24,14 +23,11 @@ fn timing_out(server: &MockServer) -> GraphqlUserRepository {
 /// Mounts `GenerateApiKey` (sent exactly once) answering with a key whose
 /// name is a label, not a secret.
 async fn generate_answering_a_label(server: &MockServer) {
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NewKey {
-            id: ORPHAN_ID,
-            name: "key-3fa2c9".to_owned(),
-        })
-        .expect(1)
-        .mount(server)
-        .await;
+    let label = NewKey {
+        id: ORPHAN_ID,
+        name: "key-3fa2c9".to_owned(),
+    };
+    answer_operation(server, "GenerateApiKey", label, 1).await;
 }
 
 #[tokio::test]
@@ -71,13 +67,10 @@ async fn a_generate_that_timed_out_is_reconciled_too() {
 
 #[tokio::test]
 async fn a_generate_answered_with_garbage_is_reconciled() {
-    let server = MockServer::start().await;
     let garbage =
         ResponseTemplate::new(200).set_body_raw(r#"{"data":{"result":{"apiK"#, "application/json");
-    generate_answering(&server, garbage, true, 1).await;
-    delete_answering(&server, deleted(), 1).await;
 
-    let error = client(&server).generate_api_key(None).await.unwrap_err();
+    let error = generate_revoking(garbage).await;
 
     assert_revoked(&error);
 }
@@ -157,11 +150,7 @@ async fn a_key_whose_description_the_server_truncated_is_still_found() {
     let server = MockServer::start().await;
     let seen = generate_noting(&server, ResponseTemplate::new(500)).await;
     let keys = ViewerKeys { seen, tagged: true };
-    Mock::given(operation("GetViewer"))
-        .respond_with(Truncating { keys, keep: 64 })
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_operation(&server, "GetViewer", Truncating { keys, keep: 64 }, 1).await;
     delete_answering(&server, deleted(), 1).await;
 
     let long = "nightly export job for the forecasting team ".repeat(10);
@@ -176,16 +165,8 @@ async fn a_key_whose_description_the_server_truncated_is_still_found() {
 #[tokio::test]
 async fn a_failed_check_leaves_the_outcome_ambiguous() {
     let server = MockServer::start().await;
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(operation("GetViewer"))
-        .respond_with(ResponseTemplate::new(403))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_operation(&server, "GenerateApiKey", ResponseTemplate::new(500), 1).await;
+    answer_operation(&server, "GetViewer", ResponseTemplate::new(403), 1).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
@@ -232,14 +213,14 @@ async fn a_label_instead_of_the_secret_is_revoked_and_reported() {
 }
 
 #[tokio::test]
-async fn a_label_whose_revocation_fails_says_so() {
+async fn a_label_whose_revocation_fails_is_ambiguous_and_says_so() {
     let server = MockServer::start().await;
     generate_answering_a_label(&server).await;
     delete_answering(&server, ResponseTemplate::new(503), 1).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 
-    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+    assert!(matches!(error, Error::Ambiguous { .. }), "{error}");
     let message = error.to_string();
     assert!(
         message.contains(&format!("revoking key {ORPHAN_ID} failed")),

@@ -4,28 +4,27 @@ use std::time::Duration;
 
 use serde_json::json;
 use users_domain::{Error, UserRepository};
-use users_graphql::{GraphqlUserRepository, RetryPolicy};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use users_graphql::{GraphqlClientBuilder, RetryPolicy};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::support::{assert_ambiguous, cy_email, env_at, user_json, viewer_data};
+use crate::support::mock::{
+    ada, assert_ambiguous, builder, cy_email, serving, serving_exactly, viewer_data,
+};
 
-fn builder(server: &MockServer) -> users_graphql::GraphqlClientBuilder {
-    GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .retry_policy(RetryPolicy::never())
+/// A builder for a client of `server` that tries once.
+fn trying_once(server: &MockServer) -> GraphqlClientBuilder {
+    builder(server).retry_policy(RetryPolicy::never())
 }
 
 #[tokio::test]
 async fn a_body_over_the_cap_is_a_protocol_error() {
-    let server = MockServer::start().await;
-    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut user = ada();
     user["name"] = json!("x".repeat(4096));
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user))
-        .mount(&server)
-        .await;
-    let repo = builder(&server).max_response_bytes(1024).build().unwrap();
+    let server = serving(viewer_data(user)).await;
+    let repo = trying_once(&server)
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
 
     let error = repo.viewer().await.unwrap_err();
 
@@ -38,12 +37,8 @@ async fn a_body_over_the_cap_is_a_protocol_error() {
 
 #[tokio::test]
 async fn a_body_under_the_cap_is_read() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .mount(&server)
-        .await;
-    let repo = builder(&server)
+    let server = serving(viewer_data(ada())).await;
+    let repo = trying_once(&server)
         .max_response_bytes(64 * 1024)
         .build()
         .unwrap();
@@ -53,13 +48,9 @@ async fn a_body_under_the_cap_is_read() {
 
 #[tokio::test]
 async fn a_slow_query_times_out_as_unavailable() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(json!(null)).set_delay(Duration::from_secs(10)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let repo = builder(&server)
+    let slow = viewer_data(json!(null)).set_delay(Duration::from_secs(10));
+    let server = serving_exactly(slow, 1).await;
+    let repo = trying_once(&server)
         .timeout(Duration::from_millis(100))
         .build()
         .unwrap();
@@ -72,15 +63,10 @@ async fn a_slow_query_times_out_as_unavailable() {
 
 #[tokio::test]
 async fn a_slow_mutation_is_ambiguous() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(10)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(10));
+    let server = serving_exactly(slow, 1).await;
     let repo = builder(&server)
         .timeout(Duration::from_millis(100))
-        .retry_policy(crate::support::quick())
         .build()
         .unwrap();
 
@@ -92,21 +78,12 @@ async fn a_slow_mutation_is_ambiguous() {
 
 #[tokio::test]
 async fn a_redirect_is_refused_and_not_followed() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200))
-        .expect(0)
-        .mount(&elsewhere)
-        .await;
+    let elsewhere = serving_exactly(ResponseTemplate::new(200), 0).await;
     for status in [301, 302, 307, 308] {
-        let server = MockServer::start().await;
         let target = format!("{}/graphql", elsewhere.uri());
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status).insert_header("Location", target.as_str()))
-            .expect(1)
-            .mount(&server)
-            .await;
-        let repo = builder(&server).build().unwrap();
+        let redirect = ResponseTemplate::new(status).insert_header("Location", target.as_str());
+        let server = serving_exactly(redirect, 1).await;
+        let repo = trying_once(&server).build().unwrap();
 
         let error = repo.viewer().await.unwrap_err();
 

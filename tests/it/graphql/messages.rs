@@ -5,7 +5,7 @@ use serde_json::json;
 use users_domain::{Error, UserRepository};
 use wiremock::ResponseTemplate;
 
-use crate::support::{cy_email, graphql_errors, listed_key_id, single_try_answering};
+use crate::support::mock::{cy_email, graphql_errors, listed_key_id, single_try_answering};
 
 #[tokio::test]
 async fn a_refused_delete_says_who_may_delete_and_quotes_the_server_once() {
@@ -73,6 +73,6 @@ async fn a_rejected_key_does_not_say_unauthenticated_twice() {
     assert!(matches!(error, Error::Unauthenticated { .. }), "{error}");
     assert_eq!(
         error.to_string(),
-        "not authenticated: the server did not accept the api key (server said: relogin required); check the key given, WANDB_API_KEY or the netrc entry"
+        "not authenticated: the server did not accept the api key (server said: relogin required)"
     );
 }

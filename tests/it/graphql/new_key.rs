@@ -3,12 +3,10 @@
 
 use serde_json::json;
 use users_domain::{ExposeSecret, GeneratedApiKey, UserRepository};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-use crate::support::{
-    NewKey, ORPHAN_ID, client, delete_answering, deleted, operation, received, user_with_key,
-    viewer_data,
-};
+use crate::support::mock::{answer_operation, client, received, user_with_key, viewer_data};
+use crate::support::orphan::{NewKey, ORPHAN_ID, delete_answering, deleted};
 
 const SECRET: &str = "n3wk3ys3cr3tn3wk3ys3cr3tn3wk3ys3cr3tn3wk";
 
@@ -16,19 +14,12 @@ const SECRET: &str = "n3wk3ys3cr3tn3wk3ys3cr3tn3wk3ys3cr3tn3wk";
 /// `GetViewer` answering `viewer`, sent once; no key may be deleted.
 async fn generate(secret: &str, viewer: ResponseTemplate) -> (MockServer, GeneratedApiKey) {
     let server = MockServer::start().await;
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NewKey {
-            id: ORPHAN_ID,
-            name: secret.to_owned(),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(operation("GetViewer"))
-        .respond_with(viewer)
-        .expect(1)
-        .mount(&server)
-        .await;
+    let new_key = NewKey {
+        id: ORPHAN_ID,
+        name: secret.to_owned(),
+    };
+    answer_operation(&server, "GenerateApiKey", new_key, 1).await;
+    answer_operation(&server, "GetViewer", viewer, 1).await;
     delete_answering(&server, deleted(), 0).await;
     let generated = client(&server)
         .generate_api_key(Some("ci".to_owned()))

@@ -9,27 +9,18 @@ use std::process::Command;
 
 use users_domain::UserRepository;
 use users_graphql::RetryPolicy;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::{client_at, received, user_json, viewer_data};
+use crate::support::mock::{ada, client_at, received, serving, viewer_data};
 
 /// Set only in the child: the base URL it calls.
 const TARGET: &str = "WBUSERS_PROXY_TEST_TARGET";
-const CHILD: &str = "proxy::child_calls_the_server_named_by_its_environment";
+const CHILD: &str = "graphql::proxy::child_calls_the_server_named_by_its_environment";
 
 #[tokio::test]
 async fn loopback_traffic_bypasses_a_proxy_from_the_environment() {
-    let proxy = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .mount(&proxy)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .mount(&server)
-        .await;
+    let proxy = serving(ResponseTemplate::new(502)).await;
+    let server = serving(viewer_data(ada())).await;
 
     let mut child = Command::new(std::env::current_exe().unwrap());
     child.args([CHILD, "--exact", "--nocapture", "--test-threads=1"]);

@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use users_domain::{ApiKeySecret, Email, Error, UserRepository};
 use users_graphql::RetryPolicy;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
-use crate::support::{OTHER_KEY, client, client_with, quick, user_json, viewer_data};
+use crate::support::mock::{OTHER_KEY, ada, client, client_with, quick, serving, viewer_data};
 
 /// Answers the viewer, saying on the first answer only that no request
 /// remains until `reset`; notes when each request arrived.
@@ -22,7 +22,7 @@ impl Respond for ExhaustedOnce {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
         let mut arrivals = self.arrivals.lock().unwrap();
         arrivals.push(Instant::now());
-        let answer = viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
+        let answer = viewer_data(ada());
         if arrivals.len() == 1 {
             answer
                 .insert_header("RateLimit-Remaining", "0")
@@ -34,15 +34,12 @@ impl Respond for ExhaustedOnce {
 }
 
 async fn exhausted_once(reset: &'static str) -> (MockServer, Arc<Mutex<Vec<Instant>>>) {
-    let server = MockServer::start().await;
     let arrivals = Arc::new(Mutex::new(Vec::new()));
-    Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(ExhaustedOnce {
-            reset,
-            arrivals: Arc::clone(&arrivals),
-        })
-        .mount(&server)
-        .await;
+    let server = serving(ExhaustedOnce {
+        reset,
+        arrivals: Arc::clone(&arrivals),
+    })
+    .await;
     (server, arrivals)
 }
 

@@ -1,15 +1,21 @@
 //! Each operation sends exactly the SDK's request and decodes the answer.
 
 use serde_json::{Value, json};
-use users_domain::{ApiKeyId, Email, ExposeSecret, UserRepository};
-use users_graphql::{DEFAULT_USER_AGENT, GraphqlUserRepository};
-use wiremock::matchers::{method, path};
+use users_domain::{ApiKeyId, ExposeSecret, UserRepository};
+use users_graphql::{
+    DEFAULT_USER_AGENT, GraphqlClientBuilder, GraphqlUserRepository, SDK_USER_AGENT,
+};
+use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request};
 
-use crate::documents::{CREATE_USER, DELETE_API_KEY, GENERATE_API_KEY, GET_VIEWER, SEARCH_USERS};
+use crate::support::mock::{
+    KEY, OTHER_KEY, ada, answer_operation, body_of, builder, client, created_cy, cy_email, data,
+    env_at, header_of, received, serving, serving_exactly, user_json, user_with_key, users_data,
+    viewer_data,
+};
+use crate::support::orphan::{NewKey, deleted};
 use crate::support::{
-    KEY, NewKey, OTHER_KEY, basic, body_of, client, data, env_at, header_of, operation, received,
-    user_json, user_with_key, viewer_data,
+    SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, basic,
 };
 
 /// Method, path, headers and the whole body, as the SDK sends them.
@@ -36,22 +42,26 @@ async fn only_request(server: &MockServer) -> Request {
     requests.remove(0)
 }
 
+/// The request for the viewer that a client built with `configure` sends.
+async fn viewer_request(
+    configure: impl FnOnce(GraphqlClientBuilder) -> GraphqlClientBuilder,
+) -> Request {
+    let server = serving_exactly(viewer_data(ada()), 1).await;
+    let repo = configure(builder(&server)).build().unwrap();
+    repo.viewer().await.unwrap();
+    only_request(&server).await
+}
+
 #[tokio::test]
 async fn viewer_sends_the_sdk_request_and_decodes_every_field() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/graphql"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(viewer_data(ada()), 1).await;
 
     let user = client(&server).viewer().await.unwrap();
 
     assert_sdk_request(
         &only_request(&server).await,
         "GetViewer",
-        GET_VIEWER,
+        SDK_GET_VIEWER,
         &json!({}),
     );
     assert_eq!(user.id.as_str(), "VXNlcjox");
@@ -78,19 +88,9 @@ async fn viewer_sends_the_sdk_request_and_decodes_every_field() {
 
 #[tokio::test]
 async fn search_users_sends_the_query_and_returns_every_user() {
-    let server = MockServer::start().await;
     let mut gone = user_json("VXNlcjoy", "bob", "bob@example.com");
     gone["deletedAt"] = json!("2024-01-02T03:04:05Z");
-    let edges = json!([
-        { "node": user_json("VXNlcjox", "ada", "ada@example.com") },
-        { "node": null },
-        { "node": gone },
-    ]);
-    Mock::given(method("POST"))
-        .respond_with(data(json!({ "users": { "edges": edges } })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(users_data(vec![ada(), Value::Null, gone]), 1).await;
 
     let users = client(&server).search_users("example.com").await.unwrap();
 
@@ -98,7 +98,7 @@ async fn search_users_sends_the_query_and_returns_every_user() {
     assert_sdk_request(
         &only_request(&server).await,
         "SearchUsers",
-        SEARCH_USERS,
+        SDK_SEARCH_USERS,
         &variables,
     );
     let names: Vec<&str> = users.iter().map(|user| user.username.as_str()).collect();
@@ -108,11 +108,7 @@ async fn search_users_sends_the_query_and_returns_every_user() {
 
 #[tokio::test]
 async fn search_users_with_no_connection_finds_nobody() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(data(json!({ "users": null })))
-        .mount(&server)
-        .await;
+    let server = serving(data(json!({ "users": null }))).await;
 
     let users = client(&server).search_users("").await.unwrap();
 
@@ -125,22 +121,18 @@ async fn search_users_with_no_connection_finds_nobody() {
 
 #[tokio::test]
 async fn create_user_sends_email_and_admin_and_reads_the_user_info() {
-    let server = MockServer::start().await;
-    let info = json!({ "id": "VXNlcjoz", "name": "", "username": "cy", "email": "cy@example.com", "admin": false });
-    Mock::given(method("POST"))
-        .respond_with(data(json!({ "result": { "user": info } })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(created_cy(), 1).await;
 
-    let email = Email::parse("cy@example.com").unwrap();
-    let user = client(&server).create_user(&email, true).await.unwrap();
+    let user = client(&server)
+        .create_user(&cy_email(), true)
+        .await
+        .unwrap();
 
     let variables = json!({ "email": "cy@example.com", "admin": true });
     assert_sdk_request(
         &only_request(&server).await,
         "CreateUserFromAdmin",
-        CREATE_USER,
+        SDK_CREATE_USER,
         &variables,
     );
     assert_eq!(user.username.as_str(), "cy");
@@ -154,20 +146,13 @@ async fn create_user_sends_email_and_admin_and_reads_the_user_info() {
 async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
     let server = MockServer::start().await;
     let secret = "abcdefghij0123456789abcdefghij0123456789";
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NewKey {
-            id: "QXBpS2V5OjI=",
-            name: secret.to_owned(),
-        })
-        .expect(1)
-        .mount(&server)
-        .await;
+    let new_key = NewKey {
+        id: "QXBpS2V5OjI=",
+        name: secret.to_owned(),
+    };
+    answer_operation(&server, "GenerateApiKey", new_key, 1).await;
     let listed = json!({ "id": "QXBpS2V5OjI=", "name": "key-3fa2c9", "description": "ci runner" });
-    Mock::given(operation("GetViewer"))
-        .respond_with(viewer_data(user_with_key(listed)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_operation(&server, "GetViewer", viewer_data(user_with_key(listed)), 1).await;
 
     let generated = client(&server)
         .generate_api_key(Some("ci runner".to_owned()))
@@ -182,7 +167,7 @@ async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
     assert_sdk_request(
         &request,
         "GenerateApiKey",
-        GENERATE_API_KEY,
+        SDK_GENERATE,
         &json!({ "description": sent }),
     );
     let tag = sent
@@ -200,12 +185,7 @@ async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
 
 #[tokio::test]
 async fn delete_api_key_sends_the_id() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(data(json!({ "result": { "success": true } })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(deleted(), 1).await;
 
     let id = ApiKeyId::parse("QXBpS2V5OjE4MzA=").unwrap();
     client(&server).delete_api_key(&id).await.unwrap();
@@ -214,7 +194,7 @@ async fn delete_api_key_sends_the_id() {
     assert_sdk_request(
         &only_request(&server).await,
         "DeleteApiKey",
-        DELETE_API_KEY,
+        SDK_DELETE,
         &variables,
     );
 }
@@ -223,7 +203,7 @@ async fn delete_api_key_sends_the_id() {
 async fn a_base_url_path_prefix_is_kept() {
     let server = MockServer::start().await;
     Mock::given(path("/wandb/graphql"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
+        .respond_with(viewer_data(ada()))
         .expect(1)
         .mount(&server)
         .await;
@@ -239,62 +219,31 @@ async fn a_base_url_path_prefix_is_kept() {
 
 #[tokio::test]
 async fn user_agent_and_extra_headers_are_sent_as_configured() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .mount(&server)
-        .await;
+    let request = viewer_request(|builder| {
+        builder
+            .user_agent("wbusers-tests/1.0 (ci)")
+            .header("X-Team", "ml")
+    })
+    .await;
 
-    GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .user_agent("W&B Public Client 0.31.0")
-        .header("X-Team", "ml")
-        .build()
-        .unwrap()
-        .viewer()
-        .await
-        .unwrap();
-
-    let request = only_request(&server).await;
     assert_eq!(
         header_of(&request, "user-agent"),
-        Some("W&B Public Client 0.31.0")
+        Some("wbusers-tests/1.0 (ci)")
     );
     assert_eq!(header_of(&request, "x-team"), Some("ml"));
 }
 
 #[tokio::test]
 async fn the_sdk_user_agent_is_the_official_clients() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjox", "ada", "ada@example.com")))
-        .mount(&server)
-        .await;
+    let request = viewer_request(|builder| builder.user_agent(SDK_USER_AGENT)).await;
 
-    GraphqlUserRepository::builder()
-        .environment(env_at(&server.uri()))
-        .user_agent(users_graphql::SDK_USER_AGENT)
-        .build()
-        .unwrap()
-        .viewer()
-        .await
-        .unwrap();
-
-    let request = only_request(&server).await;
-    assert_eq!(users_graphql::SDK_USER_AGENT, "W&B Public Client 0.31.0");
-    assert_eq!(
-        header_of(&request, "user-agent"),
-        Some("W&B Public Client 0.31.0")
-    );
+    assert_eq!(SDK_USER_AGENT, "W&B Public Client 0.31.0");
+    assert_eq!(header_of(&request, "user-agent"), Some(SDK_USER_AGENT));
 }
 
 #[tokio::test]
 async fn act_as_calls_with_the_other_key() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user_json("VXNlcjoy", "bob", "bob@example.com")))
-        .mount(&server)
-        .await;
+    let server = serving(viewer_data(user_json("VXNlcjoy", "bob", "bob@example.com"))).await;
     let repo = client(&server);
 
     let bob = repo.act_as(users_domain::ApiKeySecret::parse(OTHER_KEY).unwrap());
@@ -314,16 +263,12 @@ async fn act_as_calls_with_the_other_key() {
 
 #[tokio::test]
 async fn null_keys_and_teams_mean_not_loaded_and_legacy_names_are_masked() {
-    let server = MockServer::start().await;
     let legacy = "abcd0123456789abcdefghij0123456789abwxyz";
-    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut user = ada();
     user["apiKeys"] = json!({ "edges": [ { "node": { "id": "QXBpS2V5OjE=", "name": legacy, "description": null } } ] });
     user["teams"] = Value::Null;
     user["admin"] = Value::Null;
-    Mock::given(method("POST"))
-        .respond_with(viewer_data(user))
-        .mount(&server)
-        .await;
+    let server = serving(viewer_data(user)).await;
 
     let user = client(&server).viewer().await.unwrap();
 

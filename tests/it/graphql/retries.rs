@@ -3,21 +3,15 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use serde_json::json;
 use users_domain::{Error, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{
-    assert_ambiguous, client, client_at, client_with, cy_email, data, hanging_up_server,
-    listed_key_id, quick, received, refusing_base_url, user_json, viewer_data,
+use crate::support::mock::{
+    ada, assert_ambiguous, client, client_at, client_with, created_cy, cy_email, hanging_up_server,
+    listed_key_id, quick, received, refusing_base_url, serving, serving_exactly, viewer_data,
 };
-
-fn created() -> ResponseTemplate {
-    let info = json!({ "id": "VXNlcjoz", "name": "", "username": "cy", "email": "cy@example.com", "admin": false });
-    data(json!({ "result": { "user": info } }))
-}
 
 /// Answers `first` for the first `times` requests, then `then`.
 async fn answering(
@@ -41,7 +35,7 @@ async fn answering(
 #[tokio::test]
 async fn a_query_is_retried_on_5xx_until_it_succeeds() {
     let server = MockServer::start().await;
-    let ok = viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
+    let ok = viewer_data(ada());
     answering(&server, ResponseTemplate::new(503), 2, ok).await;
 
     let user = client(&server).viewer().await.unwrap();
@@ -52,12 +46,7 @@ async fn a_query_is_retried_on_5xx_until_it_succeeds() {
 
 #[tokio::test]
 async fn a_query_gives_up_after_max_attempts() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(3)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(ResponseTemplate::new(500), 3).await;
 
     let error = client(&server).search_users("a").await.unwrap_err();
 
@@ -68,12 +57,7 @@ async fn a_query_gives_up_after_max_attempts() {
 #[tokio::test]
 async fn a_query_is_not_retried_on_statuses_that_cannot_heal() {
     for status in [400, 401, 403, 404, 409, 422, 501] {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(ResponseTemplate::new(status))
-            .expect(1)
-            .mount(&server)
-            .await;
+        let server = serving_exactly(ResponseTemplate::new(status), 1).await;
 
         let error = client(&server).viewer().await.unwrap_err();
 
@@ -110,12 +94,7 @@ async fn a_mutation_whose_answer_is_lost_is_ambiguous_and_not_resent() {
 
 #[tokio::test]
 async fn a_mutation_answered_5xx_is_ambiguous_and_not_resent() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(502))
-        .expect(2)
-        .mount(&server)
-        .await;
+    let server = serving_exactly(ResponseTemplate::new(502), 2).await;
     let repo = client(&server);
 
     let created = repo.create_user(&cy_email(), false).await.unwrap_err();
@@ -128,7 +107,7 @@ async fn a_mutation_answered_5xx_is_ambiguous_and_not_resent() {
 #[tokio::test]
 async fn a_mutation_refused_with_429_is_retried() {
     let server = MockServer::start().await;
-    answering(&server, ResponseTemplate::new(429), 1, created()).await;
+    answering(&server, ResponseTemplate::new(429), 1, created_cy()).await;
 
     let user = client(&server)
         .create_user(&cy_email(), false)
@@ -153,7 +132,7 @@ async fn a_mutation_that_could_not_connect_is_unavailable_not_ambiguous() {
 async fn retry_after_is_honoured() {
     let server = MockServer::start().await;
     let limited = ResponseTemplate::new(429).insert_header("Retry-After", "1");
-    let ok = viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
+    let ok = viewer_data(ada());
     answering(&server, limited, 1, ok).await;
 
     assert!(client(&server).viewer().await.is_ok());
@@ -162,12 +141,8 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_is_reported_not_waited_out() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let limited = ResponseTemplate::new(429).insert_header("Retry-After", "3600");
+    let server = serving_exactly(limited, 1).await;
 
     let error = client(&server).viewer().await.unwrap_err();
 
@@ -181,11 +156,7 @@ async fn a_retry_after_beyond_the_cap_is_reported_not_waited_out() {
 
 #[tokio::test]
 async fn the_deadline_stops_retries() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(100)))
-        .mount(&server)
-        .await;
+    let server = serving(ResponseTemplate::new(500).set_delay(Duration::from_millis(100))).await;
     let policy = RetryPolicy {
         max_attempts: 1000,
         deadline: Duration::from_millis(350),

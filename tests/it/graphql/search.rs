@@ -3,21 +3,14 @@
 
 use serde_json::{Value, json};
 use users_domain::{Error, UserRepository};
-use wiremock::{Mock, MockServer};
+use wiremock::MockServer;
 
-use crate::support::{client, data, operation, user_json, viewer_data};
+use crate::support::mock::{ada, answer_operation, client, user_json, users_data, viewer_data};
+use crate::support::trace;
 
 async fn search_answering(nodes: Vec<Value>) -> Vec<String> {
     let server = MockServer::start().await;
-    let edges: Vec<Value> = nodes
-        .into_iter()
-        .map(|node| json!({ "node": node }))
-        .collect();
-    Mock::given(operation("SearchUsers"))
-        .respond_with(data(json!({ "users": { "edges": edges } })))
-        .expect(1)
-        .mount(&server)
-        .await;
+    answer_operation(&server, "SearchUsers", users_data(nodes), 1).await;
     let users = client(&server).search_users("").await.unwrap();
     users
         .into_iter()
@@ -33,10 +26,10 @@ async fn users_the_rules_reject_are_left_out_and_the_rest_returned() {
     let mut bad_team = user_json("VXNlcjo0", "dee", "dee@example.com");
     bad_team["teams"]["edges"][0]["node"]["name"] = json!("two words");
 
-    let log = crate::secrets::log();
+    let log = trace::capture();
 
     let found = search_answering(vec![
-        user_json("VXNlcjox", "ada", "ada@example.com"),
+        ada(),
         no_username,
         bad_email,
         bad_team,
@@ -45,7 +38,7 @@ async fn users_the_rules_reject_are_left_out_and_the_rest_returned() {
     .await;
 
     assert_eq!(found, ["ada", "eve"]);
-    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let logged = log.logged();
     for (id, field) in [
         ("VXNlcjoy", "data.users.edges[1].node.username"),
         ("VXNlcjoz", "data.users.edges[2].node.email"),
@@ -70,12 +63,9 @@ async fn users_the_rules_reject_are_left_out_and_the_rest_returned() {
 #[tokio::test]
 async fn an_unreadable_viewer_is_still_a_protocol_error() {
     let server = MockServer::start().await;
-    let mut viewer = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut viewer = ada();
     viewer["username"] = Value::Null;
-    Mock::given(operation("GetViewer"))
-        .respond_with(viewer_data(viewer))
-        .mount(&server)
-        .await;
+    answer_operation(&server, "GetViewer", viewer_data(viewer), 1).await;
 
     let error = client(&server).viewer().await.unwrap_err();
 

@@ -1,46 +1,16 @@
 //! A key never appears in an error, a `Debug` output or a TRACE log.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use serde_json::json;
 use users_domain::{ApiKeyId, ApiKeySecret, Email, UserRepository};
 use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{NewKey, basic, graphql_errors, operation, quick};
+use crate::support::mock::{env_holding, graphql_errors, operation, quick};
+use crate::support::orphan::NewKey;
+use crate::support::{basic, trace};
 
 const SENTINEL: &str = "z9x8c7v6b5n4m3l2k1j0h9g8f7d6s5a4p3o2i1u0";
-
-/// Everything logged by any test in this binary, at TRACE.
-pub(crate) fn log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&log);
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || Capture(Arc::clone(&writer)))
-            .init();
-        log
-    })
-    .clone()
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Fails when `text` holds six characters in a row of the key or of its
 /// `Authorization` encoding.
@@ -60,7 +30,7 @@ fn assert_hidden(text: &str) {
 
 #[tokio::test]
 async fn the_key_shows_in_no_error_debug_output_or_trace_log() {
-    let log = log();
+    let log = trace::capture();
     let server = MockServer::start().await;
     // A server that echoes the key back in its messages, and fails every way it can.
     let echo = format!("invalid api key {SENTINEL}");
@@ -94,11 +64,7 @@ async fn the_key_shows_in_no_error_debug_output_or_trace_log() {
         .mount(&server)
         .await;
     let builder = GraphqlUserRepository::builder()
-        .environment(Environment {
-            base_url: Some(server.uri()),
-            api_key: Some(SENTINEL.into()),
-            ..Environment::empty()
-        })
+        .environment(env_holding(&server.uri(), SENTINEL))
         .retry_policy(quick());
     let builder_debug = format!("{builder:?}");
     let repo = builder.build().unwrap();
@@ -130,10 +96,10 @@ async fn the_key_shows_in_no_error_debug_output_or_trace_log() {
     assert_hidden(&format!("{repo:?}"));
     let env = Environment {
         api_key: Some(SENTINEL.into()),
-        ..Environment::empty()
+        ..Environment::default()
     };
     assert_hidden(&format!("{env:?}"));
-    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let logged = log.logged();
     assert!(
         logged.contains("graphql attempt"),
         "the log captured nothing"
@@ -143,7 +109,7 @@ async fn the_key_shows_in_no_error_debug_output_or_trace_log() {
 
 #[tokio::test]
 async fn the_authorization_token_a_server_echoes_is_blotted_out_too() {
-    let log = log();
+    let log = trace::capture();
     let server = MockServer::start().await;
     let token = basic(SENTINEL)["Basic ".len()..].to_owned();
     let echo = format!("bad credentials: Basic {token}");
@@ -162,11 +128,7 @@ async fn the_authorization_token_a_server_echoes_is_blotted_out_too() {
         .mount(&server)
         .await;
     let repo = GraphqlUserRepository::builder()
-        .environment(Environment {
-            base_url: Some(server.uri()),
-            api_key: Some(SENTINEL.into()),
-            ..Environment::empty()
-        })
+        .environment(env_holding(&server.uri(), SENTINEL))
         .retry_policy(quick())
         .build()
         .unwrap();
@@ -178,7 +140,7 @@ async fn the_authorization_token_a_server_echoes_is_blotted_out_too() {
     assert!(error.to_string().contains("Basic [redacted]"), "{error}");
     assert_hidden(&error.to_string());
     assert_hidden(&format!("{error:?}"));
-    let logged = String::from_utf8(log.lock().unwrap().clone()).unwrap();
+    let logged = log.logged();
     assert!(logged.contains("no teams for [redacted]"), "{logged}");
     assert_hidden(&logged);
 }
@@ -189,7 +151,7 @@ fn a_malformed_key_is_not_quoted_in_the_config_error() {
     let error = GraphqlUserRepository::builder()
         .environment(Environment {
             api_key: Some(malformed.into()),
-            ..Environment::empty()
+            ..Environment::default()
         })
         .retry_policy(RetryPolicy::never())
         .build()

@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use users_domain::{Error, UserRepository};
 use users_graphql::{ConfigError, GraphqlUserRepository, RetryPolicy};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::{KEY, client_with, env_at, quick};
+use crate::support::mock::{KEY, client_with, env_at, quick, serving_exactly};
 
 fn refused_base_url(url: &str) -> String {
     let error = GraphqlUserRepository::builder()
@@ -86,14 +85,8 @@ fn waits_longer_than_a_day_are_refused() {
 
 #[tokio::test]
 async fn the_longest_settings_work_and_a_huge_retry_after_is_reported() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let huge = ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615");
+    let server = serving_exactly(huge, 1).await;
     let day = Duration::from_secs(24 * 60 * 60);
     let policy = RetryPolicy {
         deadline: day,

@@ -6,19 +6,15 @@ use serde_json::{Value, json};
 use users_domain::{Error, UserRepository};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{
-    ViewerKeys, assert_ambiguous, assert_revoked, client, cy_email, delete_answering, deleted,
-    generate_answering, generate_noting, operation,
+use crate::support::mock::{answer_operation, assert_ambiguous, client, cy_email, operation};
+use crate::support::orphan::{
+    ViewerKeys, assert_revoked, delete_answering, deleted, generate_noting, generate_revoking,
 };
 
 /// Creates cy where `CreateUserFromAdmin` (sent exactly once) is answered
 /// `answer`; the error.
 async fn failed_create(server: &MockServer, answer: ResponseTemplate) -> Error {
-    Mock::given(operation("CreateUserFromAdmin"))
-        .respond_with(answer)
-        .expect(1)
-        .mount(server)
-        .await;
+    answer_operation(server, "CreateUserFromAdmin", answer, 1).await;
     client(server)
         .create_user(&cy_email(), false)
         .await
@@ -49,11 +45,7 @@ async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
             .expect(1)
             .mount(&server)
             .await;
-        Mock::given(operation("GetViewer"))
-            .respond_with(ViewerKeys { seen, tagged: true })
-            .expect(1)
-            .mount(&server)
-            .await;
+        answer_operation(&server, "GetViewer", ViewerKeys { seen, tagged: true }, 1).await;
         delete_answering(&server, deleted(), 1).await;
 
         let error = client(&server).generate_api_key(None).await.unwrap_err();
@@ -79,13 +71,10 @@ async fn a_5xx_to_a_mutation_is_ambiguous_whatever_its_message_says() {
 
 #[tokio::test]
 async fn a_generate_answered_5xx_with_a_refusal_is_still_reconciled() {
-    let server = MockServer::start().await;
     let refusal = ResponseTemplate::new(503)
         .set_body_json(json!({ "errors": [{ "message": "permission denied" }] }));
-    generate_answering(&server, refusal, true, 1).await;
-    delete_answering(&server, deleted(), 1).await;
 
-    let error = client(&server).generate_api_key(None).await.unwrap_err();
+    let error = generate_revoking(refusal).await;
 
     assert_revoked(&error);
 }
@@ -103,12 +92,9 @@ async fn a_resolved_result_that_cannot_be_read_leaves_a_mutation_ambiguous() {
 
 #[tokio::test]
 async fn a_generate_with_a_resolved_result_that_cannot_be_read_is_reconciled() {
-    let server = MockServer::start().await;
     let odd = json!({ "result": { "apiKey": { "id": 7 } } });
-    generate_answering(&server, data_and_error(&odd, "something broke"), true, 1).await;
-    delete_answering(&server, deleted(), 1).await;
 
-    let error = client(&server).generate_api_key(None).await.unwrap_err();
+    let error = generate_revoking(data_and_error(&odd, "something broke")).await;
 
     assert_revoked(&error);
 }

@@ -1,21 +1,14 @@
-//! The emulator over real HTTP on 127.0.0.1: transport, auth, GraphQL
-//! execution and W&B's error shapes. The binary has its own module.
-
-// The whole crate is test code: a helper's failed unwrap is a failed test.
-#![allow(clippy::unwrap_used)]
-
-mod binary;
-mod bootstrap;
-mod faults;
-mod graphql;
-mod transport;
+//! The emulator over real HTTP on 127.0.0.1, called as the official SDK calls it.
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use secrecy::ExposeSecret as _;
 use serde_json::{Value, json};
-use users_domain::ApiKeySecret;
 use users_emulator::{Emulator, EmulatorError, RunningEmulator};
 use users_memory::{Seed, SeedKey, SeedUser};
+
+use super::{
+    SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, basic, secret,
+};
 
 pub(crate) const ADMIN_KEY: &str = "adminadminadminadminadminadminadmin00001";
 pub(crate) const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
@@ -23,23 +16,6 @@ pub(crate) const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
 pub(crate) const VIEWER_ID: &str = "{ viewer { id } }";
 /// Well-formed, held by nobody.
 pub(crate) const UNKNOWN_KEY: &str = "unknownunknownunknownunknownunknown00003";
-
-// The official SDK 0.31's documents, verbatim: the files the GraphQL adapter
-// sends, so the emulator is tested against the one copy there is.
-pub(crate) const SDK_GET_VIEWER: &str =
-    include_str!("../../../users-graphql/src/operations/GetViewer.graphql");
-pub(crate) const SDK_SEARCH_USERS: &str =
-    include_str!("../../../users-graphql/src/operations/SearchUsers.graphql");
-pub(crate) const SDK_CREATE_USER: &str =
-    include_str!("../../../users-graphql/src/operations/CreateUserFromAdmin.graphql");
-pub(crate) const SDK_GENERATE: &str =
-    include_str!("../../../users-graphql/src/operations/GenerateApiKey.graphql");
-pub(crate) const SDK_DELETE: &str =
-    include_str!("../../../users-graphql/src/operations/DeleteApiKey.graphql");
-
-pub(crate) fn secret(text: &str) -> ApiKeySecret {
-    ApiKeySecret::parse(text.to_owned()).unwrap()
-}
 
 /// The admin (holding [`ADMIN_KEY`]) and bob, a non-admin in team `ml` with
 /// one key labelled `ci` ([`BOB_KEY`]).
@@ -71,10 +47,6 @@ pub(crate) async fn start() -> RunningEmulator {
     start_with(seed()).await.unwrap()
 }
 
-pub(crate) fn basic(key: &str) -> String {
-    format!("Basic {}", STANDARD.encode(format!("api:{key}")))
-}
-
 /// One GraphQL call as the SDK makes it; the status and the JSON body.
 pub(crate) async fn call(
     emulator: &RunningEmulator,
@@ -95,7 +67,7 @@ pub(crate) async fn post_raw(
     let mut request = reqwest::Client::new()
         .post(format!("{}{path}", emulator.base_url()))
         .header("content-type", "application/json")
-        .header("user-agent", "W&B Public Client 0.31.0")
+        .header("user-agent", users_graphql::SDK_USER_AGENT)
         .header("use-admin-privileges", "true")
         .body(body);
     if let Some(key) = key {
@@ -107,9 +79,14 @@ pub(crate) async fn post_raw(
     (status, body)
 }
 
+/// A `query` without variables, as the holder of `key`.
+pub(crate) async fn query(emulator: &RunningEmulator, key: &str, query: &str) -> (u16, Value) {
+    call(emulator, Some(key), query, json!({})).await
+}
+
 /// The SDK's `GetViewer` as the holder of `key`.
 pub(crate) async fn get_viewer(emulator: &RunningEmulator, key: &str) -> (u16, Value) {
-    call(emulator, Some(key), SDK_GET_VIEWER, json!({})).await
+    query(emulator, key, SDK_GET_VIEWER).await
 }
 
 /// The SDK's `CreateUserFromAdmin` as the holder of `key`.
@@ -146,7 +123,7 @@ pub(crate) async fn search_users(
 
 /// The status of the smallest viewer query: 200 when `key` is let in.
 pub(crate) async fn viewer_status(emulator: &RunningEmulator, key: &str) -> u16 {
-    call(emulator, Some(key), VIEWER_ID, json!({})).await.0
+    query(emulator, key, VIEWER_ID).await.0
 }
 
 /// The emails in a `SearchUsers` answer, in order.

@@ -1,35 +1,22 @@
-//! Helpers shared by the test modules.
+//! The GraphQL adapter against a wiremock server standing in for W&B: one
+//! server per test, real HTTP on 127.0.0.1.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use base64::Engine as _;
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpListener;
 use users_domain::{ApiKeyId, Email, Error};
-use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
+use users_graphql::{Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy};
 use wiremock::matchers::{BodyPartialJsonMatcher, body_partial_json, method};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-mod orphan;
-
-pub(crate) use orphan::{
-    NewKey, ORPHAN_ID, SeenDescription, ViewerKeys, assert_revoked, delete_answering, deleted,
-    generate_answering, generate_noting,
-};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate, Times};
 
 /// A well-formed key (40 characters).
 pub(crate) const KEY: &str = "0123456789abcdefghij0123456789abcdefghij";
 /// Another well-formed key, for `act_as` and precedence tests.
 pub(crate) const OTHER_KEY: &str = "local-zyxwvutsrqponmlkjihgfedcba9876543210zyxw";
-
-/// The `Authorization` header value for `key`.
-pub(crate) fn basic(key: &str) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("api:{key}"));
-    format!("Basic {encoded}")
-}
 
 /// `cy@example.com`: the user the mutation tests create.
 pub(crate) fn cy_email() -> Email {
@@ -61,11 +48,23 @@ pub(crate) fn quick() -> RetryPolicy {
 
 /// An environment pointing at `base_url` with [`KEY`], and nothing else.
 pub(crate) fn env_at(base_url: &str) -> Environment {
+    env_holding(base_url, KEY)
+}
+
+/// An environment pointing at `base_url` with `key`, and nothing else.
+pub(crate) fn env_holding(base_url: &str, key: &str) -> Environment {
     Environment {
         base_url: Some(base_url.to_owned()),
-        api_key: Some(KEY.into()),
-        ..Environment::empty()
+        api_key: Some(key.into()),
+        ..Environment::default()
     }
+}
+
+/// A builder for a client of `server` holding [`KEY`], with [`quick`] retries.
+pub(crate) fn builder(server: &MockServer) -> GraphqlClientBuilder {
+    GraphqlUserRepository::builder()
+        .environment(env_at(&server.uri()))
+        .retry_policy(quick())
 }
 
 pub(crate) fn client(server: &MockServer) -> GraphqlUserRepository {
@@ -84,18 +83,48 @@ pub(crate) fn client_at(base_url: &str, policy: RetryPolicy) -> GraphqlUserRepos
         .unwrap()
 }
 
+/// A server giving every request `answer`.
+pub(crate) async fn serving(answer: impl Respond + 'static) -> MockServer {
+    serving_exactly(answer, ..).await
+}
+
+/// A server giving every request `answer`, which must come `times` times
+/// (checked when the server drops).
+pub(crate) async fn serving_exactly(
+    answer: impl Respond + 'static,
+    times: impl Into<Times>,
+) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(answer)
+        .expect(times)
+        .mount(&server)
+        .await;
+    server
+}
+
 /// A server answering every request with `template`, and a client that tries
 /// once, so each test sees one answer.
 pub(crate) async fn single_try_answering(
     template: ResponseTemplate,
 ) -> (MockServer, GraphqlUserRepository) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(template)
-        .mount(&server)
-        .await;
+    let server = serving(template).await;
     let repo = client_with(&server, RetryPolicy::never());
     (server, repo)
+}
+
+/// Mounts `answer` to the operation `name`, which must come `times` times.
+pub(crate) async fn answer_operation(
+    server: &MockServer,
+    name: &str,
+    answer: impl Respond + 'static,
+    times: u64,
+) {
+    Mock::given(operation(name))
+        .respond_with(answer)
+        .expect(times)
+        .mount(server)
+        .await;
 }
 
 /// Matches requests for one operation.
@@ -140,14 +169,19 @@ pub(crate) fn user_json(id: &str, username: &str, email: &str) -> Value {
     })
 }
 
+/// Ada, the user most tests are answered: [`user_json`] of `VXNlcjox`.
+pub(crate) fn ada() -> Value {
+    user_json("VXNlcjox", "ada", "ada@example.com")
+}
+
 /// The id of the key [`user_json`] lists.
 pub(crate) fn listed_key_id() -> ApiKeyId {
     ApiKeyId::parse("QXBpS2V5OjE=").unwrap()
 }
 
-/// [`user_json`]'s user, with `key` listed after its own.
+/// [`ada`], with `key` listed after her own.
 pub(crate) fn user_with_key(key: Value) -> Value {
-    let mut user = user_json("VXNlcjox", "ada", "ada@example.com");
+    let mut user = ada();
     user["apiKeys"]["edges"]
         .as_array_mut()
         .unwrap()
@@ -155,8 +189,21 @@ pub(crate) fn user_with_key(key: Value) -> Value {
     user
 }
 
+/// The answer to `GetViewer`: `user`.
 pub(crate) fn viewer_data(user: Value) -> ResponseTemplate {
     data(object("viewer", user))
+}
+
+/// The answer to `SearchUsers`: one edge per node.
+pub(crate) fn users_data(nodes: Vec<Value>) -> ResponseTemplate {
+    let edges: Vec<Value> = nodes.into_iter().map(|node| object("node", node)).collect();
+    data(json!({ "users": { "edges": edges } }))
+}
+
+/// The answer to `CreateUserFromAdmin` of [`cy_email`].
+pub(crate) fn created_cy() -> ResponseTemplate {
+    let info = json!({ "id": "VXNlcjoz", "name": "", "username": "cy", "email": "cy@example.com", "admin": false });
+    data(json!({ "result": { "user": info } }))
 }
 
 pub(crate) async fn received(server: &MockServer) -> Vec<Request> {

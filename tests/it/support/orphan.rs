@@ -4,11 +4,11 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use users_domain::Error;
+use users_domain::{Error, UserRepository};
 use wiremock::matchers::body_partial_json;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::{body_of, data, operation, user_json, user_with_key, viewer_data};
+use super::mock::{ada, answer_operation, body_of, client, data, user_with_key, viewer_data};
 
 /// Asserts that `error` reports a key of unknown fate that was found and revoked.
 #[track_caller]
@@ -79,7 +79,7 @@ pub(crate) struct ViewerKeys {
 impl Respond for ViewerKeys {
     fn respond(&self, _request: &Request) -> ResponseTemplate {
         if !self.tagged {
-            return viewer_data(user_json("VXNlcjox", "ada", "ada@example.com"));
+            return viewer_data(ada());
         }
         let orphan =
             json!({ "id": ORPHAN_ID, "name": "key-orphan", "description": self.seen.get() });
@@ -94,14 +94,11 @@ pub(crate) async fn generate_noting(
     answer: ResponseTemplate,
 ) -> SeenDescription {
     let seen = SeenDescription::default();
-    Mock::given(operation("GenerateApiKey"))
-        .respond_with(NoteDescription {
-            seen: seen.clone(),
-            then: answer,
-        })
-        .expect(1)
-        .mount(server)
-        .await;
+    let noting = NoteDescription {
+        seen: seen.clone(),
+        then: answer,
+    };
+    answer_operation(server, "GenerateApiKey", noting, 1).await;
     seen
 }
 
@@ -114,11 +111,16 @@ pub(crate) async fn generate_answering(
     checks: u64,
 ) {
     let seen = generate_noting(server, answer).await;
-    Mock::given(operation("GetViewer"))
-        .respond_with(ViewerKeys { seen, tagged })
-        .expect(checks)
-        .mount(server)
-        .await;
+    answer_operation(server, "GetViewer", ViewerKeys { seen, tagged }, checks).await;
+}
+
+/// A generate answered `answer` after which the key it made is listed and
+/// revoked once; the error it ends in.
+pub(crate) async fn generate_revoking(answer: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    generate_answering(&server, answer, true, 1).await;
+    delete_answering(&server, deleted(), 1).await;
+    client(&server).generate_api_key(None).await.unwrap_err()
 }
 
 /// Mounts `DeleteApiKey` of the orphan, expected `times` times.

@@ -2,7 +2,7 @@
 //! real HTTP on 127.0.0.1: the same behaviours the in-memory adapter passes.
 //!
 //! The emulator stages the faults the behaviours ask for (a lost answer, a
-//! hidden secret), so their faulted half runs here end to end, against the
+//! hidden secret, a listing that ignores its page size or repeats a cursor), so their faulted half runs here end to end, against the
 //! adapter's real ambiguity handling and orphan-key reconciliation.
 
 use async_trait::async_trait;
@@ -69,6 +69,14 @@ impl World for GraphqlWorld {
         let mutation = match fault {
             Fault::HideSecret => {
                 self.faults.hide_next_secret();
+                return true;
+            }
+            Fault::IgnorePageSize => {
+                self.faults.ignore_next_page_size();
+                return true;
+            }
+            Fault::RepeatCursor => {
+                self.faults.repeat_next_cursor();
                 return true;
             }
             Fault::LoseAnswer(Mutation::CreateUser) => MutationKind::CreateUser,

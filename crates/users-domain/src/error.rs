@@ -89,6 +89,13 @@ pub enum Error {
         /// The list that is missing, such as `the api keys of ada@example.com`.
         what: String,
     },
+    /// The server did not accept the cursor a listing was resumed from: it
+    /// never gave it, or no longer does. The listing must start again.
+    #[error("the server did not accept the listing's cursor ({reason})")]
+    CursorRejected {
+        /// What the server (or the adapter) said about it.
+        reason: String,
+    },
     /// A lookup that must name one thing matched several.
     #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), listed(.candidates))]
     MultipleMatches {

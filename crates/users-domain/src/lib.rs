@@ -7,8 +7,8 @@
 //! - **Values** ([`Email`], [`Username`], [`ApiKeySecret`], ...) are parsed
 //!   once at the boundary; a value that exists is valid, and a secret never
 //!   shows itself in `Debug` or in an error.
-//! - **The port**, [`UserRepository`], is the five operations of the W&B users
-//!   API. Each method's `# Errors` section is the contract every adapter
+//! - **The port**, [`UserRepository`], is the operations of the W&B users
+//!   API, with paged listings ([`UserPage`]) besides the SDK's unpaged search. Each method's `# Errors` section is the contract every adapter
 //!   honours: `users-memory` (an in-memory fake) and `users-graphql` (the real
 //!   server) both pass the `users-testkit` contract suite.
 //! - **The service**, [`UserAdmin`], is generic over the port and adds what
@@ -28,8 +28,8 @@
 //! ```
 //! use async_trait::async_trait;
 //! use users_domain::{
-//!     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Provisioned, Result, User,
-//!     UserAdmin, UserRepository,
+//!     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageRequest, PageSize, Provisioned,
+//!     Result, User, UserAdmin, UserEdge, UserPage, UserRepository,
 //! };
 //!
 //! /// A server that holds only ada, and refuses everything but lookups.
@@ -57,6 +57,12 @@
 //!     }
 //!     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
 //!         Ok(std::iter::once(ada()).filter(|user| user.is_named(query)).collect())
+//!     }
+//!     async fn list_users(&self, query: &str, _page: &PageRequest) -> Result<UserPage> {
+//!         // One page holds everything there is.
+//!         let users = self.search_users(query).await?;
+//!         let edges = users.into_iter().map(|user| UserEdge { cursor: None, user }).collect();
+//!         Ok(UserPage { edges, ..UserPage::default() })
 //!     }
 //!     async fn create_user(&self, email: &Email, _admin: bool) -> Result<User> {
 //!         Err(Error::AlreadyExists { what: format!("a user with email {email}") })
@@ -86,6 +92,14 @@
 //! // Nobody by that name: a typed error whose message is one line.
 //! let error = admin.user("grace").await.unwrap_err();
 //! assert_eq!(error.to_string(), "user 'grace' not found");
+//!
+//! // Any listing, page by page, in flat memory.
+//! let mut walk = admin.walk_users("", PageSize::DEFAULT);
+//! while let Some(page) = walk.next_page().await {
+//!     for user in page?.users() {
+//!         assert_eq!(user.username.as_str(), "ada");
+//!     }
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -104,18 +118,23 @@
 
 mod error;
 mod model;
+mod page;
 mod port;
 mod service;
 mod value;
 
 pub use error::{Error, Result};
 pub use model::{ApiKey, GeneratedApiKey, User};
+pub use page::{
+    Cursor, CursorError, PageInfo, PageRequest, PageSize, PageSizeError, Unreadable, UserEdge,
+    UserPage,
+};
 #[cfg(any(test, feature = "mock"))]
 pub use port::MockUserRepository;
 pub use port::UserRepository;
 /// Re-exported so that callers can reach a secret without naming `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};
-pub use service::{Provisioned, Rotation, UserAdmin, find_key};
+pub use service::{Provisioned, Rotation, UserAdmin, UserWalk, find_key};
 pub use value::{
     ApiKeyId, ApiKeyIdError, ApiKeyName, ApiKeyNameError, ApiKeySecret, ApiKeySecretError, Email,
     KeyFileError, MAX_KEY_FILE_BYTES,

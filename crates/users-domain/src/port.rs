@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 
-use crate::{ApiKeyId, ApiKeySecret, Email, GeneratedApiKey, Result, User};
+use crate::{ApiKeyId, ApiKeySecret, Email, GeneratedApiKey, PageRequest, Result, User, UserPage};
 
 /// What the domain needs from a W&B server: the five operations of the users API.
 ///
@@ -28,6 +28,23 @@ pub trait UserRepository: Send + Sync {
     ///
     /// MUST return `PermissionDenied` when the caller is not an instance admin.
     async fn search_users(&self, query: &str) -> Result<Vec<User>>;
+
+    /// One page of the users [`search_users`](Self::search_users) would
+    /// return for `query`, in the same order.
+    ///
+    /// Walked page after page (each asking after the previous page's
+    /// `end_cursor`), the pages hold every matching user exactly once, as
+    /// long as no user is created meanwhile; a page holds at most
+    /// `page.size()` users, unless the server ignores the size and answers
+    /// every user at once (then `has_next_page` is false). A record the
+    /// adapter cannot read is listed in `unreadable`, never left out silently.
+    ///
+    /// # Errors
+    ///
+    /// - MUST return `PermissionDenied` when the caller is not an instance admin.
+    /// - MUST return `CursorRejected` when the server does not accept the
+    ///   page's cursor (it never gave it, or no longer does).
+    async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage>;
 
     /// Creates a user with this email, as an instance admin when `admin` is set.
     ///
@@ -77,6 +94,9 @@ macro_rules! forward_repository {
             }
             async fn search_users(&self, query: &str) -> Result<Vec<User>> {
                 (**self).search_users(query).await
+            }
+            async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage> {
+                (**self).list_users(query, page).await
             }
             async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
                 (**self).create_user(email, admin).await

@@ -1,5 +1,6 @@
 //! Failures staged on purpose, so that a client's handling of them can be
-//! tested offline: an answer that never arrives, a secret that is not revealed.
+//! tested offline: an answer that never arrives, a secret that is not
+//! revealed, a listing that ignores its page size or repeats its cursor.
 
 use std::sync::{
     Arc,
@@ -55,6 +56,8 @@ pub struct Faults {
 struct Armed {
     lost_answers: [AtomicBool; MutationKind::COUNT],
     hidden_secret: AtomicBool,
+    unpaged_listing: AtomicBool,
+    repeated_cursor: AtomicBool,
 }
 
 impl Faults {
@@ -77,12 +80,39 @@ impl Faults {
         self.armed.hidden_secret.store(true, Ordering::SeqCst);
     }
 
+    /// The next paged `users` listing (one asking for `first` or `last`)
+    /// ignores the page size and answers every match at once, saying no more
+    /// follows, as servers that do not page do.
+    pub fn ignore_next_page_size(&self) {
+        self.armed.unpaged_listing.store(true, Ordering::SeqCst);
+    }
+
+    /// The next paged `users` listing that resumes after a cursor answers
+    /// the same page again: its `endCursor` is the cursor it was given, and
+    /// it says more follows, as a broken server might. A client that follows
+    /// it blindly never ends.
+    pub fn repeat_next_cursor(&self) {
+        self.armed.repeated_cursor.store(true, Ordering::SeqCst);
+    }
+
     /// Disarms every fault that has not fired yet.
     pub fn clear(&self) {
         for lost in &self.armed.lost_answers {
             lost.store(false, Ordering::SeqCst);
         }
         self.armed.hidden_secret.store(false, Ordering::SeqCst);
+        self.armed.unpaged_listing.store(false, Ordering::SeqCst);
+        self.armed.repeated_cursor.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether this listing ignores its page size; disarms the fault.
+    pub(crate) fn take_unpaged_listing(&self) -> bool {
+        self.armed.unpaged_listing.swap(false, Ordering::SeqCst)
+    }
+
+    /// Whether this resumed listing repeats its cursor; disarms the fault.
+    pub(crate) fn take_repeated_cursor(&self) -> bool {
+        self.armed.repeated_cursor.swap(false, Ordering::SeqCst)
     }
 
     /// Whether this call of `mutation` loses its answer; disarms the fault.

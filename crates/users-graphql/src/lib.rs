@@ -97,6 +97,7 @@ mod builder;
 mod config;
 mod env;
 mod generate;
+mod listing;
 mod netrc;
 mod outcome;
 mod repository;

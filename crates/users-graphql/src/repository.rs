@@ -5,7 +5,8 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use users_domain::{
-    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
+    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageRequest, Result, User, UserPage,
+    UserRepository,
 };
 
 use crate::authorization::Authorization;
@@ -133,6 +134,10 @@ impl UserRepository for GraphqlUserRepository {
             )
             .await?;
         Ok(data.into_users())
+    }
+
+    async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage> {
+        self.list(query, page).await
     }
 
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {

@@ -7,7 +7,10 @@ use std::fmt::Display;
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, de::Error as _};
 use serde_json::Value;
-use users_domain::{ApiKey, ApiKeyId, ApiKeyName, Email, TeamName, User, UserId, Username};
+use users_domain::{
+    ApiKey, ApiKeyId, ApiKeyName, Email, TeamName, Unreadable, User, UserId, Username,
+    without_quoted_text,
+};
 
 use crate::generate::tag::strip_tag;
 
@@ -53,6 +56,27 @@ pub(crate) const GENERATE_API_KEY: Operation = Operation {
     mutation: true,
     denied: "the server would not let the caller make an api key",
 };
+pub(crate) const LIST_USERS: Operation = Operation {
+    name: "ListUsers",
+    field: "users",
+    document: include_str!("operations/ListUsers.graphql"),
+    mutation: false,
+    denied: "only instance admins may list users",
+};
+pub(crate) const USER_API_KEYS: Operation = Operation {
+    name: "UserApiKeys",
+    field: "users",
+    document: include_str!("operations/UserApiKeys.graphql"),
+    mutation: false,
+    denied: "only instance admins may list other users' keys",
+};
+pub(crate) const VIEWER_API_KEYS: Operation = Operation {
+    name: "ViewerApiKeys",
+    field: "viewer",
+    document: include_str!("operations/ViewerApiKeys.graphql"),
+    mutation: false,
+    denied: "the server would not list the caller's own keys",
+};
 pub(crate) const DELETE_API_KEY: Operation = Operation {
     name: "DeleteApiKey",
     field: "deleteApiKey",
@@ -79,42 +103,61 @@ pub(crate) struct UsersData {
     users: Option<Connection<Value>>,
 }
 
+/// One listed node: its edge's cursor and the user, read.
+pub(crate) type ListedRow = (Option<String>, WireUser);
+
 impl UsersData {
     /// The users listed; no connection at all means none, as the SDK reads it.
     ///
     /// A user this client cannot read (a null username, an email or a team
     /// name the domain's rules reject) is left out with a warning that names
     /// its place in the list, its id and the failing field path, never a
-    /// value: one odd user must not hide every other. (The port returns a
-    /// plain list, so the warning is the only trace of it.) The viewer is
+    /// value: one odd user must not hide every other. (`search_users` returns
+    /// a plain list, as the SDK's call does, so the warning is the only trace
+    /// of it; `list_users` reports each in its page.) The viewer is
     /// different: an unreadable viewer stays a `Protocol` error.
     pub(crate) fn into_users(self) -> Vec<User> {
+        let (rows, unreadable, _) = self.into_rows();
+        for Unreadable { id, reason } in &unreadable {
+            let id = id.as_deref().unwrap_or("(unreadable)");
+            tracing::warn!(%id, field = %reason, "left out a user this client cannot read");
+        }
+        rows.into_iter().map(|(_, user)| User::from(user)).collect()
+    }
+
+    /// The rows that could be read, those that could not, and the page's info.
+    pub(crate) fn into_rows(self) -> (Vec<ListedRow>, Vec<Unreadable>, Option<WirePageInfo>) {
         let Some(users) = self.users else {
-            return Vec::new();
+            return (Vec::new(), Vec::new(), None);
         };
-        let mut decoded = Vec::with_capacity(users.edges.len());
+        let mut rows = Vec::with_capacity(users.edges.len());
+        let mut unreadable = Vec::new();
         for (index, edge) in users.edges.into_iter().enumerate() {
             let Some(node) = edge.node else { continue };
-            // Only the id is kept aside for the warning: the node is decoded
+            // Only the id is kept aside for the report: the node is decoded
             // by value, its strings moved rather than copied.
             let raw_id = node.get("id").cloned();
             match serde_path_to_error::deserialize::<_, WireUser>(node) {
-                Ok(user) => decoded.push(User::from(user)),
+                Ok(user) => rows.push((edge.cursor, user)),
                 Err(error) => {
                     let id = raw_id
                         .as_ref()
                         .and_then(Value::as_str)
                         .and_then(|id| UserId::parse(id).ok())
-                        .map_or_else(|| "(unreadable)".to_owned(), |id| id.to_string());
+                        .map(|id| id.to_string());
                     let field = match error.path().to_string().as_str() {
                         "." => format!("data.users.edges[{index}].node"),
                         path => format!("data.users.edges[{index}].node.{path}"),
                     };
-                    tracing::warn!(%id, %field, "left out a user this client cannot read");
+                    let rule = without_quoted_text(&error.inner().to_string());
+                    unreadable.push(Unreadable {
+                        id,
+                        reason: format!("{field}: {rule}"),
+                    });
                 }
             }
         }
-        decoded
+        (rows, unreadable, users.page_info)
     }
 }
 
@@ -166,11 +209,31 @@ pub(crate) struct KeyDescription {
 #[derive(Deserialize)]
 pub(crate) struct Connection<T> {
     pub(crate) edges: Vec<Edge<T>>,
+    /// Absent from the SDK's documents, and from servers that do not page:
+    /// then the edges are the whole list.
+    #[serde(default, rename = "pageInfo")]
+    pub(crate) page_info: Option<WirePageInfo>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct Edge<T> {
     pub(crate) node: Option<T>,
+    #[serde(default)]
+    pub(crate) cursor: Option<String>,
+}
+
+/// Relay's `PageInfo`; a field left out reads as "no".
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WirePageInfo {
+    #[serde(default)]
+    pub(crate) start_cursor: Option<String>,
+    #[serde(default)]
+    pub(crate) end_cursor: Option<String>,
+    #[serde(default)]
+    pub(crate) has_next_page: bool,
+    #[serde(default)]
+    pub(crate) has_previous_page: bool,
 }
 
 impl<T> Connection<T> {
@@ -178,6 +241,19 @@ impl<T> Connection<T> {
     /// error of its own) is left out.
     pub(crate) fn into_nodes(self) -> impl Iterator<Item = T> {
         self.edges.into_iter().filter_map(|edge| edge.node)
+    }
+
+    /// Where the list continues, when the server says it does.
+    pub(crate) fn continues_after(&self) -> Option<&str> {
+        self.page_info
+            .as_ref()
+            .filter(|info| info.has_next_page)
+            .and_then(|info| info.end_cursor.as_deref())
+    }
+
+    /// Whether the server says more follows (with or without a cursor).
+    pub(crate) fn has_more(&self) -> bool {
+        self.page_info.as_ref().is_some_and(|info| info.has_next_page)
     }
 }
 
@@ -208,8 +284,40 @@ pub(crate) struct WireUser {
     teams: Option<Connection<WireTeam>>,
 }
 
+impl WireUser {
+    /// Where the user's key list continues, when the server paged it.
+    pub(crate) fn keys_continue_after(&self) -> Option<String> {
+        self.api_keys
+            .as_ref()
+            .and_then(Connection::continues_after)
+            .map(str::to_owned)
+    }
+
+    /// Whether the server says the user's key list goes on.
+    pub(crate) fn keys_have_more(&self) -> bool {
+        self.api_keys.as_ref().is_some_and(Connection::has_more)
+    }
+}
+
+/// One page of a user's keys (`UserApiKeys`).
 #[derive(Deserialize)]
-struct WireApiKey {
+pub(crate) struct KeysOfUser {
+    #[serde(rename = "apiKeys")]
+    pub(crate) api_keys: Option<Connection<WireApiKey>>,
+}
+
+impl WireApiKey {
+    pub(crate) fn into_api_key(self) -> ApiKey {
+        ApiKey {
+            id: self.id,
+            name: self.name,
+            description: self.description.as_deref().and_then(strip_tag),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WireApiKey {
     #[serde(deserialize_with = "parsed")]
     id: ApiKeyId,
     #[serde(deserialize_with = "parsed")]
@@ -234,15 +342,9 @@ impl From<WireUser> for User {
             flags: wire.flags,
             entity: wire.entity,
             deleted_at: wire.deleted_at,
-            api_keys: wire.api_keys.map(|keys| {
-                keys.into_nodes()
-                    .map(|key| ApiKey {
-                        id: key.id,
-                        name: key.name,
-                        description: key.description.as_deref().and_then(strip_tag),
-                    })
-                    .collect()
-            }),
+            api_keys: wire
+                .api_keys
+                .map(|keys| keys.into_nodes().map(WireApiKey::into_api_key).collect()),
             teams: wire
                 .teams
                 .map(|teams| teams.into_nodes().map(|team| team.name).collect()),

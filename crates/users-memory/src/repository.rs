@@ -1,12 +1,16 @@
 use std::fmt;
+use std::sync::MutexGuard;
 
 use async_trait::async_trait;
 use secrecy::ExposeSecret as _;
 use users_domain::{
-    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository, Username,
+    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageRequest, Result, User, UserPage,
+    UserRepository, Username,
 };
 
-use crate::state::{NewKey, NewUser, StoredUser};
+mod listing;
+
+use crate::state::{NewKey, NewUser, State, StoredUser};
 use crate::{InMemoryWorld, mint};
 
 /// A [`UserRepository`] over an [`InMemoryWorld`], acting as the holder of one key.
@@ -42,6 +46,18 @@ impl InMemoryUserRepository {
     pub(crate) fn new(world: InMemoryWorld, secret: ApiKeySecret) -> Self {
         Self { world, secret }
     }
+
+    /// The state, locked, once the caller is known to be an instance admin.
+    fn admin_state(&self, what: &str) -> Result<MutexGuard<'_, State>> {
+        let state = self.world.lock();
+        let me = state.principal(&self.secret)?;
+        if !state.users()[me].admin {
+            return Err(Error::PermissionDenied {
+                reason: format!("only instance admins can {what}; use an admin's api key"),
+            });
+        }
+        Ok(state)
+    }
 }
 
 impl fmt::Debug for InMemoryUserRepository {
@@ -62,20 +78,20 @@ impl UserRepository for InMemoryUserRepository {
     }
 
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
-        let state = self.world.lock();
-        let me = state.principal(&self.secret)?;
-        if !state.users()[me].admin {
-            return Err(Error::PermissionDenied {
-                reason: "only instance admins can search users; use an admin's api key".into(),
-            });
-        }
-        let query = query.to_lowercase();
-        Ok(state
-            .users()
-            .iter()
-            .filter(|user| search_hit(user, &query))
-            .map(StoredUser::to_user)
-            .collect())
+        let mut state = self.admin_state("search users")?;
+        Ok(if query.is_empty() {
+            state.users().iter().map(StoredUser::to_user).collect()
+        } else {
+            let hits = state.matching(query);
+            hits.iter()
+                .map(|&index| state.user(index).to_user())
+                .collect()
+        })
+    }
+
+    async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage> {
+        let mut state = self.admin_state("list users")?;
+        listing::page(&mut state, query, page)
     }
 
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
@@ -147,13 +163,6 @@ impl UserRepository for InMemoryUserRepository {
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
         Box::new(self.world.connect(secret))
     }
-}
-
-/// The search rule: a prefix or suffix of the username or the email, ignoring
-/// case (both stored lower-cased, so a search allocates nothing per user).
-fn search_hit(user: &StoredUser, lower_query: &str) -> bool {
-    let hit = |field: &str| field.starts_with(lower_query) || field.ends_with(lower_query);
-    hit(&user.lower_username) || hit(&user.lower_email)
 }
 
 #[cfg(test)]

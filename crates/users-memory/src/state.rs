@@ -8,6 +8,7 @@
 
 use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use secrecy::ExposeSecret as _;
 use secrecy::zeroize::Zeroize as _;
@@ -17,6 +18,11 @@ use users_domain::{
 };
 
 use crate::mint;
+
+mod search;
+
+pub(crate) use search::Index;
+use search::SearchIndex;
 
 /// Every user ever created, in creation order (soft-deleted ones included).
 ///
@@ -36,6 +42,8 @@ pub(crate) struct State {
     emails: HashSet<String>,
     /// Every username stored, ASCII-lower-cased, as for `emails`.
     usernames: HashSet<String>,
+    /// The search rule's indexes.
+    search: SearchIndex,
 }
 
 /// A secret as a map key: it never leaves the state, has no `Debug` or
@@ -66,10 +74,6 @@ pub(crate) struct StoredUser {
     pub(crate) deleted_at: Option<String>,
     pub(crate) teams: Vec<TeamName>,
     pub(crate) keys: Vec<StoredKey>,
-    /// The username and the email lower-cased (Unicode), as search compares
-    /// them: made once here rather than on every search.
-    pub(crate) lower_username: String,
-    pub(crate) lower_email: String,
 }
 
 /// A live key: what the server lists, and the secret it checks.
@@ -107,6 +111,17 @@ impl State {
 
     pub(crate) fn users(&self) -> &[StoredUser] {
         &self.users
+    }
+
+    /// The user at `index`, which the caller got from this state.
+    pub(crate) fn user(&self, index: Index) -> &StoredUser {
+        &self.users[usize::try_from(index).unwrap_or(usize::MAX)]
+    }
+
+    /// The indexes of the users the search rule matches with `query` (not
+    /// empty), in creation order.
+    pub(crate) fn matching(&mut self, query: &str) -> Arc<Vec<Index>> {
+        self.search.matching(query)
     }
 
     /// The index of the user holding `secret`, who must not be soft-deleted.
@@ -158,11 +173,14 @@ impl State {
             .usernames
             .insert(new.username.as_str().to_ascii_lowercase());
         debug_assert!(email_was_free && username_was_free, "a taken name stored");
+        self.search.insert(
+            Index::try_from(index).unwrap_or(Index::MAX),
+            new.username.as_str(),
+            new.email.as_str(),
+        );
         self.users.push(StoredUser {
             id: mint::user_id(serial),
             name: new.name,
-            lower_username: new.username.as_str().to_lowercase(),
-            lower_email: new.email.as_str().to_lowercase(),
             username: new.username,
             email: new.email,
             admin: new.admin,

@@ -97,6 +97,13 @@ pub enum Fault {
     /// The server answers the next `generateApiKey` with a label where the new
     /// secret should be, as current hosted servers may.
     HideSecret,
+    /// The server answers the next paged user listing with every match at
+    /// once, saying nothing follows, as servers that do not page do.
+    IgnorePageSize,
+    /// The server answers the next resumed user listing with the cursor it
+    /// was given as its end cursor, saying more follows: followed blindly,
+    /// the listing never ends.
+    RepeatCursor,
 }
 
 /// The port's mutations, as [`Fault::LoseAnswer`] names them.
@@ -125,6 +132,7 @@ mod tests {
             include_str!("behaviours/create.rs"),
             include_str!("behaviours/delete.rs"),
             include_str!("behaviours/generate.rs"),
+            include_str!("behaviours/listing.rs"),
             include_str!("behaviours/search.rs"),
             include_str!("behaviours/service.rs"),
             include_str!("behaviours/viewer.rs"),

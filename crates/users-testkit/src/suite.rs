@@ -33,6 +33,16 @@ macro_rules! __behaviours {
             search_does_not_match_the_middle_of_a_name,
             search_shows_soft_deleted_users_with_deleted_at,
             search_results_carry_ids_keys_and_teams,
+            // list_users, and the service's walk
+            listing_by_a_member_is_permission_denied,
+            listing_walks_every_user_once_in_search_order,
+            listing_a_query_pages_its_matches,
+            listing_resumes_after_a_page_s_end_cursor,
+            listing_backward_pages_from_the_end,
+            listing_after_a_foreign_cursor_is_cursor_rejected,
+            listing_walk_can_stop_early,
+            listing_from_a_server_ignoring_the_page_size_is_one_page,
+            listing_with_a_repeating_cursor_is_protocol,
             // create_user
             create_by_a_member_is_permission_denied,
             create_with_a_taken_email_in_other_case_already_exists,

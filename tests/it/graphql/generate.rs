@@ -125,7 +125,7 @@ async fn a_generate_answered_without_the_key_that_made_none_may_be_tried_again()
     assert!(error.to_string().contains("no key was made"), "{error}");
 }
 
-/// Answers `GetViewer` as [`ViewerKeys`] does, but with every description
+/// Answers `ViewerApiKeys` as [`ViewerKeys`] does, but with every description
 /// cut to its first `keep` bytes, as a server with a length limit would.
 struct Truncating {
     keys: ViewerKeys,
@@ -150,7 +150,7 @@ async fn a_key_whose_description_the_server_truncated_is_still_found() {
     let server = MockServer::start().await;
     let seen = generate_noting(&server, ResponseTemplate::new(500)).await;
     let keys = ViewerKeys { seen, tagged: true };
-    answer_operation(&server, "GetViewer", Truncating { keys, keep: 64 }, 1).await;
+    answer_operation(&server, "ViewerApiKeys", Truncating { keys, keep: 64 }, 1).await;
     delete_answering(&server, deleted(), 1).await;
 
     let long = "nightly export job for the forecasting team ".repeat(10);
@@ -166,7 +166,7 @@ async fn a_key_whose_description_the_server_truncated_is_still_found() {
 async fn a_failed_check_leaves_the_outcome_ambiguous() {
     let server = MockServer::start().await;
     answer_operation(&server, "GenerateApiKey", ResponseTemplate::new(500), 1).await;
-    answer_operation(&server, "GetViewer", ResponseTemplate::new(403), 1).await;
+    answer_operation(&server, "ViewerApiKeys", ResponseTemplate::new(403), 1).await;
 
     let error = client(&server).generate_api_key(None).await.unwrap_err();
 

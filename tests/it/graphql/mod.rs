@@ -9,6 +9,7 @@ mod generate;
 mod limits;
 mod messages;
 mod new_key;
+mod paging;
 mod proxy;
 mod rate_limit;
 mod requests;

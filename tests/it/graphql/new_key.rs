@@ -11,7 +11,7 @@ use crate::support::orphan::{NewKey, ORPHAN_ID, delete_answering, deleted};
 const SECRET: &str = "n3wk3ys3cr3tn3wk3ys3cr3tn3wk3ys3cr3tn3wk";
 
 /// Mounts `GenerateApiKey` answering key [`ORPHAN_ID`] named `secret`, and
-/// `GetViewer` answering `viewer`, sent once; no key may be deleted.
+/// `ViewerApiKeys` answering `viewer`, sent once; no key may be deleted.
 async fn generate(secret: &str, viewer: ResponseTemplate) -> (MockServer, GeneratedApiKey) {
     let server = MockServer::start().await;
     let new_key = NewKey {
@@ -19,7 +19,7 @@ async fn generate(secret: &str, viewer: ResponseTemplate) -> (MockServer, Genera
         name: secret.to_owned(),
     };
     answer_operation(&server, "GenerateApiKey", new_key, 1).await;
-    answer_operation(&server, "GetViewer", viewer, 1).await;
+    answer_operation(&server, "ViewerApiKeys", viewer, 1).await;
     delete_answering(&server, deleted(), 0).await;
     let generated = client(&server)
         .generate_api_key(Some("ci".to_owned()))

@@ -38,14 +38,14 @@ async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
             seen: seen.clone(),
             tagged: false,
         };
-        Mock::given(operation("GetViewer"))
+        Mock::given(operation("ViewerApiKeys"))
             .respond_with(empty)
             .up_to_n_times(1)
             .with_priority(1)
             .expect(1)
             .mount(&server)
             .await;
-        answer_operation(&server, "GetViewer", ViewerKeys { seen, tagged: true }, 1).await;
+        answer_operation(&server, "ViewerApiKeys", ViewerKeys { seen, tagged: true }, 1).await;
         delete_answering(&server, deleted(), 1).await;
 
         let error = client(&server).generate_api_key(None).await.unwrap_err();

@@ -69,7 +69,7 @@ impl Respond for NewKey {
 /// The id of the key [`ViewerKeys`] shows carrying the request's tag.
 pub(crate) const ORPHAN_ID: &str = "QXBpS2V5Ojk5";
 
-/// Answers `GetViewer` with an unrelated key and, when `tagged`, the key the
+/// Answers `ViewerApiKeys` with an unrelated key and, when `tagged`, the key the
 /// noted request made (id [`ORPHAN_ID`]).
 pub(crate) struct ViewerKeys {
     pub(crate) seen: SeenDescription,
@@ -102,7 +102,7 @@ pub(crate) async fn generate_noting(
     seen
 }
 
-/// Mounts [`generate_noting`], and `GetViewer` (expected `checks` times)
+/// Mounts [`generate_noting`], and `ViewerApiKeys` (expected `checks` times)
 /// listing the key it made when `tagged`.
 pub(crate) async fn generate_answering(
     server: &MockServer,
@@ -111,7 +111,7 @@ pub(crate) async fn generate_answering(
     checks: u64,
 ) {
     let seen = generate_noting(server, answer).await;
-    answer_operation(server, "GetViewer", ViewerKeys { seen, tagged }, checks).await;
+    answer_operation(server, "ViewerApiKeys", ViewerKeys { seen, tagged }, checks).await;
 }
 
 /// A generate answered `answer` after which the key it made is listed and

@@ -26,6 +26,13 @@ impl<R: UserRepository> UserRepository for Gauge<R> {
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
         self.inner.search_users(query).await
     }
+    async fn list_users(
+        &self,
+        query: &str,
+        page: &users_domain::PageRequest,
+    ) -> Result<users_domain::UserPage> {
+        self.inner.list_users(query, page).await
+    }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.most.fetch_max(now, Ordering::SeqCst);

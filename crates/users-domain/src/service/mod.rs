@@ -2,9 +2,14 @@
 //! instead of `None`/`False`, ambiguity reported instead of guessed, and no key
 //! ever lost in a rotation.
 
+mod walk;
+
+pub use walk::UserWalk;
+
 use crate::value::echo_safe;
 use crate::{
-    ApiKey, ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, Result, User, UserRepository,
+    ApiKey, ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageSize, Result, User,
+    UserRepository,
 };
 
 /// The administration service, generic over the port it drives.
@@ -124,6 +129,13 @@ impl<R: UserRepository> UserAdmin<R> {
     /// As [`UserRepository::search_users`].
     pub async fn users(&self, query: &str) -> Result<Vec<User>> {
         self.repo.search_users(query.trim()).await
+    }
+
+    /// Every user matching `query` (as [`users`](Self::users) matches), page
+    /// by page: a lazy walk the caller drives and may stop at any time, so
+    /// that memory holds one page however many users there are.
+    pub fn walk_users(&self, query: &str, size: PageSize) -> UserWalk<'_, R> {
+        UserWalk::new(&self.repo, query.trim().to_owned(), size)
     }
 
     /// The user whose email is `email`, ignoring case, if there is one.

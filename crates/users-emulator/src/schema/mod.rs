@@ -95,7 +95,9 @@ impl ErrorCode {
             Error::PermissionDenied { .. } => Self::PermissionDenied,
             Error::NotFound { .. } => Self::NotFound,
             Error::AlreadyExists { .. } => Self::AlreadyExists,
-            Error::InvalidInput { .. } | Error::MultipleMatches { .. } => Self::InvalidInput,
+            Error::InvalidInput { .. }
+            | Error::MultipleMatches { .. }
+            | Error::CursorRejected { .. } => Self::InvalidInput,
             Error::RateLimited { .. } => Self::RateLimited,
             Error::Unavailable { .. } => Self::Unavailable,
             Error::Protocol { .. } | Error::Ambiguous { .. } => Self::Upstream,

@@ -1,7 +1,10 @@
 use async_graphql::{Context, Object, Result};
 
-use super::types::{GqlUser, UserConnection};
-use super::{Caller, domain_error};
+use users_domain::{Cursor, PageRequest, PageSize, UserPage};
+
+use super::types::{GqlUser, PageInfo, UserConnection, UserEdge, page_size};
+use super::{Caller, ErrorCode, coded, domain_error};
+use crate::Faults;
 
 pub(crate) struct QueryRoot;
 
@@ -16,17 +19,128 @@ impl QueryRoot {
 
     /// Users whose username or email starts or ends with `query`, ignoring
     /// case; every user when it is empty or absent. Instance admins only.
+    /// Relay paging with `first`/`after` or `last`/`before`; without either
+    /// size, every match (as the official SDK expects).
     async fn users(
         &self,
         ctx: &Context<'_>,
         query: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
     ) -> Result<Option<UserConnection>> {
         let caller = ctx.data::<Caller>()?;
-        let users = caller
+        let query = query.unwrap_or_default();
+        let cursor = |text: Option<String>| {
+            text.map(|text| {
+                Cursor::parse(text).map_err(|error| {
+                    coded(format!("not a cursor: {error}"), ErrorCode::InvalidInput)
+                })
+            })
+            .transpose()
+        };
+        let request = match (first, last) {
+            (Some(_), Some(_)) => {
+                return Err(coded(
+                    "give first or last, not both",
+                    ErrorCode::InvalidInput,
+                ));
+            }
+            (Some(first), None) => Some(PageRequest::Forward {
+                size: size(first)?,
+                after: cursor(after)?,
+            }),
+            (None, Some(last)) => Some(PageRequest::Backward {
+                size: size(last)?,
+                before: cursor(before)?,
+            }),
+            (None, None) if after.is_some() || before.is_some() => Some(PageRequest::Forward {
+                size: PageSize::new(u64::from(PageSize::MAX))
+                    .map_err(|e| coded(e.to_string(), ErrorCode::InvalidInput))?,
+                after: cursor(after)?,
+            }),
+            (None, None) => None,
+        };
+        let Some(request) = request else {
+            return everything(caller, &query).await.map(Some);
+        };
+        let faults = ctx.data::<Faults>()?;
+        if faults.take_unpaged_listing() {
+            return everything(caller, &query).await.map(Some);
+        }
+        let resumed_at = match &request {
+            PageRequest::Forward { after, .. } => after.clone(),
+            PageRequest::Backward { .. } => None,
+        };
+        let page = caller
             .0
-            .search_users(query.as_deref().unwrap_or_default())
+            .list_users(&query, &request)
             .await
             .map_err(|e| domain_error(&e))?;
-        Ok(Some(users.into()))
+        let mut connection = connection(page);
+        if let Some(cursor) = resumed_at.filter(|_| faults.take_repeated_cursor()) {
+            connection.page_info.end_cursor = Some(cursor.to_string());
+            connection.page_info.has_next_page = true;
+        }
+        Ok(Some(connection))
+    }
+}
+
+/// A page size of `asked` (at least one: an empty page would not move a walk).
+fn size(asked: i32) -> Result<PageSize> {
+    let asked = page_size(asked)?;
+    PageSize::new(u64::try_from(asked).unwrap_or(u64::MAX))
+        .map_err(|error| coded(error.to_string(), ErrorCode::InvalidInput))
+}
+
+/// Every match, as one connection: the largest pages, walked to the end.
+async fn everything(caller: &Caller, query: &str) -> Result<UserConnection> {
+    let size = PageSize::new(u64::from(PageSize::MAX))
+        .map_err(|error| coded(error.to_string(), ErrorCode::Internal))?;
+    let mut edges = Vec::new();
+    let mut request = PageRequest::first(size);
+    loop {
+        let page = caller
+            .0
+            .list_users(query, &request)
+            .await
+            .map_err(|e| domain_error(&e))?;
+        let next = page
+            .page_info
+            .end_cursor
+            .clone()
+            .filter(|_| page.page_info.has_next_page);
+        edges.extend(page.edges.into_iter().map(UserEdge::from));
+        match next {
+            Some(after) => {
+                request = PageRequest::Forward {
+                    size,
+                    after: Some(after),
+                }
+            }
+            None => break,
+        }
+    }
+    Ok(UserConnection {
+        page_info: PageInfo {
+            start_cursor: edges.first().map(|edge| edge.cursor.clone()),
+            end_cursor: edges.last().map(|edge| edge.cursor.clone()),
+            has_next_page: false,
+            has_previous_page: false,
+        },
+        edges,
+    })
+}
+
+fn connection(page: UserPage) -> UserConnection {
+    UserConnection {
+        page_info: PageInfo {
+            start_cursor: page.page_info.start_cursor.map(|c| c.to_string()),
+            end_cursor: page.page_info.end_cursor.map(|c| c.to_string()),
+            has_next_page: page.page_info.has_next_page,
+            has_previous_page: page.page_info.has_previous_page,
+        },
+        edges: page.edges.into_iter().map(UserEdge::from).collect(),
     }
 }

@@ -1,11 +1,13 @@
 //! The wire types, named as on W&B so that `__typename` and fragments
 //! (`... on User`) read as the SDK expects.
 
-use async_graphql::{ID, InputObject, SimpleObject};
-use users_domain::{ApiKey, TeamName, User};
+use async_graphql::{ComplexObject, ID, InputObject, SimpleObject};
+use users_domain::{ApiKey, PageSize, TeamName, User};
+
+use super::{ErrorCode, coded};
 
 #[derive(SimpleObject)]
-#[graphql(name = "User")]
+#[graphql(name = "User", complex)]
 pub(crate) struct GqlUser {
     id: ID,
     name: String,
@@ -16,9 +18,63 @@ pub(crate) struct GqlUser {
     flags: Option<String>,
     entity: Option<String>,
     deleted_at: Option<String>,
-    /// `null` when the repository did not load the keys: unknown, not none.
-    api_keys: Option<ApiKeyConnection>,
+    /// `None` when the repository did not load the keys: unknown, not none.
+    #[graphql(skip)]
+    keys: Option<Vec<ApiKey>>,
     teams: Option<EntityConnection>,
+}
+
+#[ComplexObject]
+impl GqlUser {
+    /// The user's keys, all of them unless `first` asks for a page (after the
+    /// key whose id is `after`); `null` when the repository did not load them.
+    #[allow(
+        clippy::unused_async,
+        reason = "async-graphql resolves complex fields through async fns"
+    )]
+    async fn api_keys(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Option<ApiKeyConnection>> {
+        let Some(keys) = &self.keys else {
+            return Ok(None);
+        };
+        let start = match after {
+            Some(after) => {
+                keys.iter()
+                    .position(|key| key.id.as_str() == after)
+                    .ok_or_else(|| {
+                        coded(
+                            "after is not a cursor of this key list",
+                            ErrorCode::InvalidInput,
+                        )
+                    })?
+                    + 1
+            }
+            None => 0,
+        };
+        let end = match first {
+            Some(first) => start.saturating_add(page_size(first)?).min(keys.len()),
+            None => keys.len(),
+        };
+        let page = &keys[start.min(end)..end];
+        Ok(Some(ApiKeyConnection {
+            edges: page
+                .iter()
+                .map(|key| ApiKeyEdge {
+                    cursor: key.id.to_string(),
+                    node: Some(key.clone().into()),
+                })
+                .collect(),
+            page_info: PageInfo {
+                start_cursor: page.first().map(|key| key.id.to_string()),
+                end_cursor: page.last().map(|key| key.id.to_string()),
+                has_next_page: end < keys.len(),
+                has_previous_page: start > 0,
+            },
+        }))
+    }
 }
 
 impl From<User> for GqlUser {
@@ -32,14 +88,7 @@ impl From<User> for GqlUser {
             flags: user.flags,
             entity: user.entity,
             deleted_at: user.deleted_at,
-            api_keys: user.api_keys.map(|keys| ApiKeyConnection {
-                edges: keys
-                    .into_iter()
-                    .map(|key| ApiKeyEdge {
-                        node: Some(key.into()),
-                    })
-                    .collect(),
-            }),
+            keys: user.api_keys,
             teams: user.teams.map(|teams| EntityConnection {
                 edges: teams
                     .into_iter()
@@ -50,6 +99,30 @@ impl From<User> for GqlUser {
             }),
         }
     }
+}
+
+/// A `first` or `last` argument as a page size.
+pub(crate) fn page_size(asked: i32) -> async_graphql::Result<usize> {
+    let max = PageSize::MAX;
+    u32::try_from(asked)
+        .ok()
+        .filter(|&size| size <= max)
+        .and_then(|size| usize::try_from(size).ok())
+        .ok_or_else(|| {
+            coded(
+                format!("a page holds 0 to {max} items, not {asked}"),
+                ErrorCode::InvalidInput,
+            )
+        })
+}
+
+/// Relay's `PageInfo`.
+#[derive(SimpleObject, Default)]
+pub(crate) struct PageInfo {
+    pub(crate) start_cursor: Option<String>,
+    pub(crate) end_cursor: Option<String>,
+    pub(crate) has_next_page: bool,
+    pub(crate) has_previous_page: bool,
 }
 
 #[derive(SimpleObject)]
@@ -88,10 +161,12 @@ impl From<ApiKey> for GqlApiKey {
 #[derive(SimpleObject)]
 pub(crate) struct ApiKeyConnection {
     edges: Vec<ApiKeyEdge>,
+    page_info: PageInfo,
 }
 
 #[derive(SimpleObject)]
 pub(crate) struct ApiKeyEdge {
+    cursor: String,
     node: Option<GqlApiKey>,
 }
 
@@ -121,25 +196,26 @@ pub(crate) struct EntityEdge {
 
 #[derive(SimpleObject)]
 pub(crate) struct UserConnection {
-    edges: Vec<UserEdge>,
-}
-
-impl From<Vec<User>> for UserConnection {
-    fn from(users: Vec<User>) -> Self {
-        Self {
-            edges: users
-                .into_iter()
-                .map(|user| UserEdge {
-                    node: Some(user.into()),
-                })
-                .collect(),
-        }
-    }
+    pub(crate) edges: Vec<UserEdge>,
+    pub(crate) page_info: PageInfo,
 }
 
 #[derive(SimpleObject)]
 pub(crate) struct UserEdge {
-    node: Option<GqlUser>,
+    pub(crate) cursor: String,
+    pub(crate) node: Option<GqlUser>,
+}
+
+impl From<users_domain::UserEdge> for UserEdge {
+    fn from(edge: users_domain::UserEdge) -> Self {
+        Self {
+            cursor: edge
+                .cursor
+                .map(|cursor| cursor.to_string())
+                .unwrap_or_default(),
+            node: Some(edge.user.into()),
+        }
+    }
 }
 
 #[derive(InputObject)]

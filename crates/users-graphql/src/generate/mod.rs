@@ -12,7 +12,7 @@
 //!
 //! Servers that reveal the new secret put it in `apiKey.name`. What callers
 //! show as the key's name must not be that secret, so the key's listed name is
-//! read with one `GetViewer` (a query, retried as usual). When the viewer's
+//! read from the caller's key list (`ViewerApiKeys`, a query, retried as usual). When the viewer's
 //! list does not have the key, lists a key-shaped name for it (a legacy server
 //! listing the secret), or the query fails, the key is named `id:<key id>`
 //! instead (never key-shaped, since `:` is not a key character) and the call
@@ -25,7 +25,8 @@
 //!
 //! When the outcome of the mutation is unknown (the connection was lost after
 //! sending, the server answered 408 or 5xx, or its answer could not be read),
-//! the caller's keys are listed with `GetViewer` (a query, retried as usual)
+//! the caller's keys are listed with `ViewerApiKeys`, every page (a query,
+//! retried as usual)
 //! and any key carrying the tag is revoked with `DeleteApiKey`:
 //!
 //! - a tagged key found and revoked: `Unavailable` (nothing was left alive;
@@ -47,10 +48,7 @@ use serde_json::json;
 use users_domain::{ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Error, GeneratedApiKey, Result};
 
 use crate::GraphqlUserRepository;
-use crate::wire::{
-    GENERATE_API_KEY, GET_VIEWER, GeneratedKey, KeyDescription, MutationData, NewKey, ViewerData,
-    ViewerKeys,
-};
+use crate::wire::{GENERATE_API_KEY, GeneratedKey, MutationData, NewKey};
 
 pub(crate) mod tag;
 
@@ -181,18 +179,6 @@ impl GraphqlUserRepository {
             .filter(|key| tag.marks(key.description.as_deref()))
             .map(|key| key.id)
             .collect())
-    }
-
-    /// The caller's keys as `GetViewer` lists them.
-    pub(crate) async fn viewer_keys(&self) -> Result<Vec<KeyDescription>> {
-        let data: ViewerData<ViewerKeys> = self.call(&GET_VIEWER, json!({}), "the viewer").await?;
-        let viewer = data.viewer.ok_or_else(|| Error::Unauthenticated {
-            reason: "the server returned no viewer for this api key".to_owned(),
-        })?;
-        let keys = viewer.api_keys.ok_or_else(|| Error::NotListed {
-            what: "the caller's api keys".to_owned(),
-        })?;
-        Ok(keys.into_nodes().collect())
     }
 
     async fn revoke(&self, ids: Vec<ApiKeyId>, cause: &str) -> Error {

@@ -4,7 +4,7 @@
 use secrecy::ExposeSecret as _;
 use users_domain::{ApiKeyId, ApiKeySecret, Email, Username};
 
-use super::{NewKey, NewUser, State};
+use super::{Index, NewKey, NewUser, State};
 use crate::mint;
 
 fn new_user(email: &str, username: &str, secrets: &[&ApiKeySecret]) -> NewUser {
@@ -102,12 +102,12 @@ fn indexes_follow_inserts_new_keys_and_deletions() {
 }
 
 #[test]
-fn search_fields_are_lower_cased_once_when_stored() {
+fn a_stored_user_is_found_by_its_names_ignoring_case() {
     let mut state = State::default();
     let index = state.insert(new_user("ZOË.X@Example.COM", "ZOË", &[]));
+    let index = Index::try_from(index).unwrap();
 
-    let user = &state.users()[index];
-
-    assert_eq!(user.lower_email, "zoë.x@example.com");
-    assert_eq!(user.lower_username, "zoë");
+    assert_eq!(*state.matching("zoë.x@"), [index]);
+    assert_eq!(*state.matching("Zoë"), [index]);
+    assert_eq!(*state.matching("EXAMPLE.com"), [index]);
 }

@@ -7,7 +7,7 @@ use std::{
 
 use secrecy::ExposeSecret;
 use tokio::{net::TcpListener, sync::oneshot};
-use users_domain::{ApiKeySecret, UserRepository};
+use users_domain::{ApiKeySecret, User, UserRepository};
 use users_memory::{InMemoryWorld, Seed, SeedError, SeedKey, SeedUser};
 
 use crate::{EmulatorError, Faults, RunningEmulator, http, serve};
@@ -45,6 +45,7 @@ pub struct EmulatorBuilder {
     seed: Option<Seed>,
     admin_key: Option<ApiKeySecret>,
     repository: Option<Arc<dyn UserRepository>>,
+    world: Option<InMemoryWorld>,
     limits: Limits,
 }
 
@@ -56,6 +57,8 @@ pub(crate) struct Limits {
     pub(crate) header_read_timeout: Duration,
     /// From the headers to the response: the body and its execution.
     pub(crate) request_timeout: Duration,
+    /// Added before every request is served.
+    pub(crate) latency: Duration,
 }
 
 impl Default for Limits {
@@ -63,6 +66,7 @@ impl Default for Limits {
         Self {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            latency: Duration::ZERO,
         }
     }
 }
@@ -89,6 +93,24 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.limits.request_timeout = timeout;
+        self
+    }
+
+    /// Serves this in-memory world (built with
+    /// [`InMemoryWorld::read_seed`] from a large file, or
+    /// [`InMemoryWorld::synthetic`], say) instead of one built from a seed.
+    #[must_use]
+    pub fn world(mut self, world: InMemoryWorld) -> Self {
+        self.world = Some(world);
+        self
+    }
+
+    /// Every request waits this long before it is served, as if the server
+    /// were far away: for measuring and testing how a client copes with
+    /// latency. Default: none.
+    #[must_use]
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.limits.latency = latency;
         self
     }
 
@@ -130,7 +152,7 @@ impl EmulatorBuilder {
     /// when a custom repository comes without an admin key or with a seed.
     pub async fn start(self) -> Result<RunningEmulator, EmulatorError> {
         let (root, admin_key) = if let Some(root) = self.repository {
-            if self.seed.is_some() {
+            if self.seed.is_some() || self.world.is_some() {
                 return Err(EmulatorError::SeedWithRepository);
             }
             let key = self.admin_key.ok_or(EmulatorError::AdminKeyRequired)?;
@@ -139,11 +161,14 @@ impl EmulatorBuilder {
             let key = self
                 .admin_key
                 .unwrap_or_else(InMemoryWorld::generate_secret);
-            let seed = self.seed.unwrap_or_default();
-            let holder = seeded_holder(&seed, &key);
-            let world = InMemoryWorld::from_seed(seed)?;
-            match holder {
-                Some(holder) => holder.check()?,
+            let world = match (self.seed, self.world) {
+                (Some(_), Some(_)) => return Err(EmulatorError::SeedAndWorld),
+                (Some(seed), None) => InMemoryWorld::from_seed(seed)?,
+                (None, Some(world)) => world,
+                (None, None) => InMemoryWorld::new(),
+            };
+            match world.key_holder(&key) {
+                Some((index, holder)) => check_holder(index, &holder)?,
                 None => add_bootstrap_admin(&world, &key)?,
             }
             let root: Arc<dyn UserRepository> = Arc::new(world.connect(key.clone()));
@@ -180,48 +205,17 @@ impl EmulatorBuilder {
     }
 }
 
-/// The seeded user holding the admin key, as the seed describes it.
-struct SeededHolder {
-    index: usize,
-    email: String,
-    admin: bool,
-    deleted: bool,
-}
-
-impl SeededHolder {
-    /// The admin key must let its holder act as an admin: anything else would
-    /// make `admin_key()` a key that cannot administer.
-    fn check(self) -> Result<(), EmulatorError> {
-        let Self {
-            index,
-            email,
-            admin,
-            deleted,
-        } = self;
-        if deleted {
-            Err(EmulatorError::AdminKeyHolderDeleted { index, email })
-        } else if !admin {
-            Err(EmulatorError::AdminKeyHolderNotAdmin { index, email })
-        } else {
-            Ok(())
-        }
+/// The admin key must let its holder act as an admin: anything else would
+/// make `admin_key()` a key that cannot administer.
+fn check_holder(index: usize, holder: &User) -> Result<(), EmulatorError> {
+    let email = holder.label();
+    if holder.deleted_at.is_some() {
+        Err(EmulatorError::AdminKeyHolderDeleted { index, email })
+    } else if !holder.admin {
+        Err(EmulatorError::AdminKeyHolderNotAdmin { index, email })
+    } else {
+        Ok(())
     }
-}
-
-/// Read off the seed rather than the world: a soft-deleted holder cannot
-/// authenticate, so the world would not tell it from no holder at all.
-fn seeded_holder(seed: &Seed, key: &ApiKeySecret) -> Option<SeededHolder> {
-    let secret = key.expose_secret();
-    seed.users
-        .iter()
-        .enumerate()
-        .find(|(_, user)| user.keys.iter().any(|k| k.secret == secret))
-        .map(|(index, user)| SeededHolder {
-            index,
-            email: user.email.clone(),
-            admin: user.admin,
-            deleted: user.deleted_at.is_some(),
-        })
 }
 
 /// Adds `admin@localhost` (username `admin`) holding `key`, for a seed in
@@ -252,6 +246,7 @@ impl fmt::Debug for EmulatorBuilder {
             )
             .field("admin_key", &self.admin_key)
             .field("custom_repository", &self.repository.is_some())
+            .field("world", &self.world)
             .finish()
     }
 }

@@ -28,6 +28,10 @@ pub enum EmulatorError {
         "a seed only fills the built-in in-memory repository: seed the custom repository itself"
     )]
     SeedWithRepository,
+    /// Both a seed and a world were given: the world is served as it is, so
+    /// the seed would be ignored.
+    #[error("give a seed or a world, not both: add the seed's users to the world instead")]
+    SeedAndWorld,
     /// The seeded user holding the admin key is not an admin.
     #[error(
         "seed users[{index}] ({email:?}) holds the admin key but is not an admin: set its admin to true, or use another admin key"

@@ -2,10 +2,7 @@
 //! and every error in the GraphQL shape `{"errors": [{"message", "extensions": {"code"}}]}`
 //! so that the official client (wandb-core) can show its message.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Instant};
 
 use async_graphql::{Request, Variables};
 use axum::{
@@ -49,25 +46,31 @@ pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults, limits: Limi
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
-        .layer(middleware::from_fn_with_state(
-            limits.request_timeout,
-            within_time,
-        ))
+        .layer(middleware::from_fn_with_state(limits, paced))
 }
 
-/// Answers 408 when a request, its body included, takes longer than
-/// `timeout` (a client trickling its body, or a stuck repository).
-async fn within_time(
-    State(timeout): State<Duration>,
+/// Serves a request after the configured latency, and answers 408 when it
+/// (its body included) takes longer than the request timeout: a client
+/// trickling its body, or a stuck repository.
+async fn paced(
+    State(limits): State<Limits>,
     request: axum::extract::Request,
     next: middleware::Next,
 ) -> Response {
+    if !limits.latency.is_zero() {
+        tokio::time::sleep(limits.latency).await;
+    }
+    let timeout = limits.request_timeout;
     if let Ok(response) = tokio::time::timeout(timeout, next.run(request)).await {
         return response;
     }
     let message = format!("the request took longer than {} ms", timeout.as_millis());
     tracing::warn!(%message, "graphql request timed out");
-    plain_error(StatusCode::REQUEST_TIMEOUT, &message, ErrorCode::InvalidInput)
+    plain_error(
+        StatusCode::REQUEST_TIMEOUT,
+        &message,
+        ErrorCode::InvalidInput,
+    )
 }
 
 /// A GraphQL request body, as the SDK sends it.

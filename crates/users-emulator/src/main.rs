@@ -5,15 +5,16 @@ use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
     process::ExitCode,
+    time::Duration,
 };
 
 use anyhow::Context as _;
 use clap::Parser;
 use secrecy::ExposeSecret;
 use tracing_subscriber::EnvFilter;
-use users_domain::{ApiKeySecret, without_quoted_text};
+use users_domain::ApiKeySecret;
 use users_emulator::{Emulator, EmulatorError, RunningEmulator};
-use users_memory::Seed;
+use users_memory::InMemoryWorld;
 
 /// A local W&B users server that the official SDK and wbusers accept.
 ///
@@ -30,6 +31,37 @@ struct Args {
     /// File holding the admin API key; without it a key is generated and printed once.
     #[arg(long, value_name = "PATH")]
     admin_key_file: Option<PathBuf>,
+    /// Start with N synthetic users instead of a seed file: user<n>@corp<n mod
+    /// 10>.example, each holding one key whose secret is `synthetic` and n in
+    /// 31 digits, every third in team team-<n mod 100> (for tests and benchmarks
+    /// on this machine only: anyone can work the keys out).
+    #[arg(long, value_name = "N", conflicts_with = "seed")]
+    synthetic_users: Option<u32>,
+    /// Wait this long before serving each request, as a far-away server would
+    /// (for example 20ms or 1s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_latency)]
+    latency: Option<Duration>,
+}
+
+/// `20ms`, `1s`, `1.5s` or a bare number of milliseconds.
+fn parse_latency(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.strip_suffix("ms") {
+        Some(number) => (number, 0.001),
+        None => match text.strip_suffix('s') {
+            Some(number) => (number, 1.0),
+            None => (text, 0.001),
+        },
+    };
+    number
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|value| value.is_finite() && *value >= 0.0 && *value * unit <= 3600.0)
+        .map(|value| Duration::from_secs_f64(value * unit))
+        .ok_or_else(|| {
+            format!("'{text}' is not a latency: give one such as 20ms or 1.5s, at most an hour")
+        })
 }
 
 const SEED_HELP: &str = "JSON file of the users, teams and keys to start with: \
@@ -68,7 +100,19 @@ async fn main() -> ExitCode {
 async fn run(args: Args) -> Result<(), StartupError> {
     let mut builder = Emulator::builder().listen(args.listen);
     if let Some(path) = &args.seed {
-        builder = builder.seed(read_seed(path).map_err(bad_input)?);
+        builder = builder.world(read_seed(path).map_err(bad_input)?);
+    }
+    if let Some(count) = args.synthetic_users {
+        let started = std::time::Instant::now();
+        builder = builder.world(InMemoryWorld::synthetic(count));
+        tracing::info!(
+            users = count,
+            elapsed_ms = started.elapsed().as_millis(),
+            "made the synthetic users"
+        );
+    }
+    if let Some(latency) = args.latency {
+        builder = builder.latency(latency);
     }
     let given_key = match &args.admin_key_file {
         Some(path) => Some(read_admin_key(path).map_err(bad_input)?),
@@ -103,24 +147,19 @@ async fn run(args: Args) -> Result<(), StartupError> {
     Ok(())
 }
 
-fn read_seed(path: &Path) -> anyhow::Result<Seed> {
-    let text = std::fs::read_to_string(path)
+/// Reads the seed file as a stream: a file of a million users is fine.
+fn read_seed(path: &Path) -> anyhow::Result<InMemoryWorld> {
+    let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read seed file {}", path.display()))?;
-    serde_json::from_str(&text).map_err(|error| {
-        anyhow::anyhow!(
-            "seed file {} is not valid: {}",
-            path.display(),
-            without_quoted_text(&error.to_string())
-        )
-    })
+    InMemoryWorld::read_seed(std::io::BufReader::new(file))
+        .with_context(|| format!("seed file {} is not valid", path.display()))
 }
 
 /// The admin key, read by the same rules as every key file.
 fn read_admin_key(path: &Path) -> anyhow::Result<ApiKeySecret> {
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot read admin key file {}", path.display()))?;
-    ApiKeySecret::read_key_file(file)
-        .with_context(|| format!("admin key file {}", path.display()))
+    ApiKeySecret::read_key_file(file).with_context(|| format!("admin key file {}", path.display()))
 }
 
 fn announce(emulator: &RunningEmulator, generated: bool) {
@@ -157,31 +196,45 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
     use super::*;
 
-    #[test]
-    fn a_seed_error_keeps_the_field_but_not_the_string() {
-        let error =
-            serde_json::from_str::<Seed>(r#"{"users":[{"email":"a@b.c","admin":"s3cr3t"}]}"#)
-                .unwrap_err()
-                .to_string();
-        let message = without_quoted_text(&error);
-        assert!(!message.contains("s3cr3t"), "{message}");
-        assert!(message.contains("expected a boolean"), "{message}");
+    fn seed_file(text: &str) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        file.write_all(text.as_bytes()).unwrap();
+        file
     }
 
     #[test]
-    fn an_escaped_quote_does_not_end_the_hidden_run() {
-        let error =
-            serde_json::from_str::<Seed>(r#"{"users":[{"email":"a@b.c","admin":"s3\"cr3t"}]}"#)
-                .unwrap_err()
-                .to_string();
-        assert!(error.contains(r#"\"cr3t"#), "{error}");
+    fn a_seed_error_names_the_file_and_the_field_but_not_the_string() {
+        for text in [
+            r#"{"users":[{"email":"a@b.c","admin":"s3cr3t"}]}"#,
+            r#"{"users":[{"email":"a@b.c","admin":"s3\"cr3t"}]}"#,
+        ] {
+            let file = seed_file(text);
 
-        let message = without_quoted_text(&error);
+            let message = format!("{:#}", read_seed(file.path()).unwrap_err());
 
-        assert!(!message.contains("s3"), "{message}");
-        assert!(!message.contains("cr3t"), "{message}");
-        assert!(message.contains("expected a boolean"), "{message}");
+            assert!(
+                message.contains(&file.path().display().to_string()),
+                "{message}"
+            );
+            assert!(message.contains("expected a boolean"), "{message}");
+            assert!(
+                !message.contains("s3") && !message.contains("cr3t"),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn latencies_read_as_people_write_them() {
+        assert_eq!(parse_latency("20ms"), Ok(Duration::from_millis(20)));
+        assert_eq!(parse_latency("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_latency("7"), Ok(Duration::from_millis(7)));
+        for bad in ["-1ms", "soon", "2h", "NaNs"] {
+            assert!(parse_latency(bad).is_err(), "{bad}");
+        }
     }
 }

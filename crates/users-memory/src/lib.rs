@@ -46,5 +46,7 @@ mod world;
 
 pub use error::SeedError;
 pub use repository::InMemoryUserRepository;
+pub use seed::stream::SeedReadError;
+pub use seed::synthetic::{SYNTHETIC_DOMAINS, synthetic_secret, synthetic_user};
 pub use seed::{Seed, SeedKey, SeedUser};
 pub use world::InMemoryWorld;

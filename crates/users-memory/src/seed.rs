@@ -5,6 +5,8 @@
 //! [`InMemoryWorld::from_seed`](crate::InMemoryWorld::from_seed)).
 
 pub(crate) mod import;
+pub(crate) mod stream;
+pub(crate) mod synthetic;
 
 use std::fmt;
 

@@ -1,10 +1,13 @@
 use std::fmt;
+use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
+use secrecy::ExposeSecret as _;
 use users_domain::{ApiKeySecret, User};
 
+use crate::seed::stream::{self, SeedReadError};
+use crate::seed::{import, synthetic::synthetic_user};
 use crate::state::State;
-use crate::seed::import;
 use crate::{InMemoryUserRepository, Seed, SeedError, SeedUser, mint};
 
 /// One in-memory W&B server: its users, teams and keys.
@@ -38,6 +41,52 @@ impl InMemoryWorld {
         Ok(Self {
             state: Arc::new(Mutex::new(state)),
         })
+    }
+
+    /// A world read from a seed file's JSON, `{"users": [...]}`, one user at
+    /// a time: memory holds the world, never the file.
+    ///
+    /// # Errors
+    ///
+    /// [`SeedReadError::Format`] naming the line and column where the file
+    /// is not the seed format (quoting none of it), or
+    /// [`SeedReadError::User`] as [`from_seed`](Self::from_seed) refuses a user.
+    pub fn read_seed(reader: impl Read) -> Result<Self, SeedReadError> {
+        let mut state = State::default();
+        stream::read(&mut state, reader)?;
+        Ok(Self {
+            state: Arc::new(Mutex::new(state)),
+        })
+    }
+
+    /// A world of `count` synthetic users, numbered from 1 (see
+    /// [`synthetic_user`](crate::synthetic_user)): a large instance for tests
+    /// and benchmarks without a file.
+    pub fn synthetic(count: u32) -> Self {
+        let mut state = State::default();
+        for n in 1..=count {
+            // Synthetic users are valid and distinct by construction.
+            if let Err(error) = import::insert(&mut state, synthetic_user(n)) {
+                unreachable!("synthetic user {n} was refused: {error}");
+            }
+        }
+        Self {
+            state: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    /// The user holding a live key with this secret, soft-deleted or not, and
+    /// its place in creation order (from 0): an operator's look, no
+    /// permission checked and no login made.
+    pub fn key_holder(&self, secret: &ApiKeySecret) -> Option<(usize, User)> {
+        let state = self.lock();
+        let index = state.holder_of(secret.expose_secret())?;
+        Some((index, state.users()[index].to_user()))
+    }
+
+    /// How many users the world holds, soft-deleted ones included.
+    pub fn user_count(&self) -> usize {
+        self.lock().user_count()
     }
 
     /// Adds one user, as an operator would on the server: no permission is checked.

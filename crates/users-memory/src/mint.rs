@@ -19,6 +19,15 @@ pub(crate) fn key_id(n: u64) -> ApiKeyId {
     ApiKeyId::parse(opaque_id("ApiKey", n)).expect("base64 text is a valid api key id")
 }
 
+/// The serial number of a key id this server minted (`ApiKey:n`).
+pub(crate) fn key_serial(id: &ApiKeyId) -> Option<u64> {
+    let bytes = STANDARD.decode(id.as_str()).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let serial: u64 = text.strip_prefix("ApiKey:")?.parse().ok()?;
+    // `ApiKey:01` is not an id this server minted.
+    (key_id(serial) == *id).then_some(serial)
+}
+
 pub(crate) fn user_id(n: u64) -> users_domain::UserId {
     users_domain::UserId::parse(opaque_id("User", n)).expect("base64 text is a valid user id")
 }

@@ -10,7 +10,7 @@ use users_domain::{
 
 mod listing;
 
-use crate::state::{NewKey, NewUser, State, StoredUser};
+use crate::state::{NewKey, NewUser, State};
 use crate::{InMemoryWorld, mint};
 
 /// A [`UserRepository`] over an [`InMemoryWorld`], acting as the holder of one key.
@@ -74,17 +74,19 @@ impl UserRepository for InMemoryUserRepository {
     async fn viewer(&self) -> Result<User> {
         let state = self.world.lock();
         let me = state.principal(&self.secret)?;
-        Ok(state.users()[me].to_user())
+        Ok(state.to_user(me))
     }
 
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
         let mut state = self.admin_state("search users")?;
         Ok(if query.is_empty() {
-            state.users().iter().map(StoredUser::to_user).collect()
+            (0..state.user_count())
+                .map(|index| state.to_user(index))
+                .collect()
         } else {
             let hits = state.matching(query);
             hits.iter()
-                .map(|&index| state.user(index).to_user())
+                .map(|&index| state.to_user(usize::try_from(index).unwrap_or(usize::MAX)))
                 .collect()
         })
     }
@@ -122,7 +124,7 @@ impl UserRepository for InMemoryUserRepository {
             teams: Vec::new(),
             keys: Vec::new(),
         });
-        Ok(state.users()[index].to_user())
+        Ok(state.to_user(index))
     }
 
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {

@@ -38,6 +38,7 @@ impl InMemoryWorld {
         for user in seed.users {
             import::insert(&mut state, user)?;
         }
+        state.settle();
         Ok(Self {
             state: Arc::new(Mutex::new(state)),
         })
@@ -54,6 +55,7 @@ impl InMemoryWorld {
     pub fn read_seed(reader: impl Read) -> Result<Self, SeedReadError> {
         let mut state = State::default();
         stream::read(&mut state, reader)?;
+        state.settle();
         Ok(Self {
             state: Arc::new(Mutex::new(state)),
         })
@@ -70,6 +72,7 @@ impl InMemoryWorld {
                 unreachable!("synthetic user {n} was refused: {error}");
             }
         }
+        state.settle();
         Self {
             state: Arc::new(Mutex::new(state)),
         }
@@ -81,7 +84,7 @@ impl InMemoryWorld {
     pub fn key_holder(&self, secret: &ApiKeySecret) -> Option<(usize, User)> {
         let state = self.lock();
         let index = state.holder_of(secret.expose_secret())?;
-        Some((index, state.users()[index].to_user()))
+        Some((index, state.to_user(index)))
     }
 
     /// How many users the world holds, soft-deleted ones included.
@@ -98,7 +101,7 @@ impl InMemoryWorld {
     pub fn seed_user(&self, user: SeedUser) -> Result<User, SeedError> {
         let mut state = self.lock();
         let index = import::insert(&mut state, user)?;
-        Ok(state.users()[index].to_user())
+        Ok(state.to_user(index))
     }
 
     /// A repository acting as the holder of `secret`. Never fails here: the

@@ -106,7 +106,7 @@ pub(crate) fn page(state: &mut State, query: &str, request: &PageRequest) -> Res
             let index = matches.get(position);
             UserEdge {
                 cursor: Some(cursor(index)),
-                user: state.user(index).to_user(),
+                user: state.to_user(usize::try_from(index).unwrap_or(usize::MAX)),
             }
         })
         .collect();

@@ -2,23 +2,104 @@
 //! user: a user matches when its username or its email, lower-cased (Unicode),
 //! starts or ends with the query, lower-cased. Prefixes are ranges of the
 //! sorted names; suffixes are ranges of the sorted reversed names.
+//!
+//! The names live in one buffer, each entry an offset and a length into it:
+//! a few bytes a name beyond its text, and no allocation of its own. New
+//! names wait in a short unsorted list, read as they are, and are merged into
+//! the sorted ones when it grows long or when a bulk load ends.
 
-use std::collections::BTreeSet;
-use std::ops::Bound;
+use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// A user's place in creation order.
 pub(crate) type Index = u32;
 
+/// How many new names a search reads unsorted before it merges them.
+const UNSORTED_MAX: usize = 1024;
+
 /// The lower-cased usernames and emails, forwards and reversed, each with
 /// the index of its user.
 #[derive(Default)]
 pub(crate) struct SearchIndex {
-    forward: BTreeSet<(Box<str>, Index)>,
-    reversed: BTreeSet<(Box<str>, Index)>,
+    forward: Names,
+    reversed: Names,
     /// The last query's matches while no user was added: a listing walked
     /// page by page asks for the same query again and again.
     cache: Option<(String, Arc<Vec<Index>>)>,
+}
+
+#[derive(Default)]
+struct Names {
+    text: Vec<u8>,
+    sorted: Vec<Entry>,
+    unsorted: Vec<Entry>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    start: u32,
+    len: u32,
+    index: Index,
+}
+
+impl Names {
+    fn push(&mut self, name: &str, index: Index) {
+        let start = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(name.len()).unwrap_or(u32::MAX);
+        self.text.extend_from_slice(name.as_bytes());
+        self.unsorted.push(Entry { start, len, index });
+    }
+
+    fn name(&self, entry: Entry) -> &[u8] {
+        let start = usize::try_from(entry.start).unwrap_or(usize::MAX);
+        let len = usize::try_from(entry.len).unwrap_or(0);
+        &self.text[start..start + len]
+    }
+
+    fn order(&self, a: Entry, b: Entry) -> Ordering {
+        self.name(a).cmp(self.name(b)).then(a.index.cmp(&b.index))
+    }
+
+    /// Merges the unsorted names into the sorted ones.
+    fn settle(&mut self) {
+        if self.unsorted.is_empty() {
+            return;
+        }
+        let mut unsorted = std::mem::take(&mut self.unsorted);
+        unsorted.sort_unstable_by(|&a, &b| self.order(a, b));
+        let sorted = std::mem::take(&mut self.sorted);
+        let mut merged = Vec::with_capacity(sorted.len() + unsorted.len());
+        let (mut old, mut new) = (
+            sorted.into_iter().peekable(),
+            unsorted.into_iter().peekable(),
+        );
+        loop {
+            let next = match (old.peek(), new.peek()) {
+                (Some(&a), Some(&b)) if self.order(a, b).is_le() => old.next(),
+                (Some(_) | None, Some(_)) => new.next(),
+                (Some(_), None) => old.next(),
+                (None, None) => break,
+            };
+            merged.extend(next);
+        }
+        self.sorted = merged;
+        self.text.shrink_to_fit();
+    }
+
+    /// The indexes of the names that start with `prefix`.
+    fn prefixed<'s>(&'s self, prefix: &'s [u8]) -> impl Iterator<Item = Index> + 's {
+        let first = self
+            .sorted
+            .partition_point(|&entry| self.name(entry) < prefix);
+        let sorted = self.sorted[first..]
+            .iter()
+            .take_while(move |&&entry| self.name(entry).starts_with(prefix));
+        let unsorted = self
+            .unsorted
+            .iter()
+            .filter(move |&&entry| self.name(entry).starts_with(prefix));
+        sorted.chain(unsorted).map(|entry| entry.index)
+    }
 }
 
 impl SearchIndex {
@@ -27,10 +108,22 @@ impl SearchIndex {
         for name in [username, email] {
             let lower = name.to_lowercase();
             let reversed: String = lower.chars().rev().collect();
-            self.forward.insert((lower.into_boxed_str(), index));
-            self.reversed.insert((reversed.into_boxed_str(), index));
+            self.forward.push(&lower, index);
+            self.reversed.push(&reversed, index);
+        }
+        // Merging costs the whole list: done when the new names are as many
+        // as the sorted ones (so a bulk load merges O(log n) times), else
+        // left to the next search.
+        if self.forward.unsorted.len() > UNSORTED_MAX.max(self.forward.sorted.len()) {
+            self.settle();
         }
         self.cache = None;
+    }
+
+    /// Sorts the names waiting unsorted.
+    pub(crate) fn settle(&mut self) {
+        self.forward.settle();
+        self.reversed.settle();
     }
 
     /// The indexes of the users matching `query` (not empty), in creation order.
@@ -40,10 +133,15 @@ impl SearchIndex {
                 return Arc::clone(hits);
             }
         }
+        if self.forward.unsorted.len() > UNSORTED_MAX {
+            self.settle();
+        }
         let lower = query.to_lowercase();
         let reversed: String = lower.chars().rev().collect();
-        let mut hits: Vec<Index> = prefixed(&self.forward, &lower)
-            .chain(prefixed(&self.reversed, &reversed))
+        let mut hits: Vec<Index> = self
+            .forward
+            .prefixed(lower.as_bytes())
+            .chain(self.reversed.prefixed(reversed.as_bytes()))
             .collect();
         hits.sort_unstable();
         hits.dedup();
@@ -51,17 +149,6 @@ impl SearchIndex {
         self.cache = Some((query.to_owned(), Arc::clone(&hits)));
         hits
     }
-}
-
-/// The indexes of the entries of `set` that start with `prefix`.
-fn prefixed<'s>(
-    set: &'s BTreeSet<(Box<str>, Index)>,
-    prefix: &'s str,
-) -> impl Iterator<Item = Index> + 's {
-    let start: (Box<str>, Index) = (prefix.into(), 0);
-    set.range((Bound::Included(start), Bound::Unbounded))
-        .take_while(move |(name, _)| name.starts_with(prefix))
-        .map(|(_, index)| *index)
 }
 
 #[cfg(test)]
@@ -78,14 +165,19 @@ mod tests {
 
     #[test]
     fn prefixes_and_suffixes_of_either_name_match_ignoring_case() {
-        let mut index = index();
-        assert_eq!(*index.matching("ADA"), [0, 1]);
-        assert_eq!(*index.matching("other.ORG"), [1]);
-        assert_eq!(*index.matching("am"), [1]);
-        assert_eq!(*index.matching("@example.com"), [0, 2]);
-        assert_eq!(*index.matching("zoë"), [2]);
-        assert_eq!(*index.matching("ë.X@"), Vec::<Index>::new());
-        assert!(index.matching("xample").is_empty());
+        for settled in [false, true] {
+            let mut index = index();
+            if settled {
+                index.settle();
+            }
+            assert_eq!(*index.matching("ADA"), [0, 1]);
+            assert_eq!(*index.matching("other.ORG"), [1]);
+            assert_eq!(*index.matching("am"), [1]);
+            assert_eq!(*index.matching("@example.com"), [0, 2]);
+            assert_eq!(*index.matching("zoë"), [2]);
+            assert_eq!(*index.matching("ë.X@"), Vec::<Index>::new());
+            assert!(index.matching("xample").is_empty());
+        }
     }
 
     #[test]
@@ -94,5 +186,22 @@ mod tests {
         assert_eq!(*index.matching("new"), Vec::<Index>::new());
         index.insert(3, "newton", "newton@example.com");
         assert_eq!(*index.matching("new"), [3]);
+    }
+
+    #[test]
+    fn names_merged_in_many_rounds_stay_in_order() {
+        let mut index = SearchIndex::default();
+        for n in (0..5000).rev() {
+            index.insert(n, &format!("u{n}"), &format!("u{n}@corp{}.example", n % 7));
+        }
+        index.settle();
+        assert_eq!(index.matching("corp3.example").len(), 714);
+        assert_eq!(*index.matching("u4999@"), [4999]);
+        let sorted = &index.forward.sorted;
+        assert!(
+            sorted
+                .windows(2)
+                .all(|w| index.forward.order(w[0], w[1]).is_le())
+        );
     }
 }

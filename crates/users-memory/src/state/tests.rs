@@ -43,7 +43,7 @@ fn assert_indexes_match_a_scan(state: &State, secrets: &[ApiKeySecret], ids: &[A
         let scanned = state
             .users()
             .iter()
-            .position(|user| user.keys.iter().any(|key| key.meta.id == *id));
+            .position(|user| user.keys.iter().any(|key| key.meta().id == *id));
         assert_eq!(state.key_owner(id), scanned, "{id}");
     }
     for probe in [
@@ -81,14 +81,14 @@ fn indexes_follow_inserts_new_keys_and_deletions() {
     let ids: Vec<ApiKeyId> = state
         .users()
         .iter()
-        .flat_map(|user| user.keys.iter().map(|key| key.meta.id.clone()))
+        .flat_map(|user| user.keys.iter().map(|key| key.meta().id.clone()))
         .collect();
     assert_indexes_match_a_scan(&state, &secrets, &ids);
     assert_eq!(state.holder_of(secrets[2].expose_secret()), Some(ada));
     assert_eq!(state.holder_of(secrets[1].expose_secret()), Some(zoe));
     assert_eq!(state.holder_of(secrets[3].expose_secret()), None);
 
-    let zoes = state.users()[zoe].keys[0].meta.id.clone();
+    let zoes = state.users()[zoe].keys[0].meta().id.clone();
     assert!(state.remove_key(&extra.id));
     assert!(!state.remove_key(&extra.id));
     assert!(state.remove_key(&zoes));
@@ -110,4 +110,29 @@ fn a_stored_user_is_found_by_its_names_ignoring_case() {
     assert_eq!(*state.matching("zoë.x@"), [index]);
     assert_eq!(*state.matching("Zoë"), [index]);
     assert_eq!(*state.matching("EXAMPLE.com"), [index]);
+}
+
+#[test]
+fn a_hash_shared_by_several_users_keeps_each_until_removed() {
+    let mut index = super::HashIndex::default();
+    for user in [4, 7, 9] {
+        index.insert(42, user);
+    }
+    index.insert(42, 4);
+    let listed = |index: &super::HashIndex| {
+        let mut found: Vec<Index> = index.candidates(42).collect();
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(listed(&index), [4, 7, 9]);
+
+    index.remove(42, 4);
+    assert_eq!(listed(&index), [7, 9]);
+    index.remove(42, 9);
+    assert_eq!(listed(&index), [7]);
+    index.remove(42, 5);
+    assert_eq!(listed(&index), [7]);
+    index.remove(42, 7);
+    assert_eq!(listed(&index), Vec::<Index>::new());
+    assert_eq!(index.candidates(41).count(), 0);
 }

@@ -11,6 +11,7 @@ mod contract_graphql;
 mod contract_memory;
 mod emulator;
 mod graphql;
+mod proxy_faults;
 mod sdk;
 mod secrets;
 mod support;

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use users_domain::{ApiKeySecret, Error};
 
 pub(crate) mod emulator;
+pub(crate) mod fault_proxy;
 pub(crate) mod mock;
 pub(crate) mod orphan;
 pub(crate) mod trace;

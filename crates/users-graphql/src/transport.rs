@@ -11,7 +11,7 @@ use std::time::Duration;
 use reqwest::header::{CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Client, Response, StatusCode};
 use secrecy::zeroize::Zeroizing;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::time::Instant;
 use url::Url;
 
@@ -55,11 +55,7 @@ impl Transport {
         op: &Operation,
         variables: Value,
     ) -> Exchange {
-        let body = json!({
-            "query": op.document,
-            "variables": variables,
-            "operationName": op.name,
-        });
+        let body = bytes::Bytes::from(op.body(&variables));
         // `None`: a deadline too far away to represent, so none.
         let deadline = match (
             Instant::now().checked_add(self.policy.deadline),
@@ -178,7 +174,7 @@ impl Transport {
     async fn attempt(
         &self,
         auth: &HeaderValue,
-        body: &Value,
+        body: &bytes::Bytes,
         timeout: Duration,
         attempt: u32,
     ) -> Exchange {
@@ -186,7 +182,8 @@ impl Transport {
             .client
             .post(self.endpoint.clone())
             .header(reqwest::header::AUTHORIZATION, auth.clone())
-            .json(body)
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .body(body.clone())
             .timeout(timeout)
             .send()
             .await;

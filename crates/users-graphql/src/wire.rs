@@ -3,6 +3,7 @@
 //! while decoding, so a bad value fails with the path of the field it came from.
 
 use std::fmt::Display;
+use std::sync::OnceLock;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, de::Error as _};
@@ -17,6 +18,9 @@ use crate::generate::tag::strip_tag;
 /// One GraphQL operation: its document and what to call it in messages.
 #[derive(Debug)]
 pub(crate) struct Operation {
+    /// The request body up to its variables, serialized once: every call
+    /// of the operation sends the same document.
+    body_head: OnceLock<Box<[u8]>>,
     /// The `operationName` sent with the document.
     pub(crate) name: &'static str,
     /// The root field, as errors name it (`generateApiKey`).
@@ -28,62 +32,93 @@ pub(crate) struct Operation {
     pub(crate) denied: &'static str,
 }
 
-pub(crate) const GET_VIEWER: Operation = Operation {
+pub(crate) static GET_VIEWER: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "GetViewer",
     field: "viewer",
     document: include_str!("operations/GetViewer.graphql"),
     mutation: false,
     denied: "the server would not show the caller's own user",
 };
-pub(crate) const SEARCH_USERS: Operation = Operation {
+pub(crate) static SEARCH_USERS: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "SearchUsers",
     field: "users",
     document: include_str!("operations/SearchUsers.graphql"),
     mutation: false,
     denied: "only instance admins may search users",
 };
-pub(crate) const CREATE_USER: Operation = Operation {
+pub(crate) static CREATE_USER: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "CreateUserFromAdmin",
     field: "createUser",
     document: include_str!("operations/CreateUserFromAdmin.graphql"),
     mutation: true,
     denied: "only instance admins may create users",
 };
-pub(crate) const GENERATE_API_KEY: Operation = Operation {
+pub(crate) static GENERATE_API_KEY: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "GenerateApiKey",
     field: "generateApiKey",
     document: include_str!("operations/GenerateApiKey.graphql"),
     mutation: true,
     denied: "the server would not let the caller make an api key",
 };
-pub(crate) const LIST_USERS: Operation = Operation {
+pub(crate) static LIST_USERS: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "ListUsers",
     field: "users",
     document: include_str!("operations/ListUsers.graphql"),
     mutation: false,
     denied: "only instance admins may list users",
 };
-pub(crate) const USER_API_KEYS: Operation = Operation {
+pub(crate) static USER_API_KEYS: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "UserApiKeys",
     field: "users",
     document: include_str!("operations/UserApiKeys.graphql"),
     mutation: false,
     denied: "only instance admins may list other users' keys",
 };
-pub(crate) const VIEWER_API_KEYS: Operation = Operation {
+pub(crate) static VIEWER_API_KEYS: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "ViewerApiKeys",
     field: "viewer",
     document: include_str!("operations/ViewerApiKeys.graphql"),
     mutation: false,
     denied: "the server would not list the caller's own keys",
 };
-pub(crate) const DELETE_API_KEY: Operation = Operation {
+pub(crate) static DELETE_API_KEY: Operation = Operation {
+    body_head: OnceLock::new(),
     name: "DeleteApiKey",
     field: "deleteApiKey",
     document: include_str!("operations/DeleteApiKey.graphql"),
     mutation: true,
     denied: "only the key's owner or an instance admin may delete it",
 };
+
+impl Operation {
+    /// The request body: `{"query", "operationName", "variables"}`, the first
+    /// two written once for the life of the process.
+    pub(crate) fn body(&self, variables: &Value) -> Vec<u8> {
+        let head = self.body_head.get_or_init(|| {
+            let text = format!(
+                "{{\"query\":{},\"operationName\":{},\"variables\":",
+                Value::from(self.document),
+                Value::from(self.name),
+            );
+            text.into_bytes().into_boxed_slice()
+        });
+        let mut body = Vec::with_capacity(head.len() + 64);
+        body.extend_from_slice(head);
+        // A `Value` always serializes.
+        if serde_json::to_writer(&mut body, variables).is_err() {
+            body.extend_from_slice(b"{}");
+        }
+        body.push(b'}');
+        body
+    }
+}
 
 /// `GetViewer`'s answer, read as the whole user or as [`ViewerKeys`].
 #[derive(Deserialize)]
@@ -253,7 +288,9 @@ impl<T> Connection<T> {
 
     /// Whether the server says more follows (with or without a cursor).
     pub(crate) fn has_more(&self) -> bool {
-        self.page_info.as_ref().is_some_and(|info| info.has_next_page)
+        self.page_info
+            .as_ref()
+            .is_some_and(|info| info.has_next_page)
     }
 }
 

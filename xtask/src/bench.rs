@@ -6,6 +6,8 @@
 //! this one run. Nothing here asserts on timings: the machines are shared.
 
 mod measure;
+mod raw_http;
+mod scale;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -21,7 +23,7 @@ const USERS: usize = 1000;
 const PROVISIONED: usize = 300;
 /// Runs per tool and task.
 const RUNS: usize = 7;
-const ADMIN_KEY: &str = "benchadminbenchadminbenchadminbenchadmin";
+pub(crate) const ADMIN_KEY: &str = "benchadminbenchadminbenchadminbenchadmin";
 
 /// One thing both tools do, with what each prints on success.
 struct Task {
@@ -40,18 +42,7 @@ struct Task {
 ///
 /// When a build fails, the SDK's venv is missing, or a tool fails a task.
 pub(crate) fn run(root: &Path) -> Result<(), String> {
-    Step::cargo(
-        "build",
-        &[
-            "build",
-            "--release",
-            "-p",
-            "users-cli",
-            "-p",
-            "users-emulator",
-        ],
-    )
-    .run(root)?;
+    build(root)?;
     let target = root.join("target");
     let python = target.join("sdk-venv").join("bin").join("python");
     if !target.join("sdk-venv").join(".wbusers-sdk-ready").exists() {
@@ -123,10 +114,62 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         );
     }
     emulator.stop();
+    scale(
+        &scale::Tools {
+            wbusers: wbusers.clone(),
+            emulator: target.join("release").join("wbusers-emulator"),
+            calls: target
+                .join("release")
+                .join("examples")
+                .join("sequential_calls"),
+            python: python.clone(),
+            script: script.clone(),
+            work: work.clone(),
+            key_file: key_file.clone(),
+        },
+        &mut report,
+    )?;
     print!("\n{report}");
     write(&work.join("report.md"), &report)?;
     println!("\n(written to {})", work.join("report.md").display());
     Ok(())
+}
+
+/// The release binaries every measurement runs.
+fn build(root: &Path) -> Result<(), String> {
+    Step::cargo(
+        "build",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "users-cli",
+            "-p",
+            "users-emulator",
+        ],
+    )
+    .run(root)?;
+    Step::cargo(
+        "build the adapter's call loop",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "users-graphql",
+            "--example",
+            "sequential_calls",
+        ],
+    )
+    .run(root)?;
+    Ok(())
+}
+
+/// The measurements of the largest instances (see `scale`).
+fn scale(tools: &scale::Tools, report: &mut String) -> Result<(), String> {
+    scale::server_side(tools, report)?;
+    scale::client_side(tools, report)?;
+    scale::audits(tools, report)?;
+    scale::under_latency(tools, report)
 }
 
 fn tasks(key_file: &Path, base_url: &str) -> Vec<Task> {
@@ -233,6 +276,6 @@ fn user_secret(n: usize) -> String {
     format!("benchuser{n:06}{}", "x".repeat(31))
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

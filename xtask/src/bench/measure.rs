@@ -24,18 +24,43 @@ pub(crate) fn run_measured(
     env: &[(&str, &str)],
     work: &Path,
 ) -> Result<(Sample, String), String> {
+    run_measured_to(program, args, env, work, None)
+}
+
+/// As [`run_measured`], with stdout written to `stdout_file` (then the
+/// returned text is empty) when given: a listing of a million users is no
+/// string to hold.
+///
+/// # Errors
+///
+/// As [`run_measured`], and when the file cannot be made.
+pub(crate) fn run_measured_to(
+    program: &Path,
+    args: &[String],
+    env: &[(&str, &str)],
+    work: &Path,
+    stdout_file: Option<&Path>,
+) -> Result<(Sample, String), String> {
     let report = work.join("time.out");
     let home = work.join("home");
     std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
     // GNU time reports wall time in hundredths of a second: too coarse for a
     // run of a few milliseconds, so the wall time is taken here; GNU time
     // gives the peak memory.
+    let stdout = match stdout_file {
+        Some(path) => Stdio::from(
+            std::fs::File::create(path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?,
+        ),
+        None => Stdio::piped(),
+    };
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
         .args(["-f", "%M", "-o"])
         .arg(&report)
         .arg(program)
         .args(args)
+        .stdout(stdout)
         // Both tools start from the same clean slate: no netrc, no W&B settings.
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -93,11 +118,25 @@ impl Emulator {
     ///
     /// When it cannot start or exits before saying where it listens.
     pub(crate) fn start(binary: &Path, seed: &Path, key_file: &Path) -> Result<Self, String> {
+        let args = [
+            "--seed".to_owned(),
+            seed.display().to_string(),
+            "--admin-key-file".to_owned(),
+            key_file.display().to_string(),
+        ];
+        Self::launch(binary, &args)
+    }
+
+    /// Starts the emulator with `args` (besides a free loopback port) and
+    /// waits for the address it prints.
+    ///
+    /// # Errors
+    ///
+    /// When it cannot start or exits before saying where it listens.
+    pub(crate) fn launch(binary: &Path, args: &[String]) -> Result<Self, String> {
         let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--seed"])
-            .arg(seed)
-            .arg("--admin-key-file")
-            .arg(key_file)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -113,6 +152,28 @@ impl Emulator {
             let _ = child.kill();
             Err("the emulator exited without printing 'listening on URL'".to_owned())
         }
+    }
+
+    /// The address it listens on.
+    pub(crate) fn addr(&self) -> Result<std::net::SocketAddr, String> {
+        self.base_url
+            .trim_start_matches("http://")
+            .parse()
+            .map_err(|e| format!("the emulator's address {} is not one: {e}", self.base_url))
+    }
+
+    /// Its peak resident memory so far, from `/proc`.
+    pub(crate) fn peak_rss_mib(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024.0)
     }
 
     pub(crate) fn base_url(&self) -> &str {

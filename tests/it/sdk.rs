@@ -111,6 +111,74 @@ async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
     assert!(output.status.success(), "{}", report.context());
 }
 
+/// Whoever ran `wandb login --host URL KEY` with the official SDK can use
+/// wbusers with no flags and no environment: the adapter finds the base URL
+/// in the SDK's settings file and the key in the netrc entry for the URL's
+/// netloc (`host:port`), both as the SDK wrote them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
+    if !opted_in() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: set {OPT_IN}=1 to check that `wandb login` leaves credentials wbusers uses"
+        );
+        return;
+    }
+    let python = system_python();
+    let venv_python = tokio::task::spawn_blocking(move || ensure_sdk_venv(&python))
+        .await
+        .expect("the venv set-up panicked");
+    let emulator = start_with(seed()).await.expect("the emulator starts");
+    let base_url = emulator.base_url();
+    let home = tempfile::tempdir().expect("a temporary HOME");
+    let home_path = home.path().to_owned();
+
+    let login = tokio::task::spawn_blocking(move || {
+        Command::new(venv_python)
+            .args(["-m", "wandb", "login", "--host", &base_url, BOB_KEY])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home_path)
+            .env("TMPDIR", &home_path)
+            .env("WANDB_SILENT", "true")
+            .env("WANDB_ERROR_REPORTING", "false")
+            .output()
+            .expect("the venv's python runs")
+    })
+    .await
+    .expect("the login panicked");
+    assert!(
+        login.status.success(),
+        "wandb login failed: {}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    let netrc = fs::read_to_string(home.path().join(".netrc")).expect("wandb login wrote ~/.netrc");
+    let netloc = emulator.base_url().trim_start_matches("http://").to_owned();
+    assert!(
+        netrc.contains(&format!("machine {netloc}")),
+        "netrc machine is the netloc"
+    );
+
+    let repo = users_graphql::GraphqlUserRepository::builder()
+        .environment(users_graphql::Environment {
+            home: Some(home.path().to_owned()),
+            ..users_graphql::Environment::default()
+        })
+        .build()
+        .expect("the SDK's settings and netrc configure the client");
+    let viewer = users_domain::UserRepository::viewer(&repo)
+        .await
+        .expect("the SDK's key authenticates");
+    emulator.shutdown().await;
+
+    assert_eq!(repo.base_url(), emulator_base(&netloc));
+    assert_eq!(viewer.username.as_str(), "bob");
+}
+
+fn emulator_base(netloc: &str) -> String {
+    format!("http://{netloc}")
+}
+
 /// Bob: a non-admin in two teams, holding one key labelled `ci`.
 fn seed() -> Seed {
     Seed::new().user(

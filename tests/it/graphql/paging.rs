@@ -16,7 +16,7 @@ fn size(n: u64) -> PageSize {
 }
 
 /// A `users` connection answer: `nodes` with cursors `c0`, `c1`… and this page info.
-fn page(nodes: Vec<Value>, info: Value) -> ResponseTemplate {
+fn page(nodes: Vec<Value>, info: &Value) -> ResponseTemplate {
     let edges: Vec<Value> = nodes
         .into_iter()
         .enumerate()
@@ -43,9 +43,7 @@ async fn a_page_asks_for_its_size_and_cursor_and_reads_page_info() {
     answer_operation(
         &server,
         "ListUsers",
-        page(
-            people(2),
-            json!({ "startCursor": "c0", "endCursor": "c1", "hasNextPage": true, "hasPreviousPage": true }),
+        page(people(2), &json!({ "startCursor": "c0", "endCursor": "c1", "hasNextPage": true, "hasPreviousPage": true }),
         ),
         1,
     )
@@ -94,7 +92,7 @@ async fn a_server_that_ignores_first_is_read_as_one_whole_page() {
                 .collect();
             data(json!({ "users": { "edges": edges } }))
         } else {
-            page(people(5), info)
+            page(people(5), &info)
         };
         answer_operation(&server, "ListUsers", answer, 1).await;
         let admin = UserAdmin::new(client(&server));
@@ -115,7 +113,7 @@ async fn more_to_come_without_a_cursor_is_a_protocol_error() {
         "ListUsers",
         page(
             people(1),
-            json!({ "hasNextPage": true, "hasPreviousPage": false }),
+            &json!({ "hasNextPage": true, "hasPreviousPage": false }),
         ),
         1,
     )
@@ -139,7 +137,7 @@ async fn a_server_repeating_its_cursor_ends_the_walk_with_protocol() {
         "ListUsers",
         page(
             people(1),
-            json!({ "endCursor": "same", "hasNextPage": true, "hasPreviousPage": false }),
+            &json!({ "endCursor": "same", "hasNextPage": true, "hasPreviousPage": false }),
         ),
         2,
     )
@@ -164,7 +162,7 @@ async fn an_unreadable_user_is_reported_in_its_page_not_dropped() {
         "ListUsers",
         page(
             vec![ada(), odd],
-            json!({ "endCursor": "c1", "hasNextPage": false }),
+            &json!({ "endCursor": "c1", "hasNextPage": false }),
         ),
         1,
     )
@@ -222,7 +220,7 @@ async fn the_rest_of_a_paged_key_list_is_fetched() {
     answer_operation(
         &server,
         "ListUsers",
-        page(vec![user], json!({ "hasNextPage": false })),
+        page(vec![user], &json!({ "hasNextPage": false })),
         1,
     )
     .await;

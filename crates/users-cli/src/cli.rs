@@ -1,14 +1,16 @@
 //! The command line, as clap reads it. Values are parsed into domain types by
 //! the commands, so that a bad value gets the same one-line error as any other.
 
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
-use users_graphql::{DEFAULT_USER_AGENT, SDK_USER_AGENT};
+use users_graphql::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, SDK_USER_AGENT};
 
 use crate::exit;
 use crate::input::Input;
+use crate::provision::parse::{MAX_FILE_BYTES, MAX_LINE_BYTES};
 
 static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -18,12 +20,37 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          Hosted W&B may withhold users' api keys from a client it does not recognise by \
          its User-Agent; when keys are reported as not listed, pass \
          --user-agent '{SDK_USER_AGENT}' (what the official SDK sends).\n\n\
-         --json prints one JSON document on stdout per command: `null` means not known, \
-         never none, and a secret appears only as the `secret` of key generate and key \
-         rotate; every shape is in users-cli/docs/json.md in the wbusers repository. \
+         --json prints one JSON document on stdout per command (provision: a JSON line per \
+         row, then a summary line): `null` means not known, never none, and a secret appears \
+         only as the `secret` of key generate and key rotate; every shape is in \
+         users-cli/docs/json.md in the wbusers repository. \
          Errors are one line on stderr (a JSON object with --json); text from the server \
          or a file shows control characters escaped (\\u{{1b}}, \\n).\n\n{}",
         exit::help_table()
+    )
+});
+
+static PROVISION_HELP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "Create the users listed in a file that do not exist yet\n\n\
+         Every row is reported as it completes (so not in file order): created, existed, \
+         skipped (a repeat of an earlier row), failed with the reason, or unknown (the \
+         server's answer to the create was lost and the user was not found after); then a \
+         summary. Exit code 8 when any row failed, else 7 when any is unknown. Safe to run \
+         again: existing users are skipped, so a rerun finishes what a failed or interrupted \
+         run left undone, and settles unknown rows, without creating anything twice.\n\n\
+         Ctrl-C or SIGTERM stops it starting rows: the rows in flight are finished and \
+         reported, then it says after which line rows were not started, and exits 9. A \
+         second Ctrl-C stops at once; the rows still in flight are then reported unknown.\n\n\
+         A file is read through once before anything is sent, so a file that cannot be \
+         provisioned is refused whole; standard input is read as it comes, and a problem \
+         found halfway stops the batch there. At most {} MiB is read, and no line (or CSV \
+         row) may be longer than {} KiB.\n\n\
+         CSV: a row may leave out a last `admin` field (it means false); a column other than \
+         `email` and `admin`, or a row with more fields than the header, is refused rather \
+         than ignored.",
+        MAX_FILE_BYTES >> 20,
+        MAX_LINE_BYTES >> 10,
     )
 });
 
@@ -47,6 +74,10 @@ pub(crate) struct Cli {
 
 /// Options every command accepts.
 #[derive(Debug, Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each flag of the command line is a bool"
+)]
 pub(crate) struct Global {
     // Not `env = ..`: the adapter reads WANDB_BASE_URL itself, treating an
     // empty value as unset as the official SDK does.
@@ -54,7 +85,9 @@ pub(crate) struct Global {
         long,
         global = true,
         value_name = "URL",
-        help = "The W&B server [default: $WANDB_BASE_URL, else https://api.wandb.ai]"
+        help = "The W&B server [default: $WANDB_BASE_URL, else the base_url that \
+                'wandb login --host' saved in ~/.config/wandb/settings, else the official \
+                SDK's default server]"
     )]
     pub(crate) base_url: Option<String>,
     /// Read the API key from this file ('-' for standard input)
@@ -84,10 +117,36 @@ pub(crate) struct Global {
         help = USER_AGENT_HELP.as_str()
     )]
     pub(crate) user_agent: Option<String>,
-    /// Give up on a request after this many seconds
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    /// How long the whole command may take, retries and waits included; each
+    /// request gets at most 30 s of it. A key generate or rotate whose answer
+    /// is lost can take minutes to reconcile: give it more. For provision, the
+    /// budget of each request of each row (the batch itself runs until done;
+    /// Ctrl-C stops it)
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub(crate) timeout: u64,
+    /// Refuse an answer from the server longer than this many bytes
+    #[arg(long, global = true, value_name = "BYTES", default_value_t = DEFAULT_MAX_RESPONSE_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_response_bytes: u64,
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        value_hint = ValueHint::FilePath,
+        action = ArgAction::Append,
+        help = "Trust the CA certificates in this PEM file too (a private CA, a TLS-inspecting \
+                proxy); repeatable. The system's store, SSL_CERT_FILE and SSL_CERT_DIR are \
+                trusted as well"
+    )]
+    pub(crate) ca_cert: Vec<PathBuf>,
+    /// Leave out the `Use-Admin-Privileges: true` header the official SDK
+    /// sends with every request (some instances refuse a key holder who is
+    /// not an admin when it is sent)
+    #[arg(long, global = true)]
+    pub(crate) no_admin_privileges: bool,
 }
+
+/// The longest `--timeout`: a day, the longest wait the client accepts.
+pub(crate) const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 
 /// What a header can carry, and not blank: an empty User-Agent would be a
 /// silent default of the server's choosing.
@@ -116,17 +175,7 @@ pub(crate) enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Create the users listed in a file that do not exist yet
-    ///
-    /// Every row is reported: created, existed, skipped (a repeat of an earlier
-    /// row), failed with the reason, or unknown (the server's answer to the
-    /// create was lost and the user was not found after); then a summary.
-    /// Exit code 8 when any row failed, else 7 when any is unknown. Safe to run
-    /// again: existing users are skipped, so a rerun finishes what a failed run
-    /// left undone, and settles unknown rows, without creating anything twice.
-    ///
-    /// CSV: a row may leave out a last `admin` field (it means false); a
-    /// column other than `email` and `admin`, or a row with more fields than
-    /// the header, is refused rather than ignored.
+    #[command(long_about = PROVISION_HELP.as_str())]
     Provision(ProvisionArgs),
     /// Run the whole story against an emulator started in-process (needs no server or key)
     ///

@@ -15,6 +15,7 @@ pub(crate) enum Exit {
     Unavailable,
     Ambiguous,
     Partial,
+    Interrupted,
 }
 
 /// One row of the exit code table.
@@ -29,7 +30,7 @@ pub(crate) struct Row {
 
 impl Exit {
     /// Every exit, in the order of its code (as `--help` lists them).
-    pub(crate) const ALL: [Self; 9] = [
+    pub(crate) const ALL: [Self; 10] = [
         Self::Ok,
         Self::Failure,
         Self::Usage,
@@ -39,6 +40,7 @@ impl Exit {
         Self::Unavailable,
         Self::Ambiguous,
         Self::Partial,
+        Self::Interrupted,
     ];
 
     /// The table: code, `--json` kind and meaning of each exit.
@@ -76,6 +78,11 @@ impl Exit {
                 8,
                 "partial",
                 "provision: some rows failed (every row is reported)",
+            ),
+            Self::Interrupted => (
+                9,
+                "interrupted",
+                "provision: stopped by Ctrl-C or SIGTERM (the rows done are reported; run again to finish)",
             ),
         };
         Row {

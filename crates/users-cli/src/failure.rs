@@ -8,11 +8,12 @@ use std::io::{self, Write as _};
 
 use serde::Serialize;
 use users_domain::{ApiKey, Email, Error};
-use users_graphql::{ConfigError, KeySource, SDK_USER_AGENT};
+use users_graphql::{CaSource, ConfigError, KeySource, SDK_USER_AGENT};
 
 use crate::exit::Exit;
 use crate::input::Input;
 use crate::output::printable;
+use crate::provision::{Batch, Counts, FileError, StopCause, Stopped, summary_text};
 use crate::redact;
 use crate::views::key_label;
 
@@ -44,6 +45,24 @@ enum Cause {
     Domain(Error),
     /// The client could not be built from the settings.
     Config(ConfigError),
+    /// A new key's secret could not be written out; the key was revoked
+    /// then (or not), so that no key lives on with a secret nobody saw.
+    SecretNotShown {
+        /// Why standard output did not take it.
+        write: io::Error,
+        /// The key made, whose secret nobody saw.
+        new_key: ApiKey,
+        /// Revoking it.
+        revoked: Result<(), Error>,
+        /// `key rotate`: the key it was to replace, left as it was.
+        kept: Option<ApiKey>,
+    },
+    /// A provisioning file that cannot be provisioned as a whole (nothing
+    /// was sent), as `Input::shown` names it.
+    File { file: String, error: FileError },
+    /// A provisioning batch that ran, in part or whole, with rows that
+    /// failed or are unknown, or stopped short.
+    Batch { file: String, batch: Batch },
 }
 
 /// What the command was doing, where that changes the report of an error.
@@ -144,6 +163,91 @@ impl Failure {
         Self::of(Cause::Config(error), during)
     }
 
+    /// `key generate|rotate` made `new_key` and could not print its secret
+    /// (`write`); `revoked` is how revoking it went. `kept`: the old key of
+    /// a rotation, which was not revoked.
+    pub(crate) fn secret_not_shown(
+        write: io::Error,
+        new_key: ApiKey,
+        revoked: Result<(), Error>,
+        kept: Option<ApiKey>,
+    ) -> Self {
+        Self::of(
+            Cause::SecretNotShown {
+                write,
+                new_key,
+                revoked,
+                kept,
+            },
+            During::Command,
+        )
+    }
+
+    /// The provisioning file `input` cannot be provisioned.
+    pub(crate) fn file(input: &Input, error: FileError) -> Self {
+        Self::of(
+            Cause::File {
+                file: input.shown(),
+                error,
+            },
+            During::Command,
+        )
+    }
+
+    /// How a provisioning batch of `input` ended: `Ok` when every row was
+    /// started and none failed or is unknown.
+    pub(crate) fn batch(input: &Input, batch: Batch) -> Result<(), Self> {
+        let Counts {
+            total,
+            failed,
+            unknown,
+            ..
+        } = batch.counts;
+        if total == 0 {
+            // Nothing done: the file's problem alone.
+            match batch.stopped {
+                None => return Err(Self::file(input, FileError::NoUsers)),
+                Some(Stopped {
+                    by: StopCause::Input(error),
+                    ..
+                }) => return Err(Self::file(input, error)),
+                Some(_) => {}
+            }
+        }
+        if batch.stopped.is_none() && failed == 0 && unknown == 0 {
+            return Ok(());
+        }
+        Err(Self::of(
+            Cause::Batch {
+                file: input.shown(),
+                batch,
+            },
+            During::Command,
+        ))
+    }
+
+    /// A secret typed where a key's name or id belongs (`key delete
+    /// SECRET`): refused before anything is sent, and never echoed. It is in
+    /// the shell's history already; the id, which `key list` shows, is not a
+    /// secret.
+    pub(crate) fn key_as_argument() -> Self {
+        Self::advised(
+            Exit::Usage,
+            "NAME_OR_ID looks like an api key's secret, not its name or id; nothing was sent",
+            "name the key by its id, which 'wbusers key list' shows \
+             (and clear the secret from your shell history)",
+        )
+    }
+
+    /// Stdout went away after part of a change's report was written: said,
+    /// even for a closed pipe, since the rest of the report is lost.
+    pub(crate) fn output_cut(error: &io::Error) -> Self {
+        Self::new(
+            Exit::Failure,
+            format!("cannot write the rest of the output: {error}"),
+        )
+    }
+
     /// Stdout went away (e.g. `wbusers user search | head -1`): stop, say nothing.
     pub(crate) fn output(error: &io::Error) -> Self {
         if error.kind() == io::ErrorKind::BrokenPipe {
@@ -175,6 +279,14 @@ impl Failure {
             },
             Cause::Domain(error) => domain(error, during, key),
             Cause::Config(error) => config(error, key),
+            Cause::SecretNotShown {
+                write,
+                new_key,
+                revoked,
+                kept,
+            } => secret_not_shown(write, new_key, revoked.as_ref(), kept.as_ref()),
+            Cause::File { file, error } => file_line(file, error),
+            Cause::Batch { file, batch } => batch_line(file, batch),
         };
         #[cfg(feature = "demo")]
         if let During::DemoStep(step) = during {
@@ -324,7 +436,8 @@ fn advice(error: &Error, key: &KeyOrigin) -> Option<String> {
             ));
         }
         Error::Unavailable { .. } => {
-            "check --base-url (or WANDB_BASE_URL) and that the server is up, then try again"
+            "check --base-url (or WANDB_BASE_URL) and that the server is up, then try \
+             again (with a longer --timeout if it is only slow)"
         }
         Error::Protocol { .. } => {
             "check that --base-url points at a W&B server; rerun with -v for details"
@@ -340,6 +453,158 @@ fn advice(error: &Error, key: &KeyOrigin) -> Option<String> {
         _ => return None,
     };
     Some(text.to_owned())
+}
+
+/// A new key whose secret could not be printed: revoked, or said to be alive.
+fn secret_not_shown(
+    write: &io::Error,
+    new_key: &ApiKey,
+    revoked: Result<&(), &Error>,
+    kept: Option<&ApiKey>,
+) -> Line {
+    let kept = kept.map_or_else(String::new, |old| {
+        format!("; the old key {} was kept and still works", key_label(old))
+    });
+    let unwritten = format!("cannot write the new key's secret to standard output ({write})");
+    match revoked {
+        Ok(()) => Line {
+            exit: Exit::Failure,
+            message: format!(
+                "{unwritten}, so the new key {} was revoked{kept}",
+                key_label(new_key)
+            ),
+            hint: Some(
+                "nothing else changed; run it again with standard output going \
+                 where it can be written"
+                    .to_owned(),
+            ),
+        },
+        Err(error) => {
+            let exit = exit_of(error);
+            let state = if exit == Exit::Ambiguous {
+                "may be alive"
+            } else {
+                "is alive"
+            };
+            Line {
+                exit,
+                message: format!(
+                    "{unwritten}, and revoking the new key {} failed: {error}; it {state} \
+                     with a secret nobody saw{kept}",
+                    key_label(new_key)
+                ),
+                hint: Some(format!(
+                    "delete it with 'wbusers key delete {}'",
+                    new_key.id
+                )),
+            }
+        }
+    }
+}
+
+/// A provisioning file refused as a whole, before anything was sent.
+fn file_line(file: &str, error: &FileError) -> Line {
+    let hint = match error {
+        FileError::Read(_) => "pass a readable CSV or JSON lines file, or '-' for standard input",
+        FileError::TooLarge => "split it into smaller files and provision each",
+        FileError::LineTooLong { .. } => {
+            "a row holds an email and an admin flag: check that it is the file of users meant"
+        }
+        FileError::RowTooLong { .. } => "close the quote that opens the row, and run again",
+        _ => {
+            return Line {
+                exit: Exit::Usage,
+                message: format!("{file} cannot be provisioned: {error}"),
+                hint: None,
+            };
+        }
+    };
+    let message = match error {
+        FileError::Read(error) => format!("cannot read {file}: {error}"),
+        other => format!("{file} cannot be provisioned: {other}"),
+    };
+    Line {
+        exit: Exit::Usage,
+        message,
+        hint: Some(hint.to_owned()),
+    }
+}
+
+/// How a provisioning batch ended, when not well: stopped short (by a
+/// signal, the file, or the output), else rows failed (exit 8, which outranks
+/// 7: a failed row needs fixing, while a rerun alone settles an unknown one).
+fn batch_line(file: &str, batch: &Batch) -> Line {
+    const RUN_AGAIN: &str = "run the same command again: users that exist are skipped";
+    let Counts {
+        total,
+        failed,
+        unknown,
+        ..
+    } = batch.counts;
+    let Some(Stopped { by, after_line }) = &batch.stopped else {
+        let unknown_too = if unknown > 0 {
+            format!(", and {unknown} of unknown outcome (their answer was lost)")
+        } else {
+            String::new()
+        };
+        return if failed > 0 {
+            Line {
+                exit: Exit::Partial,
+                message: format!("{failed} of {total} rows failed{unknown_too}"),
+                hint: Some(format!("fix those rows and {RUN_AGAIN}")),
+            }
+        } else {
+            Line {
+                exit: Exit::Ambiguous,
+                message: format!(
+                    "{unknown} of {total} rows have an unknown outcome: the server's answer was lost"
+                ),
+                hint: Some(
+                    "run the same command again: it settles them without creating anything twice"
+                        .to_owned(),
+                ),
+            }
+        };
+    };
+    let not_started = if *after_line == 0 {
+        "no row was started".to_owned()
+    } else {
+        format!("any rows after line {after_line} were not started")
+    };
+    let trouble = match (failed, unknown) {
+        (0, 0) => String::new(),
+        (failed, 0) => format!(" ({failed} failed)"),
+        (0, unknown) => format!(" ({unknown} of unknown outcome)"),
+        (failed, unknown) => format!(" ({failed} failed, {unknown} of unknown outcome)"),
+    };
+    match by {
+        StopCause::Signal => Line {
+            exit: Exit::Interrupted,
+            message: format!("interrupted after {total} rows{trouble}: {not_started}"),
+            hint: Some(format!("to finish, {RUN_AGAIN}")),
+        },
+        StopCause::Input(error) => {
+            let what = match error {
+                FileError::Read(error) => format!("cannot read {file} any further: {error}"),
+                other => format!("{file} cannot be provisioned any further: {other}"),
+            };
+            Line {
+                exit: Exit::Usage,
+                message: format!("{what}; {total} rows before were done{trouble}, {not_started}"),
+                hint: Some(format!("fix the file and {RUN_AGAIN}")),
+            }
+        }
+        StopCause::Output(error) => Line {
+            exit: Exit::Failure,
+            message: format!(
+                "cannot write the output ({error}), so no more rows were started: {}; {not_started}",
+                summary_text(batch)
+            ),
+            hint: Some(format!(
+                "with the output going where it can be written, {RUN_AGAIN}"
+            )),
+        },
+    }
 }
 
 /// A setting that keeps the client from being built: credentials are an auth
@@ -386,6 +651,40 @@ fn config(error: &ConfigError, key: &KeyOrigin) -> Line {
                 key.place(origin)
             ),
             Some("set it to the key alone".to_owned()),
+        ),
+        ConfigError::CaCertificate {
+            path,
+            origin,
+            reason,
+        } => {
+            let (setting, hint) = match origin {
+                CaSource::Builder => (
+                    "--ca-cert".to_owned(),
+                    "pass --ca-cert a PEM file of the CA certificates to trust",
+                ),
+                CaSource::SslCertDir => (
+                    origin.to_string(),
+                    "point SSL_CERT_DIR at directories of PEM files, or unset it",
+                ),
+                other => (
+                    other.to_string(),
+                    "point SSL_CERT_FILE at a PEM bundle of CA certificates, or unset it",
+                ),
+            };
+            (
+                format!("{setting} '{}' {reason}", redact::path(path)),
+                Some(hint.to_owned()),
+            )
+        }
+        ConfigError::SettingsFile { path, reason } => (
+            format!(
+                "cannot read the W&B settings file '{}' (where 'wandb login --host' keeps \
+                 the server): {reason}",
+                redact::path(path)
+            ),
+            Some(
+                "fix or remove it, or name the server with --base-url or WANDB_BASE_URL".to_owned(),
+            ),
         ),
         ConfigError::NetrcRead { path, .. } if path.is_dir() => (
             error.to_string(),

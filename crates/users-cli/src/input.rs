@@ -2,7 +2,7 @@
 //! it once into an [`Input`]; readers and messages ask the value which it is.
 
 use std::ffi::OsString;
-use std::io::{self, Read as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::redact;
@@ -44,23 +44,11 @@ impl Input {
     }
 
     /// Opens it for reading.
-    pub(crate) fn open(&self) -> io::Result<Box<dyn io::Read>> {
+    pub(crate) fn open(&self) -> io::Result<Box<dyn io::Read + Send>> {
         Ok(match self {
-            Self::Stdin => Box::new(io::stdin().lock()),
+            Self::Stdin => Box::new(io::stdin()),
             Self::File(path) => Box::new(std::fs::File::open(path)?),
         })
-    }
-
-    /// Reads it whole, or its first `limit` bytes.
-    pub(crate) fn read(&self, limit: u64) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        match self {
-            Self::Stdin => io::stdin().lock().take(limit).read_to_end(&mut bytes),
-            Self::File(path) => {
-                std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
-            }
-        }?;
-        Ok(bytes)
     }
 }
 

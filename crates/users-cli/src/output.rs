@@ -25,12 +25,17 @@ pub(crate) struct Output {
 impl Output {
     /// Prints the command's result: `json` with `--json`, else the `text` lines.
     pub(crate) fn result<T: Serialize>(self, json: &T, text: &str) -> Result<(), Failure> {
+        self.emit(json, text)
+            .map_err(|error| Failure::output(&error))
+    }
+
+    /// [`result`](Self::result), flushed, with the error as it came: for a
+    /// command that must act on a failed write (a secret nobody saw).
+    pub(crate) fn emit<T: Serialize>(self, json: &T, text: &str) -> io::Result<()> {
         if self.json {
-            let document = serde_json::to_string_pretty(json)
-                .map_err(|error| Failure::new(crate::exit::Exit::Failure, error.to_string()))?;
-            print(&document)
+            write_out(&serde_json::to_string_pretty(json).map_err(io::Error::other)?)
         } else {
-            print(text)
+            write_out(text)
         }
     }
 
@@ -56,10 +61,49 @@ impl Output {
 
 /// Prints text on stdout as it comes (where a result is streamed).
 pub(crate) fn print(text: &str) -> Result<(), Failure> {
+    write_out(text).map_err(|error| Failure::output(&error))
+}
+
+/// Writes `text` (and a line end) to stdout and flushes it: once this
+/// returns `Ok`, the text has left the process.
+pub(crate) fn write_out(text: &str) -> io::Result<()> {
     let mut out = io::stdout().lock();
-    write_text(&mut out, text)
-        .and_then(|()| out.flush())
-        .map_err(|error| Failure::output(&error))
+    write_text(&mut out, text).and_then(|()| out.flush())
+}
+
+/// A JSON object printed on stdout a field at a time, as `--json` prints
+/// every document (pretty, two-space indents), each field flushed when
+/// written: for a document whose last fields are known only once its first
+/// ones are out (`key rotate` revokes the old key only once the new secret
+/// has been printed).
+#[derive(Debug, Default)]
+pub(crate) struct JsonFields {
+    started: bool,
+}
+
+impl JsonFields {
+    /// Writes `"name": value` (opening the object first), flushed.
+    pub(crate) fn field<T: Serialize>(&mut self, name: &str, value: &T) -> io::Result<()> {
+        let text = self.field_text(name, value)?;
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes()).and_then(|()| out.flush())
+    }
+
+    /// Closes the object.
+    pub(crate) fn end(self) -> io::Result<()> {
+        write_out(if self.started { "\n}" } else { "{}" })
+    }
+
+    fn field_text<T: Serialize>(&mut self, name: &str, value: &T) -> io::Result<String> {
+        let opening = if self.started { ",\n" } else { "{\n" };
+        self.started = true;
+        let name = serde_json::to_string(name).map_err(io::Error::other)?;
+        // Indented one level: a JSON text holds no raw line break but these.
+        let value = serde_json::to_string_pretty(value)
+            .map_err(io::Error::other)?
+            .replace('\n', "\n  ");
+        Ok(format!("{opening}  {name}: {value}"))
+    }
 }
 
 fn write_text(out: &mut impl io::Write, text: &str) -> io::Result<()> {
@@ -95,9 +139,20 @@ pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(shown)
 }
 
+/// Control characters, the bidirectional marks, embeddings, overrides and
+/// isolates (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), and the
+/// line and paragraph separators (U+2028, U+2029), which some terminals and
+/// editors break a line at.
 fn is_unsafe(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// How many terminal columns `text` takes (CJK and emoji take two).
@@ -227,6 +282,43 @@ mod tests {
             "admin\\u{202e}nimda\\u{2066}x\\u{200f}"
         );
         assert_eq!(printable("עברית"), "עברית");
+    }
+
+    #[test]
+    fn the_arabic_letter_mark_and_line_and_paragraph_separators_are_shown_escaped() {
+        assert_eq!(
+            printable("a\u{61c}b\u{2028}c\u{2029}d"),
+            "a\\u{61c}b\\u{2028}c\\u{2029}d"
+        );
+        let text = table(&["NAME"], &[vec!["x\u{2028}y".into()]]);
+        assert_eq!(text, "NAME\nx\\u{2028}y");
+    }
+
+    #[test]
+    fn a_document_written_a_field_at_a_time_reads_as_one_printed_whole() {
+        #[derive(Serialize)]
+        struct Whole {
+            key: serde_json::Value,
+            secret: &'static str,
+            revoked: bool,
+        }
+        let key = serde_json::json!({"id": "k1", "name": "key-1", "description": null});
+        let mut fields = JsonFields::default();
+
+        let text = [
+            fields.field_text("key", &key).unwrap(),
+            fields.field_text("secret", &"s3cr3t").unwrap(),
+            fields.field_text("revoked", &true).unwrap(),
+            "\n}".to_owned(),
+        ]
+        .concat();
+
+        let whole = Whole {
+            key,
+            secret: "s3cr3t",
+            revoked: true,
+        };
+        assert_eq!(text, serde_json::to_string_pretty(&whole).unwrap());
     }
 
     #[test]

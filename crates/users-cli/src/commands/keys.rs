@@ -1,12 +1,17 @@
 //! `key list|generate|delete|rotate`. A secret is printed here and nowhere
-//! else: by `generate` and `rotate`, once, on purpose.
+//! else: by `generate` and `rotate`, once, on purpose, and before anything
+//! depends on it having been seen: a new key whose secret could not be
+//! printed is revoked again, and `rotate` revokes the old key only once the
+//! new secret is out.
 
 use serde::Serialize;
-use users_domain::{ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository};
+use users_domain::{
+    ApiKeySecret, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository, find_key,
+};
 
 use crate::cli::KeyCommand;
 use crate::failure::{During, Failure};
-use crate::output::{Output, fields};
+use crate::output::{JsonFields, Output, fields, write_out};
 use crate::views::{KeyView, key_label, keys_table};
 
 const SHOWN_ONCE: &str =
@@ -28,15 +33,6 @@ struct GeneratedView {
 struct DeletedView {
     user: String,
     deleted: KeyView,
-}
-
-#[derive(Serialize)]
-struct RotatedView {
-    key: KeyView,
-    secret: String,
-    old_key: KeyView,
-    revoked: bool,
-    revoke_error: Option<String>,
 }
 
 pub(super) async fn run<R: UserRepository>(
@@ -66,11 +62,20 @@ pub(super) async fn run<R: UserRepository>(
                 key: KeyView::from(&generated.key),
                 secret: generated.secret.expose_secret().to_owned(),
             };
-            out.result(&view, &generated_text(&generated, out, None))?;
+            if let Err(error) = out.emit(&view, &generated_text(&generated, out)) {
+                let revoked = admin.delete_api_key(&generated.key.id).await;
+                return Err(Failure::secret_not_shown(
+                    error,
+                    generated.key,
+                    revoked,
+                    None,
+                ));
+            }
             out.note(SHOWN_ONCE);
             Ok(())
         }
         KeyCommand::Delete { key, user } => {
+            refuse_a_secret(key)?;
             let owner = owner(admin, user.as_deref()).await?;
             let deleted = admin.delete_api_key_by_name(&owner, key).await?;
             let text = format!(
@@ -85,29 +90,74 @@ pub(super) async fn run<R: UserRepository>(
             out.result(&view, &text)
         }
         KeyCommand::Rotate { key, description } => {
-            let rotation = admin.rotate_api_key(key, description.as_deref()).await?;
-            let view = RotatedView {
-                key: KeyView::from(&rotation.new_key.key),
-                secret: rotation.new_key.secret.expose_secret().to_owned(),
-                old_key: KeyView::from(&rotation.old_key),
-                revoked: rotation.revoked.is_ok(),
-                revoke_error: rotation.revoked.as_ref().err().map(ToString::to_string),
-            };
-            let revoked = rotation
-                .revoked
-                .is_ok()
-                .then(|| ("revoked", key_label(&rotation.old_key)));
-            out.result(&view, &generated_text(&rotation.new_key, out, revoked))?;
-            out.note(SHOWN_ONCE);
-            match rotation.revoked {
-                Ok(()) => Ok(()),
-                Err(error) => Err(Failure::during(
-                    error,
-                    During::RevokingOldKey(rotation.old_key),
-                )),
-            }
+            refuse_a_secret(key)?;
+            rotate(admin, key, description.as_deref(), out).await
         }
     }
+}
+
+/// `key rotate`, as [`UserAdmin::rotate_api_key`] does it but for the order:
+/// generate, print the new secret, and only then revoke the old key. A new
+/// secret that cannot be printed is revoked, and the old key kept.
+async fn rotate<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    name_or_id: &str,
+    description: Option<&str>,
+    out: Output,
+) -> Result<(), Failure> {
+    let viewer = admin.viewer().await?;
+    let old_key = find_key(&viewer, name_or_id)?.clone();
+    let new_key = admin
+        .generate_api_key(description.or(old_key.description.as_deref()))
+        .await?;
+    // The document's first fields, or the text's first lines, hold the secret.
+    let mut json = JsonFields::default();
+    let shown = if out.json {
+        json.field("key", &KeyView::from(&new_key.key))
+            .and_then(|()| json.field("secret", &new_key.secret.expose_secret()))
+            .and_then(|()| json.field("old_key", &KeyView::from(&old_key)))
+    } else {
+        write_out(&generated_text(&new_key, out))
+    };
+    if let Err(error) = shown {
+        let revoked = admin.delete_api_key(&new_key.key.id).await;
+        return Err(Failure::secret_not_shown(
+            error,
+            new_key.key,
+            revoked,
+            Some(old_key),
+        ));
+    }
+    let revoked = admin.delete_api_key(&old_key.id).await;
+    let rest = if out.json {
+        json.field("revoked", &revoked.is_ok())
+            .and_then(|()| {
+                json.field(
+                    "revoke_error",
+                    &revoked.as_ref().err().map(ToString::to_string),
+                )
+            })
+            .and_then(|()| json.end())
+    } else if revoked.is_ok() && !out.quiet {
+        write_out(&fields(&[("revoked", key_label(&old_key))]))
+    } else {
+        Ok(())
+    };
+    out.note(SHOWN_ONCE);
+    match (revoked, rest) {
+        (Err(error), _) => Err(Failure::during(error, During::RevokingOldKey(old_key))),
+        (Ok(()), Err(error)) => Err(Failure::output_cut(&error)),
+        (Ok(()), Ok(())) => Ok(()),
+    }
+}
+
+/// A secret typed as `key delete|rotate NAME_OR_ID` (a legacy server names a
+/// key by its secret) is refused unsent; see [`Failure::key_as_argument`].
+fn refuse_a_secret(name_or_id: &str) -> Result<(), Failure> {
+    if ApiKeySecret::is_key_shaped(name_or_id.trim()) {
+        return Err(Failure::key_as_argument());
+    }
+    Ok(())
 }
 
 /// The user named by `--user`, else the caller.
@@ -121,22 +171,17 @@ async fn owner<R: UserRepository>(
     })
 }
 
-/// With `--quiet`, the secret alone, so that `$(wbusers key generate -q)` is the key.
-fn generated_text(
-    generated: &GeneratedApiKey,
-    out: Output,
-    more: Option<(&str, String)>,
-) -> String {
+/// With `--quiet`, the secret alone, so that `$(wbusers key generate -q)` is
+/// the key. The labels are as wide as `key rotate`'s `revoked` line after.
+fn generated_text(generated: &GeneratedApiKey, out: Output) -> String {
     let secret = generated.secret.expose_secret();
     if out.quiet {
         return secret.to_owned();
     }
-    let mut pairs = vec![
+    fields(&[
         ("new key", key_label(&generated.key)),
         ("secret", secret.to_owned()),
-    ];
-    pairs.extend(more);
-    fields(&pairs)
+    ])
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@ mod keys;
 mod provision;
 mod users;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::CommandFactory as _;
 use users_domain::UserAdmin;
-use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
+use users_graphql::{Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy};
 
 use crate::cli::{Cli, Command, Global};
 use crate::exit::Exit;
@@ -55,7 +55,11 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         netrc_var: env.netrc_path.is_some(),
         source: None,
     };
-    let admin = connect(&cli.global, env).map_err(|failure| failure.key_from(&key))?;
+    // A batch runs until it is done (Ctrl-C stops it): --timeout is then the
+    // budget of each request, not of the whole command.
+    let whole_command = !matches!(cli.command, Command::Provision(_));
+    let admin =
+        connect(&cli.global, env, whole_command).map_err(|failure| failure.key_from(&key))?;
     key.source = Some(admin.repository().key_source().clone());
     let result = match &cli.command {
         Command::Whoami => users::whoami(&admin, out).await,
@@ -79,8 +83,31 @@ fn demo_not_built() -> Failure {
     )
 }
 
-/// The GraphQL adapter, configured from the global options and `env`.
-fn connect(global: &Global, env: Environment) -> Result<UserAdmin<GraphqlUserRepository>, Failure> {
+/// The longest one request may take, within the command's `--timeout`.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The GraphQL adapter, configured from the global options and `env`; see
+/// [`builder`].
+fn connect(
+    global: &Global,
+    env: Environment,
+    whole_command: bool,
+) -> Result<UserAdmin<GraphqlUserRepository>, Failure> {
+    let repository = builder(global, env, whole_command.then(Instant::now))?.build()?;
+    tracing::debug!(base_url = repository.base_url(), "connecting");
+    Ok(UserAdmin::new(repository))
+}
+
+/// The adapter's builder, set from the global options and `env`. `--timeout`
+/// bounds every call (retries and waits included) and, from `started` on
+/// when given, the whole command: no call runs past `started + --timeout`.
+/// Each attempt gets at most [`ATTEMPT_TIMEOUT`] of it.
+fn builder(
+    global: &Global,
+    env: Environment,
+    started: Option<Instant>,
+) -> Result<GraphqlClientBuilder, Failure> {
+    let budget = Duration::from_secs(global.timeout);
     let mut builder = GraphqlUserRepository::builder().environment(env);
     if let Some(url) = &global.base_url {
         builder = builder.base_url(url.clone());
@@ -94,15 +121,22 @@ fn connect(global: &Global, env: Environment) -> Result<UserAdmin<GraphqlUserRep
     builder = builder
         .retry_policy(RetryPolicy {
             max_attempts: global.retries + 1,
+            deadline: budget,
             ..RetryPolicy::default()
         })
-        .timeout(Duration::from_secs(global.timeout));
+        .timeout(ATTEMPT_TIMEOUT.min(budget))
+        .max_response_bytes(usize::try_from(global.max_response_bytes).unwrap_or(usize::MAX))
+        .admin_privileges(!global.no_admin_privileges);
+    if let Some(at) = started.and_then(|started| started.checked_add(budget)) {
+        builder = builder.deadline_at(at);
+    }
+    for path in &global.ca_cert {
+        builder = builder.ca_certificate(path.clone());
+    }
     if global.allow_insecure_http {
         builder = builder.allow_insecure_http(true);
     }
-    let repository = builder.build()?;
-    tracing::debug!(base_url = repository.base_url(), "connecting");
-    Ok(UserAdmin::new(repository))
+    Ok(builder)
 }
 
 fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
@@ -110,4 +144,94 @@ fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "wbusers", &mut script);
     crate::output::print(&String::from_utf8_lossy(&script))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    fn global(args: &[&str]) -> Global {
+        let mut all = vec!["wbusers"];
+        all.extend(args);
+        all.push("whoami");
+        Cli::try_parse_from(all).unwrap().global
+    }
+
+    /// What the builder was given, as its `Debug` shows it (the only view of
+    /// a builder's settings; secrets are left out of it).
+    fn settings(args: &[&str], started: Option<Instant>) -> String {
+        let env = Environment {
+            api_key: Some("k".repeat(40).into()),
+            ..Environment::default()
+        };
+        format!("{:?}", builder(&global(args), env, started).unwrap())
+    }
+
+    #[test]
+    fn the_timeout_is_the_deadline_of_the_whole_command_and_bounds_each_attempt() {
+        let started = Instant::now();
+
+        let long = settings(&["--timeout", "120"], Some(started));
+        let short = settings(&["--timeout", "5"], Some(started));
+        let default = settings(&[], Some(started));
+        let per_row = settings(&["--timeout", "120"], None);
+
+        let at = |secs| format!("deadline: {:?}", Some(started + Duration::from_secs(secs)));
+        assert!(long.contains(&at(120)), "{long}");
+        assert!(
+            long.contains("deadline: 120s"),
+            "the retry policy's: {long}"
+        );
+        assert!(long.contains("timeout: 30s"), "{long}");
+        assert!(
+            short.contains(&at(5)) && short.contains("timeout: 5s"),
+            "{short}"
+        );
+        assert!(default.contains(&at(90)), "{default}");
+        assert!(per_row.contains("deadline: None"), "{per_row}");
+        assert!(per_row.contains("deadline: 120s"), "{per_row}");
+    }
+
+    #[test]
+    fn a_timeout_of_up_to_a_day_is_accepted() {
+        assert_eq!(global(&["--timeout", "86400"]).timeout, 86_400);
+        for refused in ["0", "86401"] {
+            let error = Cli::try_parse_from(["wbusers", "--timeout", refused, "whoami"]);
+            assert!(error.is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn the_response_cap_ca_files_and_admin_header_reach_the_builder() {
+        let set = settings(
+            &[
+                "--max-response-bytes",
+                "1024",
+                "--ca-cert",
+                "/etc/a.pem",
+                "--ca-cert",
+                "/etc/b.pem",
+                "--no-admin-privileges",
+            ],
+            None,
+        );
+        let default = settings(&[], None);
+
+        assert!(set.contains("max_response_bytes: 1024"), "{set}");
+        assert!(
+            set.contains(r#"ca_certificates: ["/etc/a.pem", "/etc/b.pem"]"#),
+            "{set}"
+        );
+        assert!(set.contains("admin_privileges: false"), "{set}");
+        assert!(default.contains("admin_privileges: true"), "{default}");
+        assert!(
+            default.contains(&format!(
+                "max_response_bytes: {}",
+                users_graphql::DEFAULT_MAX_RESPONSE_BYTES
+            )),
+            "{default}"
+        );
+    }
 }

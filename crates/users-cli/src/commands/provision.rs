@@ -1,36 +1,41 @@
-//! `provision FILE`: reads the file, checks the caller, runs the batch,
-//! prints its report (rendered by [`crate::provision`]) and turns its outcome
-//! into the exit code.
+//! `provision FILE`: checks the file, checks the caller, runs the batch,
+//! prints each row's outcome as it completes (rendered by
+//! [`crate::provision`]) and then a summary, and turns the outcome into the
+//! exit code. Ctrl-C or SIGTERM stops it starting rows; it then finishes and
+//! reports the rows in flight (a second signal stops that too).
 
+use std::io;
+
+use futures::Stream;
 use indicatif::{ProgressBar, ProgressStyle};
 use users_domain::{UserAdmin, UserRepository};
 
 use crate::cli::ProvisionArgs;
 use crate::exit::Exit;
 use crate::failure::{Failure, USE_AN_ADMIN_KEY};
-use crate::output::Output;
-use crate::provision::{self, Counts, Options, ReportView, report_text};
+use crate::input::Input;
+use crate::output::{Output, write_out};
+use crate::provision::{
+    self, Options, RowReport, StopCause, Stopped, SummaryView, parse, row_text, row_view,
+    shown_when_quiet, summary_text,
+};
+
+/// How many rows are read ahead of the batch.
+const READ_AHEAD: usize = 64;
 
 pub(super) async fn run<R: UserRepository>(
     admin: &UserAdmin<R>,
     args: &ProvisionArgs,
     out: Output,
 ) -> Result<(), Failure> {
-    let shown = args.file.shown();
-    let bytes = args.file.read(u64::MAX).map_err(|error| {
-        Failure::advised(
-            Exit::Usage,
-            format!("cannot read {shown}: {error}"),
-            "pass a readable CSV or JSON lines file, or '-' for standard input",
-        )
-    })?;
-    let format = provision::detect(&args.file, &bytes, args.format);
-    let rows = provision::parse(&bytes, format).map_err(|error| {
-        Failure::new(
-            Exit::Usage,
-            format!("{shown} cannot be provisioned: {error}"),
-        )
-    })?;
+    let bad = |error| Failure::file(&args.file, error);
+    // A file is read through once first, so that nothing is sent for a file
+    // that turns out unusable halfway; standard input can be read only once.
+    let total = match &args.file {
+        Input::File(_) => Some(parse::check(&args.file, args.format).map_err(bad)?),
+        Input::Stdin => None,
+    };
+    let rows = parse::open(&args.file, args.format).map_err(bad)?;
     // Fail once, up front, rather than once per row.
     let viewer = admin.viewer().await?;
     if !viewer.admin {
@@ -43,84 +48,105 @@ pub(super) async fn run<R: UserRepository>(
             USE_AN_ADMIN_KEY,
         ));
     }
-    let progress = progress_bar(out, rows.len());
+    let signals = signals().map_err(|error| {
+        Failure::new(
+            Exit::Failure,
+            format!("cannot listen for Ctrl-C and SIGTERM: {error}"),
+        )
+    })?;
+    // Rows are read on a thread of their own: reading standard input may
+    // block, and must not keep a signal from being seen.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(READ_AHEAD);
+    std::thread::spawn(move || {
+        for row in rows {
+            if sender.blocking_send(row).is_err() {
+                break;
+            }
+        }
+    });
+    let rows = std::pin::pin!(futures::stream::poll_fn(move |context| {
+        receiver.poll_recv(context)
+    }));
+    let progress = progress_bar(out, total);
     let options = Options {
         dry_run: args.dry_run,
         concurrency: usize::from(args.concurrency),
     };
-    let report = provision::run(admin, &rows, options, &progress).await;
+    let batch = provision::run(admin, rows, options, signals, |row| {
+        progress.inc(1);
+        progress.suspend(|| print_row(out, row))
+    })
+    .await;
     progress.finish_and_clear();
-    out.result(&ReportView::from(&report), &report_text(&report, out.quiet))?;
-    outcome_failure(&report.counts()).map_or(Ok(()), Err)
+    let output_broken = matches!(
+        &batch.stopped,
+        Some(Stopped {
+            by: StopCause::Output(_),
+            ..
+        })
+    );
+    if !output_broken {
+        let summary = if out.json {
+            serde_json::to_string(&SummaryView::from(&batch)).map_err(io::Error::other)
+        } else {
+            Ok(summary_text(&batch))
+        };
+        summary
+            .and_then(|summary| write_out(&summary))
+            .map_err(|error| Failure::output_cut(&error))?;
+    }
+    Failure::batch(&args.file, batch)
 }
 
-/// A failed row wins over an unknown one (exit 8 over 7): it needs fixing,
-/// while a rerun alone settles an unknown row.
-fn outcome_failure(counts: &Counts) -> Option<Failure> {
-    let unknown = if counts.unknown > 0 {
-        format!(
-            ", and {} of unknown outcome (their answer was lost)",
-            counts.unknown
-        )
+/// A row's outcome as it completes: a JSON line, or a line of text (only
+/// the failed and unknown ones with `--quiet`).
+fn print_row(out: Output, row: &RowReport) -> io::Result<()> {
+    if out.json {
+        write_out(&serde_json::to_string(&row_view(row)).map_err(io::Error::other)?)
+    } else if !out.quiet || shown_when_quiet(row) {
+        write_out(&row_text(row))
     } else {
-        String::new()
-    };
-    if counts.failed > 0 {
-        Some(Failure::advised(
-            Exit::Partial,
-            format!("{} of {} rows failed{unknown}", counts.failed, counts.total),
-            "fix those rows and run the same command again: users that exist are skipped",
-        ))
-    } else if counts.unknown > 0 {
-        Some(Failure::advised(
-            Exit::Ambiguous,
-            format!(
-                "{} of {} rows have an unknown outcome: the server's answer was lost",
-                counts.unknown, counts.total
-            ),
-            "run the same command again: it settles them without creating anything twice",
-        ))
-    } else {
-        None
+        Ok(())
     }
 }
 
-fn progress_bar(out: Output, rows: usize) -> ProgressBar {
+/// SIGINT (Ctrl-C) and SIGTERM, from now on: each one an item. They no
+/// longer end the process, which stops as the batch says.
+#[cfg(unix)]
+fn signals() -> io::Result<impl Stream<Item = ()> + Unpin> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    let each = |mut signal: Signal| {
+        Box::pin(futures::stream::poll_fn(move |context| {
+            signal.poll_recv(context)
+        }))
+    };
+    Ok(futures::stream::select(
+        each(signal(SignalKind::interrupt())?),
+        each(signal(SignalKind::terminate())?),
+    ))
+}
+
+/// Ctrl-C, from now on: each one an item.
+#[cfg(not(unix))]
+fn signals() -> io::Result<impl Stream<Item = ()> + Unpin> {
+    Ok(Box::pin(futures::stream::unfold((), |()| async {
+        tokio::signal::ctrl_c().await.ok().map(|()| ((), ()))
+    })))
+}
+
+fn progress_bar(out: Output, rows: Option<u64>) -> ProgressBar {
     if !out.progress() {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new(rows as u64);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} users {elapsed}") {
+    let (bar, template) = match rows {
+        Some(rows) => (
+            ProgressBar::new(rows),
+            "{bar:40} {pos}/{len} users {elapsed}",
+        ),
+        None => (ProgressBar::no_length(), "{spinner} {pos} users {elapsed}"),
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_failed_row_outranks_an_unknown_one() {
-        let counts = |failed, unknown| Counts {
-            total: 5,
-            failed,
-            unknown,
-            ..Counts::default()
-        };
-        assert!(outcome_failure(&counts(0, 0)).is_none());
-        let unknown = outcome_failure(&counts(0, 2)).unwrap().line();
-        assert_eq!(unknown.exit, Exit::Ambiguous);
-        assert!(
-            unknown
-                .message
-                .starts_with("2 of 5 rows have an unknown outcome")
-        );
-        let both = outcome_failure(&counts(1, 2)).unwrap().line();
-        assert_eq!(both.exit, Exit::Partial);
-        assert!(
-            both.message.contains("and 2 of unknown outcome"),
-            "{both:?}"
-        );
-    }
 }

@@ -6,7 +6,7 @@ use super::{Narrator, broke, masked, unexpected};
 use crate::cli::FileFormat;
 use crate::failure::Failure;
 use crate::output::fields;
-use crate::provision::{self, Options, report_text};
+use crate::provision::{self, Options, row_text, summary_text};
 use crate::views::{key_label, keys_table, users_table};
 
 /// The provisioning file of the story: good rows, one that exists, a
@@ -186,16 +186,15 @@ async fn provisioning<R: UserRepository>(
     admin: &UserAdmin<R>,
     narrator: &mut Narrator,
 ) -> Result<(), Failure> {
-    let rows = provision::parse(BATCH.as_bytes(), FileFormat::Csv)
+    let rows = provision::parse::parse(BATCH.as_bytes(), FileFormat::Csv)
         .map_err(|e| broke("provision", Error::InvalidInput { reason: e }))?;
     let options = Options {
         dry_run: false,
         concurrency: 4,
     };
-    let hidden = indicatif::ProgressBar::hidden();
-    let first = provision::run(admin, &rows, options, &hidden).await;
-    let again = provision::run(admin, &rows, options, &hidden).await;
-    let (first_counts, again_counts) = (first.counts(), again.counts());
+    let (first, first_rows) = provision::run_rows(admin, rows.clone(), options).await;
+    let (again, _) = provision::run_rows(admin, rows, options).await;
+    let (first_counts, again_counts) = (first.counts, again.counts);
     if again_counts.created != 0 || first_counts.failed != again_counts.failed {
         return Err(unexpected("provision", "the rerun changed something"));
     }
@@ -209,7 +208,12 @@ async fn provisioning<R: UserRepository>(
                 .map(|line| format!("> {line}"))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            report_text(&first, false),
+            first_rows
+                .iter()
+                .map(row_text)
+                .chain([summary_text(&first)])
+                .collect::<Vec<_>>()
+                .join("\n"),
             again_counts.existed,
             again_counts.failed,
         ),

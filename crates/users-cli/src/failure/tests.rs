@@ -265,3 +265,260 @@ fn set_owner_only(path: &std::path::Path) {
 
 #[cfg(not(unix))]
 fn set_owner_only(_: &std::path::Path) {}
+
+#[test]
+fn a_secret_that_could_not_be_printed_is_revoked_and_said_so_in_one_line() {
+    let new = fixture::key("new");
+    let old = fixture::key("old");
+    let full = || io::Error::from_raw_os_error(28);
+    let closed = || io::Error::from(io::ErrorKind::BrokenPipe);
+    let lost = Error::Ambiguous {
+        operation: "deleteApiKey".into(),
+        reason: "x".into(),
+    };
+
+    let generated = Failure::secret_not_shown(full(), new.clone(), Ok(()), None).line();
+    let rotated =
+        Failure::secret_not_shown(closed(), new.clone(), Ok(()), Some(old.clone())).line();
+    let alive = Failure::secret_not_shown(full(), new, Err(lost), Some(old)).line();
+
+    assert_eq!(generated.exit, Exit::Failure);
+    assert!(
+        generated.message.starts_with(
+            "cannot write the new key's secret to standard output (No space left on device"
+        ),
+        "{generated:?}"
+    );
+    assert!(
+        generated
+            .message
+            .ends_with("so the new key new (id id-new) was revoked"),
+        "{generated:?}"
+    );
+    assert!(!rotated.message.is_empty(), "a closed pipe is said too");
+    assert!(
+        rotated
+            .message
+            .ends_with("was revoked; the old key old (id id-old) was kept and still works"),
+        "{rotated:?}"
+    );
+    assert_eq!(alive.exit, Exit::Ambiguous);
+    assert!(
+        alive
+            .message
+            .contains("may be alive with a secret nobody saw"),
+        "{alive:?}"
+    );
+    assert_eq!(
+        alive.hint.as_deref(),
+        Some("delete it with 'wbusers key delete id-new'")
+    );
+    for line in [generated, rotated, alive] {
+        assert!(!shown_line(&line).contains('\n'), "{line:?}");
+    }
+}
+
+fn shown_line(line: &Line) -> String {
+    text_line(&line.message, line.hint.as_deref())
+}
+
+fn batch(counts: Counts, stopped: Option<Stopped>) -> Batch {
+    Batch {
+        dry_run: false,
+        counts,
+        stopped,
+    }
+}
+
+fn counts(total: usize, failed: usize, unknown: usize) -> Counts {
+    Counts {
+        total,
+        failed,
+        unknown,
+        ..Counts::default()
+    }
+}
+
+fn batch_line(batch: Batch) -> Option<Line> {
+    let file = Input::File(PathBuf::from("/tmp/u.csv"));
+    Failure::batch(&file, batch)
+        .err()
+        .map(|failure| failure.line())
+}
+
+#[test]
+fn a_failed_row_outranks_an_unknown_one() {
+    assert!(batch_line(batch(counts(5, 0, 0), None)).is_none());
+    let unknown = batch_line(batch(counts(5, 0, 2), None)).unwrap();
+    assert_eq!(unknown.exit, Exit::Ambiguous);
+    assert!(
+        unknown
+            .message
+            .starts_with("2 of 5 rows have an unknown outcome")
+    );
+    let both = batch_line(batch(counts(5, 1, 2), None)).unwrap();
+    assert_eq!(both.exit, Exit::Partial);
+    assert!(
+        both.message.contains("and 2 of unknown outcome"),
+        "{both:?}"
+    );
+}
+
+#[test]
+fn an_interrupted_batch_says_what_was_not_started_whatever_the_rows_did() {
+    let stopped = |after_line| {
+        Some(Stopped {
+            by: StopCause::Signal,
+            after_line,
+        })
+    };
+
+    let clean = batch_line(batch(counts(3, 0, 0), stopped(4))).unwrap();
+    let failed = batch_line(batch(counts(3, 1, 0), stopped(4))).unwrap();
+    let none = batch_line(batch(counts(0, 0, 0), stopped(0))).unwrap();
+
+    assert_eq!(clean.exit, Exit::Interrupted);
+    assert_eq!(
+        clean.message,
+        "interrupted after 3 rows: any rows after line 4 were not started"
+    );
+    assert_eq!(
+        clean.hint.as_deref(),
+        Some("to finish, run the same command again: users that exist are skipped")
+    );
+    assert_eq!(
+        failed.exit,
+        Exit::Interrupted,
+        "a signal outranks a failed row"
+    );
+    assert!(failed.message.contains("3 rows (1 failed)"), "{failed:?}");
+    assert!(none.message.ends_with("no row was started"), "{none:?}");
+}
+
+#[test]
+fn a_file_that_turns_bad_halfway_or_output_that_fails_stops_the_batch_in_one_line() {
+    let input = Some(Stopped {
+        by: StopCause::Input(FileError::LineTooLong { line: 9 }),
+        after_line: 8,
+    });
+    let output = Some(Stopped {
+        by: StopCause::Output(io::Error::from(io::ErrorKind::BrokenPipe)),
+        after_line: 8,
+    });
+
+    let input = batch_line(batch(counts(7, 0, 0), input)).unwrap();
+    let output = batch_line(batch(counts(7, 0, 0), output)).unwrap();
+
+    assert_eq!(input.exit, Exit::Usage);
+    assert_eq!(
+        input.message,
+        "'/tmp/u.csv' cannot be provisioned any further: line 9 is longer than 64 KiB, the \
+         most a line may be; 7 rows before were done, any rows after line 8 were not started"
+    );
+    assert_eq!(output.exit, Exit::Failure);
+    assert!(
+        output.message.starts_with("cannot write the output (")
+            && output.message.contains("7 rows: 0 created"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn a_file_with_no_rows_is_a_usage_error_not_a_success() {
+    let line = batch_line(batch(counts(0, 0, 0), None)).unwrap();
+    assert_eq!(line.exit, Exit::Usage);
+    assert_eq!(
+        line.message,
+        "'/tmp/u.csv' cannot be provisioned: it lists no users"
+    );
+    let bad_first = Some(Stopped {
+        by: StopCause::Input(FileError::LineTooLong { line: 2 }),
+        after_line: 0,
+    });
+    let line = batch_line(batch(counts(0, 0, 0), bad_first)).unwrap();
+    assert_eq!(
+        line.message,
+        "'/tmp/u.csv' cannot be provisioned: line 2 is longer than 64 KiB, the most a line may be"
+    );
+}
+
+#[test]
+fn a_file_over_a_limit_is_named_with_the_limit_and_what_to_do() {
+    let file = Input::File(PathBuf::from("/tmp/u.csv"));
+
+    let large = Failure::file(&file, FileError::TooLarge).line();
+    let long = Failure::file(&file, FileError::LineTooLong { line: 1 }).line();
+
+    assert_eq!((large.exit, long.exit), (Exit::Usage, Exit::Usage));
+    assert_eq!(
+        large.message,
+        "'/tmp/u.csv' cannot be provisioned: it is larger than 64 MiB, the most provision reads"
+    );
+    assert!(large.hint.unwrap().contains("smaller files"));
+    assert_eq!(
+        long.message,
+        "'/tmp/u.csv' cannot be provisioned: line 1 is longer than 64 KiB, the most a line may be"
+    );
+}
+
+#[test]
+fn a_key_typed_as_a_name_or_id_is_refused_without_being_echoed() {
+    let line = Failure::key_as_argument().line();
+    assert_eq!(line.exit, Exit::Usage);
+    assert!(line.hint.unwrap().contains("'wbusers key list'"));
+}
+
+#[test]
+fn a_bad_ca_file_is_named_by_the_flag_or_variable_that_gave_it() {
+    let bad = |path: &str| {
+        users_graphql::GraphqlUserRepository::builder()
+            .environment(users_graphql::Environment {
+                api_key: Some("k".repeat(40).into()),
+                ..users_graphql::Environment::default()
+            })
+            .base_url("https://host.io")
+            .ca_certificate(path)
+            .build()
+            .err()
+            .unwrap()
+    };
+
+    let line = Failure::from(bad("/nonexistent/ca.pem")).line();
+
+    assert_eq!(line.exit, Exit::Usage);
+    assert!(
+        line.message.starts_with("--ca-cert '/nonexistent/ca.pem' "),
+        "{line:?}"
+    );
+    assert!(!line.message.contains("ca_certificate"), "{line:?}");
+    assert!(line.hint.unwrap().contains("PEM"));
+}
+
+#[test]
+fn an_unreadable_sdk_settings_file_says_how_to_name_the_server_instead() {
+    let home = tempfile::tempdir().unwrap();
+    let settings = home.path().join(".config/wandb/settings");
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, b"[default]\nbase_url = \xff\n").unwrap();
+    let error = users_graphql::GraphqlUserRepository::builder()
+        .environment(users_graphql::Environment {
+            api_key: Some("k".repeat(40).into()),
+            home: Some(home.path().to_owned()),
+            ..users_graphql::Environment::default()
+        })
+        .build()
+        .err()
+        .unwrap();
+
+    let line = Failure::from(error).line();
+
+    assert_eq!(line.exit, Exit::Usage);
+    assert!(
+        line.message.starts_with(&format!(
+            "cannot read the W&B settings file '{}'",
+            settings.display()
+        )),
+        "{line:?}"
+    );
+    assert!(line.hint.unwrap().contains("--base-url"));
+}

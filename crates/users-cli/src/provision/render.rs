@@ -1,22 +1,15 @@
-//! How a provisioning [`Report`] is shown: its `--json` shape (see
-//! `docs/json.md`) and its text, a table of rows and a summary. Used by the
-//! `provision` command and by the demo alike.
+//! How provisioning is shown, a row at a time as rows complete: a line of
+//! text or a JSON line per row, then a summary (shapes in `docs/json.md`).
+//! Used by the `provision` command and by the demo alike.
 
 use serde::Serialize;
 
-use super::{Counts, Outcome, Report};
-use crate::output::table;
+use super::{Batch, Counts, Outcome, RowReport, StopCause};
+use crate::output::printable;
 
-/// The JSON shape of a provisioning report (see `docs/json.md`).
+/// The JSON line of one row (see `docs/json.md`).
 #[derive(Debug, Serialize)]
-pub(crate) struct ReportView {
-    dry_run: bool,
-    rows: Vec<RowView>,
-    summary: Counts,
-}
-
-#[derive(Debug, Serialize)]
-struct RowView {
+pub(crate) struct RowView {
     line: u64,
     input: String,
     admin: Option<bool>,
@@ -25,27 +18,46 @@ struct RowView {
     detail: Option<String>,
 }
 
-impl From<&Report> for ReportView {
-    fn from(report: &Report) -> Self {
-        let rows = report
-            .rows
-            .iter()
-            .map(|row| {
-                let (outcome, username, detail) = parts(&row.outcome);
-                RowView {
-                    line: row.line,
-                    input: row.input.clone(),
-                    admin: row.admin,
-                    outcome,
-                    username: username.map(str::to_owned),
-                    detail: detail.map(str::to_owned),
-                }
-            })
-            .collect();
+/// The last JSON line of a batch (see `docs/json.md`).
+#[derive(Debug, Serialize)]
+pub(crate) struct SummaryView {
+    dry_run: bool,
+    summary: Counts,
+    stopped: Option<StoppedView>,
+}
+
+#[derive(Debug, Serialize)]
+struct StoppedView {
+    /// `signal` or `input`.
+    by: &'static str,
+    after_line: u64,
+}
+
+pub(crate) fn row_view(row: &RowReport) -> RowView {
+    let (outcome, username, detail) = parts(&row.outcome);
+    RowView {
+        line: row.line,
+        input: row.input.clone(),
+        admin: row.admin,
+        outcome,
+        username: username.map(str::to_owned),
+        detail: detail.map(str::to_owned),
+    }
+}
+
+impl From<&Batch> for SummaryView {
+    fn from(batch: &Batch) -> Self {
         Self {
-            dry_run: report.dry_run,
-            rows,
-            summary: report.counts(),
+            dry_run: batch.dry_run,
+            summary: batch.counts,
+            stopped: batch.stopped.as_ref().map(|stopped| StoppedView {
+                by: match stopped.by {
+                    StopCause::Signal => "signal",
+                    StopCause::Input(_) => "input",
+                    StopCause::Output(_) => "output",
+                },
+                after_line: stopped.after_line,
+            }),
         }
     }
 }
@@ -61,41 +73,35 @@ fn parts(outcome: &Outcome) -> (&'static str, Option<&str>, Option<&str>) {
     }
 }
 
-/// One line per row (only the failed ones with `quiet`), then a summary.
-pub(crate) fn report_text(report: &Report, quiet: bool) -> String {
-    let rows: Vec<Vec<String>> = report
-        .rows
-        .iter()
-        .filter(|row| {
-            !quiet
-                || matches!(
-                    row.outcome,
-                    Outcome::Failed { .. } | Outcome::Unknown { .. }
-                )
-        })
-        .map(|row| {
-            let (outcome, username, detail) = parts(&row.outcome);
-            let detail = match (username, detail) {
-                (Some(username), Some(detail)) => format!("username {username}; {detail}"),
-                (Some(username), None) => format!("username {username}"),
-                (None, detail) => detail.unwrap_or_default().to_owned(),
-            };
-            vec![
-                row.line.to_string(),
-                row.input.clone(),
-                outcome.replace('_', " "),
-                detail,
-            ]
-        })
-        .collect();
-    let summary = summary(&report.counts(), report.dry_run);
-    if rows.is_empty() {
-        return summary;
-    }
-    format!(
-        "{}\n{summary}",
-        table(&["LINE", "EMAIL", "OUTCOME", "DETAIL"], &rows)
+/// Whether `--quiet` shows the row: only those that need a look.
+pub(crate) fn shown_when_quiet(row: &RowReport) -> bool {
+    matches!(
+        row.outcome,
+        Outcome::Failed { .. } | Outcome::Unknown { .. }
     )
+}
+
+/// One row as a line of text: `line 2: created ada@example.com (username ada)`.
+pub(crate) fn row_text(row: &RowReport) -> String {
+    let (outcome, username, detail) = parts(&row.outcome);
+    let detail = match (username, detail) {
+        (Some(username), Some(detail)) => format!(" (username {username}; {detail})"),
+        (Some(username), None) => format!(" (username {username})"),
+        (None, Some(detail)) => format!(" ({detail})"),
+        (None, None) => String::new(),
+    };
+    printable(&format!(
+        "line {}: {} {}{detail}",
+        row.line,
+        outcome.replace('_', " "),
+        row.input
+    ))
+    .into_owned()
+}
+
+/// The last line of text: how many rows came to what.
+pub(crate) fn summary_text(batch: &Batch) -> String {
+    summary(&batch.counts, batch.dry_run)
 }
 
 fn summary(counts: &Counts, dry_run: bool) -> String {

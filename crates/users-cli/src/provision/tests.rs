@@ -76,9 +76,8 @@ const FILE: &str = "email,admin\n\
     bo@example.com,yes\n\
     root@example.com,no\n";
 
-fn summary(report: &Report) -> Vec<(u64, Outcome)> {
-    report
-        .rows
+fn summary(reports: &[RowReport]) -> Vec<(u64, Outcome)> {
+    reports
         .iter()
         .map(|row| (row.line, row.outcome.clone()))
         .collect()
@@ -88,16 +87,16 @@ fn summary(report: &Report) -> Vec<(u64, Outcome)> {
 async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twice() {
     let world = InMemoryWorld::new();
     let admin = admin_of(&world);
-    let rows = parse(FILE.as_bytes(), FileFormat::Csv).unwrap();
+    let rows = parse::parse(FILE.as_bytes(), FileFormat::Csv).unwrap();
     let options = Options {
         dry_run: false,
         concurrency: 3,
     };
 
-    let first = run(&admin, &rows, options, &ProgressBar::hidden()).await;
-    let second = run(&admin, &rows, options, &ProgressBar::hidden()).await;
+    let (first, first_rows) = run_rows(&admin, rows.clone(), options).await;
+    let (second, _) = run_rows(&admin, rows, options).await;
 
-    let got = summary(&first);
+    let got = summary(&first_rows);
     assert_eq!(got.len(), 6);
     assert_eq!(
         got[0],
@@ -135,7 +134,7 @@ async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twi
     assert!(
         matches!(&got[5].1, Outcome::Existed { note: Some(note), .. } if note.contains("is an admin"))
     );
-    let counts = first.counts();
+    let counts = first.counts;
     assert_eq!(
         (
             counts.created,
@@ -145,7 +144,7 @@ async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twi
         ),
         (2, 1, 1, 2)
     );
-    let again = second.counts();
+    let again = second.counts;
     assert_eq!(
         (again.created, again.existed, again.skipped, again.failed),
         (0, 3, 1, 2)
@@ -157,15 +156,15 @@ async fn every_row_gets_an_outcome_in_file_order_and_a_rerun_creates_nothing_twi
 async fn a_dry_run_creates_nothing() {
     let world = InMemoryWorld::new();
     let admin = admin_of(&world);
-    let rows = parse(FILE.as_bytes(), FileFormat::Csv).unwrap();
+    let rows = parse::parse(FILE.as_bytes(), FileFormat::Csv).unwrap();
     let options = Options {
         dry_run: true,
         concurrency: 2,
     };
 
-    let report = run(&admin, &rows, options, &ProgressBar::hidden()).await;
+    let (report, _) = run_rows(&admin, rows, options).await;
 
-    let counts = report.counts();
+    let counts = report.counts;
     assert_eq!(
         (counts.would_create, counts.existed, counts.failed),
         (2, 1, 2)
@@ -187,14 +186,231 @@ async fn no_more_requests_than_the_concurrency_are_in_flight() {
         .chain((0..12).map(|n| format!("user{n}@example.com")))
         .collect::<Vec<_>>()
         .join("\n");
-    let rows = parse(text.as_bytes(), FileFormat::Csv).unwrap();
+    let rows = parse::parse(text.as_bytes(), FileFormat::Csv).unwrap();
     let options = Options {
         dry_run: false,
         concurrency: 3,
     };
 
-    let report = run(&admin, &rows, options, &ProgressBar::hidden()).await;
+    let (report, _) = run_rows(&admin, rows, options).await;
 
-    assert_eq!(report.counts().created, 12);
+    assert_eq!(report.counts.created, 12);
     assert_eq!(gauge.most.load(Ordering::SeqCst), 3);
+}
+
+/// Creates nothing: each create says it started, then never ends.
+struct Stuck<R> {
+    inner: R,
+    started: futures::channel::mpsc::UnboundedSender<()>,
+}
+
+#[async_trait]
+impl<R: UserRepository> UserRepository for Stuck<R> {
+    async fn viewer(&self) -> Result<User> {
+        self.inner.viewer().await
+    }
+    async fn search_users(&self, query: &str) -> Result<Vec<User>> {
+        self.inner.search_users(query).await
+    }
+    async fn list_users(
+        &self,
+        query: &str,
+        page: &users_domain::PageRequest,
+    ) -> Result<users_domain::UserPage> {
+        self.inner.list_users(query, page).await
+    }
+    async fn create_user(&self, _: &Email, _: bool) -> Result<User> {
+        let _ = self.started.unbounded_send(());
+        futures::future::pending().await
+    }
+    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
+        self.inner.generate_api_key(description).await
+    }
+    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
+        self.inner.delete_api_key(id).await
+    }
+    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+        self.inner.act_as(secret)
+    }
+}
+
+/// `count` rows of new users, as a stream.
+fn new_users(count: usize) -> Vec<Row> {
+    let text: String = std::iter::once("email".to_owned())
+        .chain((0..count).map(|n| format!("user{n}@example.com")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    parse::parse(text.as_bytes(), FileFormat::Csv).unwrap()
+}
+
+#[tokio::test]
+async fn a_signal_stops_new_rows_and_every_row_started_is_reported() {
+    let world = InMemoryWorld::new();
+    let admin = admin_of(&world);
+    let (signal, signals) = futures::channel::mpsc::unbounded();
+    let options = Options {
+        dry_run: false,
+        concurrency: 2,
+    };
+    let mut reported = Vec::new();
+
+    let batch = run(
+        &admin,
+        futures::stream::iter(new_users(20).into_iter().map(Ok)),
+        options,
+        signals,
+        |row| {
+            // Ctrl-C as the first row completes.
+            if reported.is_empty() {
+                signal.unbounded_send(()).unwrap();
+            }
+            reported.push(row.clone());
+            Ok(())
+        },
+    )
+    .await;
+
+    let stopped = batch.stopped.unwrap();
+    assert!(matches!(stopped.by, StopCause::Signal));
+    // Rows start in file order: those up to the last started are all
+    // reported (the one in flight with the first included), none after.
+    let mut lines: Vec<u64> = reported.iter().map(|row| row.line).collect();
+    lines.sort_unstable();
+    assert_eq!(lines, (2..=stopped.after_line).collect::<Vec<_>>());
+    assert!(stopped.after_line <= 3, "{stopped:?}");
+    assert_eq!(batch.counts.created, reported.len());
+    let made = admin.users("user").await.unwrap().len();
+    assert_eq!(made, reported.len(), "every user made is reported");
+}
+
+#[tokio::test]
+async fn a_second_signal_stops_waiting_and_reports_the_rows_in_flight_unknown() {
+    let world = InMemoryWorld::new();
+    let (started, signals) = futures::channel::mpsc::unbounded();
+    let admin = UserAdmin::new(Stuck {
+        inner: admin_of(&world).repository().clone(),
+        started,
+    });
+    let options = Options {
+        dry_run: false,
+        concurrency: 2,
+    };
+    let mut reported = Vec::new();
+
+    // A signal as each create starts: two, once both rows are in flight.
+    let batch = run(
+        &admin,
+        futures::stream::iter(new_users(5).into_iter().map(Ok)),
+        options,
+        signals,
+        |row| {
+            reported.push(row.clone());
+            Ok(())
+        },
+    )
+    .await;
+
+    let stopped = batch.stopped.unwrap();
+    assert!(matches!(stopped.by, StopCause::Signal));
+    let lines: Vec<u64> = reported.iter().map(|row| row.line).collect();
+    assert_eq!(lines, [2, 3]);
+    assert!(
+        reported
+            .iter()
+            .all(|row| matches!(&row.outcome, Outcome::Unknown { reason } if reason == ABANDONED))
+    );
+    assert_eq!(batch.counts.unknown, 2);
+}
+
+#[tokio::test]
+async fn a_signal_after_the_last_row_started_cuts_nothing_short() {
+    let world = InMemoryWorld::new();
+    let admin = admin_of(&world);
+    let (signal, signals) = futures::channel::mpsc::unbounded();
+    let options = Options {
+        dry_run: false,
+        concurrency: 4,
+    };
+
+    let mut reported = 0;
+
+    let batch = run(
+        &admin,
+        futures::stream::iter(new_users(2).into_iter().map(Ok)),
+        options,
+        signals,
+        |_| {
+            reported += 1;
+            if reported == 2 {
+                signal.unbounded_send(()).unwrap();
+            }
+            Ok(())
+        },
+    )
+    .await;
+
+    assert!(batch.stopped.is_none(), "{batch:?}");
+    assert_eq!(batch.counts.created, 2);
+}
+
+#[tokio::test]
+async fn a_bad_file_past_its_start_stops_new_rows_where_it_turns_bad() {
+    let world = InMemoryWorld::new();
+    let admin = admin_of(&world);
+    let rows = new_users(2)
+        .into_iter()
+        .map(Ok)
+        .chain([Err(FileError::LineTooLong { line: 4 })])
+        .chain(new_users(1).into_iter().map(Ok));
+    let options = Options {
+        dry_run: false,
+        concurrency: 1,
+    };
+
+    let (batch, reported) = {
+        let mut reported = Vec::new();
+        let batch = run(
+            &admin,
+            futures::stream::iter(rows),
+            options,
+            futures::stream::pending(),
+            |row| {
+                reported.push(row.line);
+                Ok(())
+            },
+        )
+        .await;
+        (batch, reported)
+    };
+
+    let stopped = batch.stopped.unwrap();
+    assert!(matches!(
+        stopped.by,
+        StopCause::Input(FileError::LineTooLong { line: 4 })
+    ));
+    assert_eq!(stopped.after_line, 3);
+    assert_eq!(reported, [2, 3]);
+}
+
+#[tokio::test]
+async fn output_that_cannot_be_written_stops_new_rows() {
+    let world = InMemoryWorld::new();
+    let admin = admin_of(&world);
+    let options = Options {
+        dry_run: false,
+        concurrency: 1,
+    };
+
+    let batch = run(
+        &admin,
+        futures::stream::iter(new_users(5).into_iter().map(Ok)),
+        options,
+        futures::stream::pending(),
+        |_| Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe)),
+    )
+    .await;
+
+    let stopped = batch.stopped.unwrap();
+    assert!(matches!(stopped.by, StopCause::Output(_)));
+    assert_eq!((stopped.after_line, batch.counts.created), (2, 1));
 }

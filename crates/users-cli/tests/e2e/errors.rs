@@ -8,7 +8,7 @@ fn help_lists_every_exit_code() {
     let out = run(bare(&home).arg("--help"));
     let help = out.ok();
     assert!(help.contains("Exit codes:"), "{help}");
-    for code in 0..=8 {
+    for code in 0..=9 {
         assert!(
             help.contains(&format!("\n  {code}  ")),
             "code {code} missing: {help}"

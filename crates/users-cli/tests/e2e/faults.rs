@@ -11,7 +11,7 @@ use users_domain::{
 use users_emulator::MutationKind;
 use users_memory::InMemoryWorld;
 
-use crate::support::{SENTINEL, Server, run, seed};
+use crate::support::{Run, SENTINEL, Server, run, seed, std_command};
 
 /// What a real server may do that the emulator's own rules never do.
 #[derive(Clone, Copy)]
@@ -21,6 +21,8 @@ enum Quirk {
     /// Leaves out of every search the users whose email starts with `ghost`,
     /// as a server slow to show a new user might.
     SlowToShow,
+    /// Takes a while over each user it creates, as a busy server might.
+    SlowToCreate,
 }
 
 /// A repository that behaves as `inner` but for its [`Quirk`].
@@ -64,6 +66,9 @@ impl UserRepository for Quirky {
         Ok(page)
     }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
+        if let Quirk::SlowToCreate = self.quirk {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         self.inner.create_user(email, admin).await
     }
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
@@ -74,7 +79,7 @@ impl UserRepository for Quirky {
             Quirk::NoRevoke => Err(Error::PermissionDenied {
                 reason: "keys cannot be deleted on this server".into(),
             }),
-            Quirk::SlowToShow => self.inner.delete_api_key(id).await,
+            Quirk::SlowToShow | Quirk::SlowToCreate => self.inner.delete_api_key(id).await,
         }
     }
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
@@ -171,18 +176,16 @@ fn a_provisioned_user_whose_answer_was_lost_is_found_and_reported_created() {
     let again = run(server.as_admin().arg("provision").arg(&file).arg("-q"));
 
     assert_eq!(first.code, 0, "{first:?}");
-    let report = first.json();
-    assert_eq!(report["rows"][0]["outcome"], "created");
-    assert_eq!(report["rows"][0]["username"], "lost");
+    let lines = first.json_lines();
+    let (row, summary) = (&lines[0], &lines[1]);
+    assert_eq!(row["outcome"], "created");
+    assert_eq!(row["username"], "lost");
     assert!(
-        report["rows"][0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("answer was lost"),
-        "{report}"
+        row["detail"].as_str().unwrap().contains("answer was lost"),
+        "{row}"
     );
-    assert_eq!(report["summary"]["created"], 1);
-    assert_eq!(report["summary"]["unknown"], 0);
+    assert_eq!(summary["summary"]["created"], 1);
+    assert_eq!(summary["summary"]["unknown"], 0);
     assert_eq!(
         again.ok(),
         "1 rows: 0 created, 1 existed, 0 skipped, 0 failed\n"
@@ -206,10 +209,11 @@ fn a_lost_create_that_cannot_be_found_is_unknown_and_exits_7() {
         "{line}"
     );
     assert!(line.contains("run the same command again"), "{line}");
-    let ghost = text.stdout.lines().nth(1).unwrap();
-    assert!(
-        ghost.contains("unknown")
-            && ghost.contains("the server may or may not have created it; run again to settle it"),
+    let ghost = text.stdout.lines().next().unwrap();
+    assert_eq!(
+        ghost,
+        "line 2: unknown ghost@example.com (the server may or may not have created it; run \
+         again to settle it)",
         "{text:?}"
     );
     assert!(
@@ -231,8 +235,127 @@ fn a_failed_row_outranks_an_unknown_one_in_the_exit_code() {
         .arg(&file));
 
     assert_eq!(out.code, 8, "{out:?}");
-    let report = out.json();
-    assert_eq!(report["rows"][0]["outcome"], "unknown");
-    assert_eq!(report["summary"]["unknown"], 1);
-    assert_eq!(report["summary"]["failed"], 1);
+    let lines = out.json_lines();
+    let ghost = lines.iter().find(|row| row["line"] == 2).unwrap();
+    assert_eq!(ghost["outcome"], "unknown");
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["unknown"], 1);
+    assert_eq!(summary["failed"], 1);
+}
+
+/// A batch of `rows` new users, as a file.
+fn batch_file(server: &Server, rows: usize) -> std::path::PathBuf {
+    let text: String = std::iter::once("email".to_owned())
+        .chain((0..rows).map(|n| format!("slow{n}@example.com")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    server.file("users.csv", &text)
+}
+
+/// Runs `wbusers provision` on `file` with `args`, sends it `signal` once
+/// its first row is reported, and returns what it printed.
+fn interrupted(server: &Server, file: &std::path::Path, args: &[&str], signal: &str) -> Run {
+    use std::io::{BufRead as _, Read as _};
+    let mut command = server.as_admin();
+    command
+        .args(["provision", "--concurrency", "2"])
+        .args(args)
+        .arg(file);
+    let mut child = std_command(&command)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    stdout.read_line(&mut printed).unwrap();
+    let kill = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    stdout.read_to_string(&mut printed).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: printed,
+        stderr,
+    }
+}
+
+#[test]
+fn a_batch_stopped_by_sigterm_reports_every_row_it_started_and_what_it_did_not() {
+    let server = server_with(Quirk::SlowToCreate);
+    let file = batch_file(&server, 1000);
+
+    let out = interrupted(&server, &file, &[], "-TERM");
+
+    let line = out.failed(9);
+    let mut rows: Vec<&str> = out.stdout.lines().collect();
+    let summary = rows.pop().unwrap();
+    let last_started: u64 = line
+        .split("any rows after line ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        line.starts_with(&format!("error: interrupted after {} rows: ", rows.len())),
+        "{line}"
+    );
+    assert!(last_started < 1001, "it stopped short: {line}");
+    assert!(
+        rows.iter().all(|row| row.contains(": created slow")),
+        "{rows:?}"
+    );
+    // Rows start in file order: those up to the last started were all done.
+    assert_eq!(rows.len() as u64, last_started - 1, "{rows:?}");
+    assert_eq!(
+        summary,
+        format!(
+            "{} rows: {} created, 0 existed, 0 skipped, 0 failed",
+            rows.len(),
+            rows.len()
+        )
+    );
+    assert_eq!(created(&server), rows.len(), "every user made is reported");
+}
+
+#[test]
+fn a_batch_stopped_by_ctrl_c_ends_its_json_lines_with_where_it_stopped() {
+    let server = server_with(Quirk::SlowToCreate);
+    let file = batch_file(&server, 1000);
+
+    let out = interrupted(&server, &file, &["--json"], "-INT");
+
+    assert_eq!(out.code, 9, "{out:?}");
+    let mut lines = out.json_lines();
+    let summary = lines.pop().unwrap();
+    let stopped = &summary["stopped"];
+    assert_eq!(stopped["by"], "signal", "{summary}");
+    assert_eq!(
+        stopped["after_line"].as_u64().unwrap(),
+        lines.len() as u64 + 1
+    );
+    assert_eq!(summary["summary"]["created"], lines.len());
+    assert!(
+        lines.iter().all(|row| row["outcome"] == "created"),
+        "{lines:?}"
+    );
+    assert_eq!(created(&server), lines.len());
+    let error: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "interrupted");
+}
+
+/// How many of the batch's users the server holds.
+fn created(server: &Server) -> usize {
+    let found = run(server.as_admin().args(["user", "search", "slow", "--json"]));
+    found.json()["users"].as_array().unwrap().len()
 }

@@ -1,6 +1,6 @@
 //! `key list|generate|delete|rotate`, in both output modes.
 
-use crate::support::{LEGACY, Server, run};
+use crate::support::{LEGACY, SENTINEL, Server, closed_pipe, full_disk, run, run_into};
 
 /// Generates a key as `key_holder` and returns (name, id, secret), checking
 /// that the name it comes back with is the label `key list` shows.
@@ -83,7 +83,7 @@ fn key_generate_prints_a_working_secret_once() {
         .as_member()
         .args(["key", "generate", "--description", "ci"]));
     let quiet = run(server.as_member().args(["key", "generate", "-q"]));
-    let (_, _, json_secret) = generate(&server, crate::support::SENTINEL, "json");
+    let (_, _, json_secret) = generate(&server, SENTINEL, "json");
 
     let text_out = text.ok();
     let secret = text_out
@@ -105,7 +105,7 @@ fn key_generate_prints_a_working_secret_once() {
 #[test]
 fn key_delete_by_name_for_yourself_and_by_id_for_another_user() {
     let server = Server::start();
-    let member_key = crate::support::SENTINEL;
+    let member_key = SENTINEL;
     let (first, _, _) = generate(&server, member_key, "first");
     let (_, second_id, _) = generate(&server, member_key, "second");
 
@@ -146,7 +146,7 @@ fn key_delete_of_another_users_key_needs_an_admin() {
 #[test]
 fn key_rotate_prints_the_new_secret_and_revokes_the_old_key() {
     let server = Server::start();
-    let (name, id, old_secret) = generate(&server, crate::support::SENTINEL, "laptop");
+    let (name, id, old_secret) = generate(&server, SENTINEL, "laptop");
 
     let text = run(server.as_key(&old_secret).args(["key", "rotate", &name]));
     let text_out = text.ok();
@@ -222,4 +222,130 @@ fn key_list_all_needs_an_admin_and_excludes_user() {
         .as_admin()
         .args(["key", "list", "--all", "--user", "ada"]))
     .failed(2);
+}
+
+/// The ids of `key_holder`'s keys, in the server's order.
+fn key_ids(server: &Server, key_holder: &str) -> Vec<String> {
+    let list = run(server.as_key(key_holder).args(["key", "list", "--json"])).json();
+    list["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A standard output, made afresh for each run.
+type Stdout = fn() -> std::process::Stdio;
+
+/// Each way standard output can refuse a secret.
+fn unwritable() -> [(&'static str, Stdout); 2] {
+    [("/dev/full", full_disk), ("a closed pipe", closed_pipe)]
+}
+
+#[test]
+fn a_rotation_whose_secret_cannot_be_printed_keeps_the_old_key_and_leaves_no_unseen_key() {
+    let server = Server::start();
+    let (name, id, old_secret) = generate(&server, SENTINEL, "laptop");
+    let before = key_ids(&server, SENTINEL);
+
+    for (what, stdout) in unwritable() {
+        for json in [false, true] {
+            let mut command = server.as_key(&old_secret);
+            command.args(["key", "rotate", &id]);
+            if json {
+                command.arg("--json");
+            }
+
+            let out = run_into(&command, stdout());
+
+            let line = out.failed(1);
+            assert!(
+                line.contains("cannot write the new key's secret to standard output"),
+                "{what}: {line}"
+            );
+            assert!(
+                line.contains(&format!(
+                    "was revoked; the old key {name} (id {id}) was kept and still works"
+                )),
+                "{what}: {line}"
+            );
+            let whoami = run(server.as_key(&old_secret).args(["whoami", "--json"]));
+            assert_eq!(whoami.json()["username"], "member", "{what}");
+            assert_eq!(
+                key_ids(&server, SENTINEL),
+                before,
+                "{what}: no unseen key alive"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_generated_key_whose_secret_cannot_be_printed_is_revoked() {
+    let server = Server::start();
+    let before = key_ids(&server, SENTINEL);
+
+    for (what, stdout) in unwritable() {
+        for args in [
+            &["key", "generate"][..],
+            &["key", "generate", "--json"],
+            &["key", "generate", "-q"],
+        ] {
+            let out = run_into(server.as_member().args(args), stdout());
+
+            let line = out.failed(1);
+            assert!(
+                line.contains("cannot write the new key's secret to standard output")
+                    && line.contains("was revoked"),
+                "{what} {args:?}: {line}"
+            );
+            assert_eq!(key_ids(&server, SENTINEL), before, "{what} {args:?}");
+        }
+    }
+}
+
+#[test]
+fn a_rotation_prints_the_secret_before_it_revokes_the_old_key() {
+    let server = Server::start();
+    let (name, id, old_secret) = generate(&server, SENTINEL, "laptop");
+
+    let text = run(server.as_key(&old_secret).args(["key", "rotate", &id]));
+
+    let lines: Vec<&str> = text.ok().lines().collect();
+    assert!(lines[0].starts_with("new key  "), "{lines:?}");
+    assert!(lines[1].starts_with("secret   "), "{lines:?}");
+    assert_eq!(lines[2], format!("revoked  {name} (id {id})"));
+}
+
+#[test]
+fn a_key_typed_as_the_name_or_id_to_delete_or_rotate_is_refused_unechoed() {
+    let server = Server::start();
+    let generated = run(server.as_member().args(["key", "generate", "-q"]));
+    let secret = generated.ok().trim().to_owned();
+
+    for args in [
+        vec!["key", "delete", &secret],
+        vec!["key", "rotate", &secret],
+        vec!["key", "delete", LEGACY, "--user", "legacy"],
+        vec!["--json", "key", "rotate", SENTINEL],
+    ] {
+        let out = run(server.as_admin().args(&args));
+
+        let line = out.failed(2);
+        assert!(line.contains("looks like an api key's secret"), "{line}");
+        assert!(line.contains("'wbusers key list'"), "{line}");
+        for key in [&secret[..], LEGACY, SENTINEL] {
+            assert!(
+                !out.all().contains(&key[4..36]),
+                "{args:?} echoed it: {out:?}"
+            );
+        }
+    }
+    let whoami = run(server.as_key(&secret).arg("whoami"));
+    whoami.ok();
+    let legacy = run(server
+        .as_admin()
+        .args(["key", "list", "--user", "legacy", "--json"]));
+    assert_eq!(legacy.json()["keys"].as_array().unwrap().len(), 1);
 }

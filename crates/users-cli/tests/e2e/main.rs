@@ -13,5 +13,6 @@ mod faults;
 mod keys;
 mod provision;
 mod secrets;
+mod settings;
 mod user_agent;
 mod users;

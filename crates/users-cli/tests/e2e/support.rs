@@ -164,6 +164,82 @@ impl Run {
     pub(crate) fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// Stdout as JSON lines (`provision --json`), each parsed.
+    pub(crate) fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|error| panic!("not a JSON line ({error}): {line}: {self:?}"))
+            })
+            .collect()
+    }
+}
+
+/// `command`, with its program, arguments and environment, as a
+/// `std::process::Command`: for what `assert_cmd` does not set (a standard
+/// output that fails, a child to signal).
+pub(crate) fn std_command(command: &Command) -> std::process::Command {
+    let mut std = std::process::Command::new(command.get_program());
+    std.args(command.get_args()).env_clear();
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            std.env(key, value);
+        }
+    }
+    std
+}
+
+/// Runs `command` with `stdout` as its standard output; only stderr is kept.
+pub(crate) fn run_into(command: &Command, stdout: std::process::Stdio) -> Run {
+    let Output { status, stderr, .. } = std_command(command)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+/// A standard output every write to fails with "no space left on device".
+pub(crate) fn full_disk() -> std::process::Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+        .into()
+}
+
+/// A standard output whose reader is gone: every write fails with a broken
+/// pipe. The pipe is the standard input of a process that has exited.
+pub(crate) fn closed_pipe() -> std::process::Stdio {
+    let mut gone = std::process::Command::new("true")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let writer = gone.stdin.take().unwrap();
+    gone.wait().unwrap();
+    writer.into()
+}
+
+/// A server that takes each connection and reads the request, and never
+/// answers: a server too slow for any timeout.
+pub(crate) fn silent_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            read_request(&mut stream);
+            held.push(stream);
+        }
+    });
+    url
 }
 
 pub(crate) fn run(command: &mut Command) -> Run {

@@ -2,8 +2,17 @@
 //! Unknown columns are refused for the whole file, and a row with more fields
 //! than the header fails: a column this tool ignored could be one the writer
 //! meant (`teams`, `name`) and expected to take effect.
+//!
+//! Rows are read here a byte at a time, by the rules of the `csv` crate
+//! (RFC 4180 quoting, `""` for a quote inside quotes): a line end ends a row
+//! but inside quotes, and blank lines and lines starting with `#` between
+//! rows are skipped. So each row's line numbers are known exactly, and no
+//! line or row is held past [`MAX_LINE_BYTES`].
 
-use super::{Entry, FileError, Row, admin_flag, email, newlines};
+use std::io::BufRead as _;
+
+use super::source::Source;
+use super::{Entry, FileError, MAX_LINE_BYTES, Row, admin_flag, email};
 use crate::redact;
 
 /// Where the columns are.
@@ -14,112 +23,163 @@ struct Layout {
     admin_at: Option<usize>,
 }
 
-pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, FileError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_reader(bytes);
-    let header = reader
-        .byte_headers()
-        .map_err(|error| format!("cannot read its header: {error}"))?
-        .clone();
-    let layout = columns(&header)?;
-    let mut lines = Lines::new(bytes);
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) if record.iter().all(<[u8]>::is_empty) => {}
-            Ok(true) => {
-                let first = record.position().map_or(0, |at| lines.record_start(at));
-                let last = lines.record_end(reader.position().byte());
-                rows.push(row(&record, (first, last), layout));
-            }
-            Err(error) => {
-                let Some(position) = error.position() else {
-                    return Err(format!("cannot read it: {error}"));
-                };
-                rows.push(Row {
-                    line: lines.record_start(position),
-                    input: String::new(),
-                    entry: Err(format!("not a CSV row: {error}")),
-                });
-            }
-        }
-    }
-    Ok(rows)
+/// The rows of a CSV file, its header read.
+pub(super) struct CsvRows {
+    records: Records,
+    layout: Layout,
 }
 
-/// Line numbers of byte offsets. Records come in file order, so each call
-/// counts only the newlines since the previous one: linear in the size of
-/// the file (counting from the start for every record was quadratic).
-struct Lines<'a> {
-    bytes: &'a [u8],
-    /// An offset already counted, and the line it is on.
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self {
-            bytes,
-            offset: 0,
+impl CsvRows {
+    /// Reads the header.
+    ///
+    /// # Errors
+    ///
+    /// When there is none (an empty file), or it is not `email[,admin]`.
+    pub(super) fn new(source: Source) -> Result<Self, FileError> {
+        let mut records = Records {
+            source,
             line: 1,
-        }
+            line_bytes: 0,
+        };
+        let header = records.next_record()?.unwrap_or_default();
+        let layout = columns(&header.fields).map_err(FileError::Shape)?;
+        Ok(Self { records, layout })
     }
 
-    /// The line `offset` is on.
-    fn at(&mut self, offset: usize) -> u64 {
-        let offset = offset.min(self.bytes.len());
-        if offset < self.offset {
-            // csv only reads forward; were it not to, stay right rather than fast.
-            self.offset = 0;
-            self.line = 1;
-        }
-        self.line += newlines(&self.bytes[self.offset..offset]);
-        self.offset = offset;
-        self.line
-    }
-
-    /// The line a record starts on. csv's offset points before the blank and
-    /// comment lines it skipped, so those are stepped over here.
-    fn record_start(&mut self, position: &csv::Position) -> u64 {
-        let bytes = self.bytes;
-        let mut start = usize::try_from(position.byte())
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        loop {
-            while matches!(bytes.get(start), Some(b'\n' | b'\r')) {
-                start += 1;
+    /// The next row; `None` at the end of the file.
+    pub(super) fn next_row(&mut self) -> Result<Option<Row>, FileError> {
+        while let Some(record) = self.records.next_record()? {
+            // White space alone: a blank line, to a person.
+            if record.fields.iter().all(Vec::is_empty) {
+                continue;
             }
-            if bytes.get(start) != Some(&b'#') {
-                break;
-            }
-            start = bytes[start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |end| start + end + 1);
+            return Ok(Some(row(&record, self.layout)));
         }
-        self.at(start)
-    }
-
-    /// The last line of the record just read, which `end` (the reader's
-    /// position) is past, line end included.
-    fn record_end(&mut self, end: u64) -> u64 {
-        let mut last = usize::try_from(end)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        while last > self.offset && matches!(self.bytes[last - 1], b'\n' | b'\r') {
-            last -= 1;
-        }
-        self.at(last)
+        Ok(None)
     }
 }
 
-fn columns(header: &csv::ByteRecord) -> Result<Layout, FileError> {
+/// One row: its fields, each trimmed of white space, and the lines it spans.
+#[derive(Debug, Default)]
+struct Record {
+    fields: Vec<Vec<u8>>,
+    first: u64,
+    last: u64,
+    /// How many bytes of the file it took, quotes and commas included.
+    size: usize,
+}
+
+/// Where the reader is, in the `csv` crate's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Between rows: blank lines are skipped, `#` starts a comment.
+    StartRecord,
+    Comment,
+    StartField,
+    InField,
+    Quoted,
+    /// A quote inside quotes: the end of the quoted part, or the first of `""`.
+    QuoteInQuoted,
+}
+
+/// Reads a CSV file a row at a time.
+struct Records {
+    source: Source,
+    /// The line the next byte is on.
+    line: u64,
+    /// How many bytes of that line were read.
+    line_bytes: usize,
+}
+
+impl Records {
+    fn next_record(&mut self) -> Result<Option<Record>, FileError> {
+        let mut state = State::StartRecord;
+        let mut record = Record::default();
+        let mut field = Vec::new();
+        loop {
+            let chunk = self.source.fill_buf().map_err(FileError::from_io)?;
+            if chunk.is_empty() {
+                if matches!(state, State::StartRecord | State::Comment) {
+                    return Ok(None);
+                }
+                record.end_field(&field);
+                return Ok(Some(record));
+            }
+            let mut used = 0;
+            let mut ended = false;
+            for &byte in chunk {
+                used += 1;
+                let line = self.line;
+                let line_end = matches!(byte, b'\n' | b'\r');
+                if line_end {
+                    self.line += u64::from(byte == b'\n');
+                    self.line_bytes = 0;
+                } else {
+                    self.line_bytes += 1;
+                    if self.line_bytes > MAX_LINE_BYTES {
+                        return Err(FileError::LineTooLong { line });
+                    }
+                }
+                match state {
+                    State::StartRecord if line_end => continue,
+                    State::StartRecord if byte == b'#' => state = State::Comment,
+                    State::Comment => {
+                        if byte == b'\n' {
+                            state = State::StartRecord;
+                        }
+                        continue;
+                    }
+                    State::StartRecord => record.first = line,
+                    _ => {}
+                }
+                if state == State::Comment {
+                    continue;
+                }
+                if line_end && state != State::Quoted {
+                    ended = true;
+                    break;
+                }
+                record.size += 1;
+                if record.size > MAX_LINE_BYTES {
+                    return Err(FileError::RowTooLong { line: record.first });
+                }
+                if !line_end {
+                    record.last = line;
+                }
+                state = match (state, byte) {
+                    (State::StartRecord | State::StartField, b'"') => State::Quoted,
+                    (State::Quoted, b'"') => State::QuoteInQuoted,
+                    (State::Quoted, _) | (State::QuoteInQuoted, b'"') => {
+                        field.push(byte);
+                        State::Quoted
+                    }
+                    (_, b',') => {
+                        record.end_field(&field);
+                        field.clear();
+                        State::StartField
+                    }
+                    _ => {
+                        field.push(byte);
+                        State::InField
+                    }
+                };
+            }
+            self.source.consume(used);
+            if ended {
+                record.end_field(&field);
+                return Ok(Some(record));
+            }
+        }
+    }
+}
+
+impl Record {
+    fn end_field(&mut self, field: &[u8]) {
+        self.fields.push(field.trim_ascii().to_vec());
+    }
+}
+
+fn columns(header: &[Vec<u8>]) -> Result<Layout, String> {
     let expected = "the first line must be the header 'email,admin' (admin is optional)";
     let names: Vec<String> = header
         .iter()
@@ -151,8 +211,10 @@ fn columns(header: &csv::ByteRecord) -> Result<Layout, FileError> {
 }
 
 /// One record, which spans lines `first` to `last`.
-fn row(record: &csv::ByteRecord, (first, last): (u64, u64), layout: Layout) -> Row {
+fn row(record: &Record, layout: Layout) -> Row {
+    let (first, last) = (record.first, record.last);
     let fields: Vec<String> = record
+        .fields
         .iter()
         .map(|field| String::from_utf8_lossy(field).into_owned())
         .collect();
@@ -169,6 +231,7 @@ fn row(record: &csv::ByteRecord, (first, last): (u64, u64), layout: Layout) -> R
         ))
     } else {
         let utf8 = record
+            .fields
             .iter()
             .all(|field| std::str::from_utf8(field).is_ok());
         entry(&fields, utf8, layout)
@@ -200,4 +263,76 @@ fn entry(fields: &[String], utf8: bool, layout: Layout) -> Result<Entry, String>
         None => false,
     };
     Ok(Entry { email, admin })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of `text` as this module reads it: its fields.
+    fn ours(text: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        let mut records = Records {
+            source: Box::new(std::io::Cursor::new(text.to_vec())),
+            line: 1,
+            line_bytes: 0,
+        };
+        std::iter::from_fn(|| records.next_record().unwrap())
+            .map(|record| record.fields)
+            .collect()
+    }
+
+    /// Every record of `text` as the `csv` crate reads it, as this module is
+    /// meant to.
+    fn theirs(text: &[u8]) -> Vec<Vec<Vec<u8>>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(text)
+            .byte_records()
+            .map(|record| record.unwrap().iter().map(<[u8]>::to_vec).collect())
+            .collect()
+    }
+
+    /// Records as rows: a record of empty fields (white space) is no row, and
+    /// the csv crate makes one of a comment that ends the file, which reads
+    /// as nothing.
+    fn rows(mut records: Vec<Vec<Vec<u8>>>) -> Vec<Option<Vec<Vec<u8>>>> {
+        let blank = |record: &Vec<Vec<u8>>| record.iter().all(Vec::is_empty);
+        while records.last().is_some_and(blank) {
+            records.pop();
+        }
+        records
+            .into_iter()
+            .map(|record| (!blank(&record)).then_some(record))
+            .collect()
+    }
+
+    #[test]
+    fn rows_and_fields_are_read_as_the_csv_crate_reads_them() {
+        // Every text of up to five of the bytes that matter to CSV.
+        let alphabet = b"a,\"\n\r# ";
+        let mut texts = vec![Vec::new()];
+        let mut compared = 0;
+        for _ in 0..5 {
+            let mut longer = Vec::with_capacity(texts.len() * alphabet.len());
+            for text in &texts {
+                for &byte in alphabet {
+                    let mut next = text.clone();
+                    next.push(byte);
+                    assert_eq!(
+                        rows(ours(&next)),
+                        rows(theirs(&next)),
+                        "{:?}",
+                        String::from_utf8_lossy(&next)
+                    );
+                    compared += 1;
+                    longer.push(next);
+                }
+            }
+            texts = longer;
+        }
+        assert_eq!(compared, (1..=5).map(|n| 7_usize.pow(n)).sum::<usize>());
+    }
 }

@@ -1,69 +1,97 @@
-//! JSON lines: one object `{"email": "...", "admin": true}` per line. A JSON
-//! array or an object spread over several lines is refused as a whole: read
-//! line by line, some of its users would be provisioned and others not.
+//! JSON lines: one object `{"email": "...", "admin": true}` per line, read a
+//! line at a time. A JSON array or a value spread over several lines is
+//! refused as a whole: read line by line, some of its users would be
+//! provisioned and others not.
 
 use std::fmt;
+use std::io::{BufRead as _, Read as _};
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::error::Category;
 
-use super::{Entry, FileError, Row, email, first_byte, newlines};
+use super::source::Source;
+use super::{Entry, FileError, MAX_LINE_BYTES, Row, email, first_byte};
 use crate::redact;
 
 const JSON_SHAPE: &str = r#"expected an object like {"email": "ada@example.com", "admin": false}"#;
 
 const ONE_PER_LINE: &str = "give one JSON object per line (JSON lines)";
 
-pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, FileError> {
-    if first_byte(bytes) == Some(b'[') {
-        return Err(format!("it is a JSON array; {ONE_PER_LINE}"));
-    }
-    if let Some(line) = multi_line_value(bytes) {
-        return Err(format!(
-            "the JSON value from line {line} spans several lines; {ONE_PER_LINE}"
-        ));
-    }
-    let mut rows = Vec::new();
-    for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        if raw.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let (input, entry) = match std::str::from_utf8(raw) {
-            Ok(text) => json_entry(text),
-            Err(_) => (
-                redact::shorten(&String::from_utf8_lossy(raw)),
-                Err("the line is not valid UTF-8".to_owned()),
-            ),
-        };
-        rows.push(Row {
-            line: index as u64 + 1,
-            input,
-            entry,
-        });
-    }
-    Ok(rows)
+/// The rows of a JSON lines file.
+pub(super) struct JsonRows {
+    source: Source,
+    /// The line last read.
+    line: u64,
 }
 
-/// The line where the first JSON value written over several lines starts (a
-/// pretty-printed object). The check reads values until the first one that
-/// is not JSON, which then fails as a row of its own.
-fn multi_line_value(bytes: &[u8]) -> Option<u64> {
-    let mut values = serde_json::Deserializer::from_slice(bytes).into_iter::<IgnoredAny>();
-    let mut end = 0;
-    while let Some(Ok(_)) = values.next() {
-        let start = end
-            + bytes[end..]
-                .iter()
-                .take_while(|b| b.is_ascii_whitespace())
-                .count();
-        end = values.byte_offset();
-        if bytes[start..end].contains(&b'\n') {
-            return Some(newlines(&bytes[..start]) + 1);
+impl JsonRows {
+    /// Checks how the file starts (`start`, see [`super::source::start`]).
+    ///
+    /// # Errors
+    ///
+    /// When it is a JSON array.
+    pub(super) fn new(source: Source, start: &[u8]) -> Result<Self, FileError> {
+        if first_byte(start) == Some(b'[') {
+            return Err(FileError::Shape(format!(
+                "it is a JSON array; {ONE_PER_LINE}"
+            )));
+        }
+        Ok(Self { source, line: 0 })
+    }
+
+    /// The next row; `None` at the end of the file.
+    pub(super) fn next_row(&mut self) -> Result<Option<Row>, FileError> {
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            let read = (&mut self.source)
+                .take(MAX_LINE_BYTES as u64 + 2)
+                .read_until(b'\n', &mut raw)
+                .map_err(FileError::from_io)?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let whole = raw.last() == Some(&b'\n');
+            let text = raw.strip_suffix(b"\n").unwrap_or(&raw);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            if text.len() > MAX_LINE_BYTES || (!whole && raw.len() > MAX_LINE_BYTES) {
+                return Err(FileError::LineTooLong { line: self.line });
+            }
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let (input, entry) = match std::str::from_utf8(text) {
+                Ok(text) if cut_short(text) => {
+                    return Err(FileError::Shape(format!(
+                        "the JSON value on line {} does not end on its line (it spans \
+                         several lines, or is cut short); {ONE_PER_LINE}",
+                        self.line
+                    )));
+                }
+                Ok(text) => json_entry(text),
+                Err(_) => (
+                    redact::shorten(&String::from_utf8_lossy(text)),
+                    Err("the line is not valid UTF-8".to_owned()),
+                ),
+            };
+            return Ok(Some(Row {
+                line: self.line,
+                input,
+                entry,
+            }));
         }
     }
-    None
+}
+
+/// Whether the line's first JSON value runs past the end of the line: the
+/// first line of a pretty-printed object, or a truncated one.
+fn cut_short(text: &str) -> bool {
+    let first = serde_json::Deserializer::from_str(text)
+        .into_iter::<IgnoredAny>()
+        .next();
+    matches!(first, Some(Err(error)) if error.is_eof())
 }
 
 fn json_entry(text: &str) -> (String, Result<Entry, String>) {

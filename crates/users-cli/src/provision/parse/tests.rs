@@ -1,4 +1,5 @@
 use std::fmt::Write as _;
+use std::io::{Read as _, Write as _};
 
 use super::*;
 use crate::redact::SHOWN_CHARS;
@@ -326,8 +327,105 @@ fn a_json_array_or_a_pretty_printed_object_is_refused_as_a_whole() {
     let error = parse(pretty, FileFormat::Jsonl).unwrap_err();
     assert_eq!(
         error,
-        "the JSON value from line 2 spans several lines; give one JSON object per line (JSON lines)"
+        "the JSON value on line 2 does not end on its line (it spans several lines, or is cut \
+         short); give one JSON object per line (JSON lines)"
     );
+    let cut = parse(
+        b"{\"email\": \"a@example.com\"}\n{\"email\": \"b@exa",
+        FileFormat::Jsonl,
+    );
+    assert!(
+        cut.unwrap_err()
+            .starts_with("the JSON value on line 2 does not end")
+    );
+}
+
+#[test]
+fn a_line_longer_than_the_limit_is_refused_naming_it_and_the_limit() {
+    let long = "a".repeat(MAX_LINE_BYTES + 1);
+    let csv = format!("email\nada@example.com\n{long}@example.com\n");
+    let jsonl = format!("{{\"email\": \"ada@example.com\"}}\n{{\"email\": \"{long}\"}}\n");
+    let header = format!("email{long}\n");
+
+    for (text, format, line) in [
+        (csv, FileFormat::Csv, 3),
+        (jsonl, FileFormat::Jsonl, 2),
+        (header, FileFormat::Csv, 1),
+    ] {
+        let error = parse(text.as_bytes(), format).unwrap_err();
+        assert_eq!(
+            error,
+            format!("line {line} is longer than 64 KiB, the most a line may be"),
+            "{format:?}"
+        );
+    }
+    // A line of the limit exactly, CRLF and all, is a line like any other.
+    let most = format!("email\r\n{}\r\n", "a".repeat(MAX_LINE_BYTES));
+    assert_eq!(parse(most.as_bytes(), FileFormat::Csv).unwrap().len(), 1);
+    let most = format!("{{\"email\": \"{}\"}}\r\n", "a".repeat(MAX_LINE_BYTES - 13));
+    assert_eq!(parse(most.as_bytes(), FileFormat::Jsonl).unwrap().len(), 1);
+}
+
+#[test]
+fn a_quote_left_open_may_swallow_lines_only_up_to_the_limit() {
+    let lines = "a@example.com\n".repeat(MAX_LINE_BYTES / 10);
+    let text = format!("email\nada@example.com\n\"{lines}");
+
+    let error = parse(text.as_bytes(), FileFormat::Csv).unwrap_err();
+
+    assert_eq!(
+        error,
+        "the row from line 3 runs on past 64 KiB, the most a row may be (a quote left open?)"
+    );
+}
+
+#[test]
+fn a_file_larger_than_the_limit_is_refused_before_it_is_read() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    file.as_file().set_len(MAX_FILE_BYTES + 1).unwrap();
+    let input = Input::File(file.path().to_owned());
+
+    let error = open(&input, None).unwrap_err();
+
+    assert!(matches!(error, FileError::TooLarge), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "it is larger than 64 MiB, the most provision reads"
+    );
+}
+
+#[test]
+fn rows_are_read_as_they_are_asked_for() {
+    // An endless file: only what is asked for is read.
+    let endless = std::io::Read::chain(
+        &b"email\n"[..],
+        std::io::Read::take(std::io::repeat(b'\n'), u64::MAX),
+    );
+    let text = "email\nada@example.com\nbo@example.com\n";
+    let mut rows = rows(
+        std::io::Cursor::new(text.as_bytes().to_vec()).chain(endless),
+        &Input::Stdin,
+        Some(FileFormat::Csv),
+    )
+    .unwrap();
+
+    let first = rows.next().unwrap().unwrap();
+    let second = rows.next().unwrap().unwrap();
+
+    assert_eq!((first.line, second.line), (2, 3));
+}
+
+#[test]
+fn a_check_reads_the_whole_file_and_counts_its_rows() {
+    let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    write!(file, "email\nada@example.com\nnot-an-email\n").unwrap();
+    let input = Input::File(file.path().to_owned());
+    let empty = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    std::fs::write(empty.path(), "email\n").unwrap();
+
+    assert_eq!(check(&input, None).unwrap(), 2);
+    let none = check(&Input::File(empty.path().to_owned()), None).unwrap_err();
+    assert!(matches!(none, FileError::NoUsers), "{none:?}");
 }
 
 #[test]

@@ -68,20 +68,9 @@ const REQUIRED_CHECKS: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
-    if !opted_in() {
-        // Straight to stderr, past the test harness's capture, so that a
-        // passing run still says what it did not prove.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: set {OPT_IN}=1 to run the official SDK against the emulator \
-             (needs python3, and PyPI once to install {SDK} into target/sdk-venv)"
-        );
+    let Some(venv_python) = sdk_or_skip("run the official SDK against the emulator").await else {
         return;
-    }
-    let python = system_python();
-    let venv_python = tokio::task::spawn_blocking(move || ensure_sdk_venv(&python))
-        .await
-        .expect("the venv set-up panicked");
+    };
     let emulator = start_with(seed()).await.expect("the emulator starts");
     let base_url = emulator.base_url();
 
@@ -117,17 +106,11 @@ async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
 /// netloc (`host:port`), both as the SDK wrote them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
-    if !opted_in() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: set {OPT_IN}=1 to check that `wandb login` leaves credentials wbusers uses"
-        );
+    let Some(venv_python) =
+        sdk_or_skip("check that `wandb login` leaves credentials wbusers uses").await
+    else {
         return;
-    }
-    let python = system_python();
-    let venv_python = tokio::task::spawn_blocking(move || ensure_sdk_venv(&python))
-        .await
-        .expect("the venv set-up panicked");
+    };
     let emulator = start_with(seed()).await.expect("the emulator starts");
     let base_url = emulator.base_url();
     let home = tempfile::tempdir().expect("a temporary HOME");
@@ -187,6 +170,26 @@ fn seed() -> Seed {
             .team("research")
             .key(SeedKey::new(BOB_KEY).name("ci")),
     )
+}
+
+/// The venv's Python with the SDK installed, or `None` (having said why on
+/// stderr) when [`OPT_IN`] does not ask for the SDK's tests.
+async fn sdk_or_skip(what: &str) -> Option<PathBuf> {
+    if !opted_in() {
+        // Straight to stderr, past the test harness's capture, so that a
+        // passing run still says what it did not prove.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: set {OPT_IN}=1 to {what} \
+             (needs python3, and PyPI once to install {SDK} into target/sdk-venv)"
+        );
+        return None;
+    }
+    let python = system_python();
+    let venv = tokio::task::spawn_blocking(move || ensure_sdk_venv(&python))
+        .await
+        .expect("the venv set-up panicked");
+    Some(venv)
 }
 
 /// Whether [`OPT_IN`] asks for this test; a value it does not know fails.

@@ -172,19 +172,22 @@ fn scale(tools: &scale::Tools, report: &mut String) -> Result<(), String> {
     scale::under_latency(tools, report)
 }
 
+/// The global options every wbusers run gets, then `rest`.
+pub(crate) fn wbusers_args(base_url: &str, key_file: &Path, rest: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "--base-url".to_owned(),
+        base_url.to_owned(),
+        "--api-key-file".to_owned(),
+        key_file.display().to_string(),
+        "--json".to_owned(),
+        "--quiet".to_owned(),
+    ];
+    args.extend(rest.iter().map(|s| (*s).to_owned()));
+    args
+}
+
 fn tasks(key_file: &Path, base_url: &str) -> Vec<Task> {
-    let common = |rest: &[&str]| -> Vec<String> {
-        let mut args = vec![
-            "--base-url".to_owned(),
-            base_url.to_owned(),
-            "--api-key-file".to_owned(),
-            key_file.display().to_string(),
-            "--json".to_owned(),
-            "--quiet".to_owned(),
-        ];
-        args.extend(rest.iter().map(|s| (*s).to_owned()));
-        args
-    };
+    let common = |rest: &[&str]| wbusers_args(base_url, key_file, rest);
     vec![
         Task {
             title: "look up one user and their keys",

@@ -68,7 +68,10 @@ pub(crate) static LIST_USERS: Operation = Operation {
     body_head: OnceLock::new(),
     name: "ListUsers",
     field: "users",
-    document: include_str!("operations/ListUsers.graphql"),
+    document: concat!(
+        include_str!("operations/ListUsers.graphql"),
+        include_str!("operations/fragments/ApiKeyPage.graphql")
+    ),
     mutation: false,
     denied: "only instance admins may list users",
 };
@@ -76,7 +79,10 @@ pub(crate) static USER_API_KEYS: Operation = Operation {
     body_head: OnceLock::new(),
     name: "UserApiKeys",
     field: "users",
-    document: include_str!("operations/UserApiKeys.graphql"),
+    document: concat!(
+        include_str!("operations/UserApiKeys.graphql"),
+        include_str!("operations/fragments/ApiKeyPage.graphql")
+    ),
     mutation: false,
     denied: "only instance admins may list other users' keys",
 };
@@ -84,7 +90,10 @@ pub(crate) static VIEWER_API_KEYS: Operation = Operation {
     body_head: OnceLock::new(),
     name: "ViewerApiKeys",
     field: "viewer",
-    document: include_str!("operations/ViewerApiKeys.graphql"),
+    document: concat!(
+        include_str!("operations/ViewerApiKeys.graphql"),
+        include_str!("operations/fragments/ApiKeyPage.graphql")
+    ),
     mutation: false,
     denied: "the server would not list the caller's own keys",
 };

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::measure::{Emulator, run_measured, run_measured_to};
 use super::raw_http::{CannedServer, RawClient};
-use super::{ADMIN_KEY, write};
+use super::{ADMIN_KEY, wbusers_args, write};
 
 /// The tools and where to work.
 pub(crate) struct Tools {
@@ -206,7 +206,7 @@ pub(crate) fn audits(tools: &Tools, report: &mut String) -> Result<(), String> {
     for users in [10_000, 100_000, 1_000_000] {
         let (emulator, _) = synthetic(tools, users, None)?;
         let out = tools.work.join("audit.json");
-        let args = common(
+        let args = wbusers_args(
             emulator.base_url(),
             &tools.key_file,
             &["key", "list", "--all"],
@@ -253,20 +253,6 @@ pub(crate) fn audits(tools: &Tools, report: &mut String) -> Result<(), String> {
     Ok(())
 }
 
-/// The global options every wbusers run gets.
-fn common(base_url: &str, key_file: &Path, rest: &[&str]) -> Vec<String> {
-    let mut args = vec![
-        "--base-url".to_owned(),
-        base_url.to_owned(),
-        "--api-key-file".to_owned(),
-        key_file.display().to_string(),
-        "--json".to_owned(),
-        "--quiet".to_owned(),
-    ];
-    args.extend(rest.iter().map(|s| (*s).to_owned()));
-    args
-}
-
 /// Provisioning 2,000 users and auditing 10,000 with 20 ms added to every
 /// request, against the floor `requests × latency ÷ concurrency`.
 pub(crate) fn under_latency(tools: &Tools, report: &mut String) -> Result<(), String> {
@@ -281,7 +267,7 @@ pub(crate) fn under_latency(tools: &Tools, report: &mut String) -> Result<(), St
     }
     write(&csv, &rows)?;
     let concurrency = CONCURRENCY.to_string();
-    let args = common(
+    let args = wbusers_args(
         emulator.base_url(),
         &tools.key_file,
         &[
@@ -299,7 +285,7 @@ pub(crate) fn under_latency(tools: &Tools, report: &mut String) -> Result<(), St
         Some(&tools.work.join("p.out")),
     )?;
     let out = tools.work.join("latency-audit.json");
-    let args = common(
+    let args = wbusers_args(
         emulator.base_url(),
         &tools.key_file,
         &["key", "list", "--all"],

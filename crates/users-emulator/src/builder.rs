@@ -89,7 +89,7 @@ impl EmulatorBuilder {
     }
 
     /// The longest one request may take from its headers to its answer (its
-    /// body read, and its execution); past it the answer is 503. Default: 30 s.
+    /// body read, and its execution); past it the answer is 408. Default: 30 s.
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.limits.request_timeout = timeout;

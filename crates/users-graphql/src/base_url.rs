@@ -144,11 +144,17 @@ pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, 
     }
     let host = host.to_string();
     let mut machines = Vec::new();
+    // `wandb login` names the netrc entry by the URL's netloc as typed (case
+    // and a default port kept); the parsed forms follow.
+    if let Some(netloc) = typed_netloc(trimmed).filter(|netloc| is_same_host(netloc, &host)) {
+        machines.push(netloc);
+    }
     if let Some(port) = url.port() {
         machines.push(format!("{host}:{port}"));
     }
     let upstream = is_forge(&host) || host == UPSTREAM_HOST;
     machines.push(host);
+    machines.dedup();
     if upstream && !machines.iter().any(|machine| machine == UPSTREAM_HOST) {
         machines.push(UPSTREAM_HOST.to_owned());
     }
@@ -161,6 +167,29 @@ pub(crate) fn base_url(raw: &str, allow_insecure_http: bool) -> Result<BaseUrl, 
         machines,
         loopback,
     })
+}
+
+/// The netloc of `url` as typed: between `://` and the path.
+fn typed_netloc(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let netloc = &rest[..end];
+    (!netloc.is_empty() && !netloc.contains('@')).then(|| netloc.to_owned())
+}
+
+/// Whether a typed netloc names `host` (the parsed, lower-cased host):
+/// `W.Corp:443` names `w.corp`; an IDN or anything the parser rewrote does not.
+fn is_same_host(netloc: &str, host: &str) -> bool {
+    let typed = if let Some(inside) = netloc.strip_prefix('[') {
+        inside.split(']').next().unwrap_or_default()
+    } else {
+        match netloc.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => netloc,
+        }
+    };
+    let parsed = host.trim_start_matches('[').trim_end_matches(']');
+    typed.eq_ignore_ascii_case(parsed)
 }
 
 fn is_forge(host: &str) -> bool {
@@ -193,7 +222,7 @@ fn hosted(url: &mut Url) -> Option<String> {
                 "W&B's hosted API is served over https only; did you mean {api}?"
             ));
         }
-        if host != UPSTREAM_HOST {
+        if !host.starts_with("api.") {
             return Some(format!("that is not W&B's API host; did you mean {api}?"));
         }
     }
@@ -381,6 +410,18 @@ mod tests {
         assert!(
             error.to_string().contains("larger than 1048576 bytes"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn the_netloc_as_typed_comes_first_as_wandb_login_writes_it() {
+        let base = base_url("https://W.Corp:443/wandb", false).unwrap();
+        assert_eq!(base.machines, ["W.Corp:443", "w.corp"]);
+        let base = base_url("http://[::1]:8080", false).unwrap();
+        assert_eq!(base.machines, ["[::1]:8080", "[::1]"]);
+        assert_eq!(
+            base_url("https://api.eu.wandb.ai", false).unwrap().machines,
+            ["api.eu.wandb.ai"]
         );
     }
 

@@ -67,8 +67,9 @@
 //! `RATE_LIMITED` and common aliases such as `FORBIDDEN` or `BAD_USER_INPUT`):
 //! the first error with a known code decides; only when none has one are the
 //! messages read. An answer that cannot be decoded (HTML, cut-short JSON, a
-//! wrong field, a body over the size cap) → `Protocol`, naming the failing
-//! field path and never quoting the body. Several server messages are joined
+//! wrong field, a body over the size cap) → `Protocol` for a query and
+//! `Ambiguous` for a mutation, naming the failing field path and never
+//! quoting the body. Several server messages are joined
 //! as the SDK does: `[m1; m2]`, with the key and its `Authorization` token
 //! blotted out.
 //!

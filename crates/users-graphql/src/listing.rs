@@ -18,8 +18,8 @@ use users_domain::{
 
 use crate::GraphqlUserRepository;
 use crate::wire::{
-    Connection, KeyDescription, KeysOfUser, LIST_USERS, USER_API_KEYS, UsersData,
-    VIEWER_API_KEYS, ViewerData, ViewerKeys, WireApiKey, WirePageInfo,
+    Connection, KeyDescription, KeysOfUser, LIST_USERS, USER_API_KEYS, UsersData, VIEWER_API_KEYS,
+    ViewerData, ViewerKeys, WireApiKey, WirePageInfo,
 };
 
 impl GraphqlUserRepository {
@@ -86,7 +86,7 @@ impl GraphqlUserRepository {
                 "after": after,
             });
             let data: UsersOfIds = self.call(&USER_API_KEYS, variables, &subject).await?;
-            let Some(connection) = data.only_user()?.api_keys else {
+            let Some(connection) = data.only_user(user)?.api_keys else {
                 return Err(Error::NotListed { what: subject });
             };
             let next = next_after(&connection, &subject)?;
@@ -115,6 +115,13 @@ impl GraphqlUserRepository {
                 what: subject.to_owned(),
             })?;
             let next = next_after(&connection, subject)?;
+            // A key the server could not resolve may be the one looked for:
+            // the list is not known whole.
+            if connection.edges.iter().any(|edge| edge.node.is_none()) {
+                return Err(Error::Protocol {
+                    reason: "the server could not resolve one of the caller's keys".to_owned(),
+                });
+            }
             keys.extend(connection.into_nodes());
             match next {
                 Some(cursor) if seen.insert(cursor.clone()) => after = Some(cursor),
@@ -132,12 +139,24 @@ struct UsersOfIds {
 }
 
 impl UsersOfIds {
-    fn only_user(self) -> Result<KeysOfUser> {
-        self.users
+    /// The node of `user`: a server that ignored `ids` and answered someone
+    /// else must not have that user's keys taken for these.
+    fn only_user(self, user: &User) -> Result<KeysOfUser> {
+        let node = self
+            .users
             .and_then(|users| users.into_nodes().next())
             .ok_or_else(|| Error::Protocol {
                 reason: "the server listed the user's keys, then did not find the user".to_owned(),
-            })
+            })?;
+        if node.id != user.id {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "asked for the keys of user {}, the server answered with user {}",
+                    user.id, node.id
+                ),
+            });
+        }
+        Ok(node)
     }
 }
 

@@ -44,7 +44,15 @@ pub(crate) fn lookup(path: &Path, machines: &[String]) -> Result<Option<Found>, 
     };
     // Before a byte is read: a file others can read has already leaked.
     check_permissions(path, &file)?;
-    let mut bytes = Zeroizing::new(Vec::new());
+    // Sized from the file once: a growing buffer would leave the copies it
+    // outgrew unzeroed.
+    let size = file
+        .metadata()
+        .map_or(0, |meta| meta.len())
+        .min(MAX_NETRC_BYTES + 1);
+    let mut bytes = Zeroizing::new(Vec::with_capacity(
+        usize::try_from(size + 1).unwrap_or(usize::MAX),
+    ));
     (&mut file)
         .take(MAX_NETRC_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -136,11 +144,12 @@ fn parse(text: &str) -> Result<Vec<Entry>, (usize, String)> {
             if let Some(keyword) = expecting.take() {
                 match keyword {
                     "machine" => entries.push(Entry {
-                        machine: Some(token),
+                        machine: Some(token.to_string()),
                         password: None,
                     }),
                     "password" => {
-                        current(&mut entries, number, keyword)?.password = Some(token.into());
+                        current(&mut entries, number, keyword)?.password =
+                            Some(SecretString::from(token.as_str()));
                     }
                     "macdef" => {
                         in_macro = true;
@@ -191,7 +200,10 @@ fn current<'e>(
 }
 
 /// Splits a line into words; `#` starts a comment, `"…"` quotes (with `\` escapes).
-fn tokens(line: &str) -> Result<Vec<String>, String> {
+/// The words of a line. Each may be a password, so each is zeroed when
+/// dropped, and sized for the whole line at once (a growing `String` would
+/// leave the copies it outgrew unzeroed).
+fn tokens(line: &str) -> Result<Vec<Zeroizing<String>>, String> {
     let mut words = Vec::new();
     let mut chars = line.chars().peekable();
     loop {
@@ -202,7 +214,7 @@ fn tokens(line: &str) -> Result<Vec<String>, String> {
         if first == '#' {
             return Ok(words);
         }
-        let mut word = String::new();
+        let mut word = Zeroizing::new(String::with_capacity(line.len()));
         if first == '"' {
             chars.next();
             loop {

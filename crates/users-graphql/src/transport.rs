@@ -129,7 +129,11 @@ impl Transport {
         let Some(pause) = self.throttle.pause() else {
             return Ok(());
         };
-        if pause > self.policy.max_retry_after || pause >= left {
+        // The attempt after the pause needs its own time too: sleeping the
+        // window away would turn a definite refusal into a lost answer.
+        if pause > self.policy.max_retry_after
+            || pause.saturating_add(self.min_attempt_window()) >= left
+        {
             return Err(pause);
         }
         tracing::debug!(
@@ -223,7 +227,14 @@ impl Transport {
         {
             return answer(Body::TooLarge { limit });
         }
-        let mut bytes = Zeroizing::new(Vec::new());
+        // Sized from the announced length where there is one: a growing
+        // buffer would leave the copies it outgrew (a new secret among them)
+        // unzeroed.
+        let announced = response
+            .content_length()
+            .and_then(|length| usize::try_from(length).ok())
+            .unwrap_or(0);
+        let mut bytes = Zeroizing::new(Vec::with_capacity(announced.min(limit)));
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {

@@ -177,7 +177,17 @@ impl UsersData {
         let mut rows = Vec::with_capacity(users.edges.len());
         let mut unreadable = Vec::new();
         for (index, edge) in users.edges.into_iter().enumerate() {
-            let Some(node) = edge.node else { continue };
+            // A null node is a user the server could not resolve (an error
+            // below the root says why): reported, never left out silently.
+            let Some(node) = edge.node else {
+                unreadable.push(Unreadable {
+                    id: None,
+                    reason: format!(
+                        "data.users.edges[{index}].node: null (the server could not resolve this user)"
+                    ),
+                });
+                continue;
+            };
             // Only the id is kept aside for the report: the node is decoded
             // by value, its strings moved rather than copied.
             let raw_id = node.get("id").cloned();
@@ -348,6 +358,8 @@ impl WireUser {
 /// One page of a user's keys (`UserApiKeys`).
 #[derive(Deserialize)]
 pub(crate) struct KeysOfUser {
+    #[serde(deserialize_with = "parsed")]
+    pub(crate) id: UserId,
     #[serde(rename = "apiKeys")]
     pub(crate) api_keys: Option<Connection<WireApiKey>>,
 }

@@ -24,7 +24,7 @@ pub enum SeedError {
     EmailTaken {
         /// The user's place in the world, as for [`Invalid`](Self::Invalid).
         index: usize,
-        /// The email as written in the seed.
+        /// The email as written in the seed, made safe to echo.
         email: String,
     },
     /// Another user already has this username, ignoring case.
@@ -34,9 +34,10 @@ pub enum SeedError {
     UsernameTaken {
         /// The user's place in the world, as for [`Invalid`](Self::Invalid).
         index: usize,
-        /// The email as written in the seed.
+        /// The email as written in the seed, made safe to echo.
         email: String,
-        /// The username as written in the seed.
+        /// The username as written in the seed, made safe to echo (a key
+        /// pasted there is a valid username, and masked).
         username: String,
     },
 }

@@ -228,3 +228,31 @@ async fn an_admin_may_delete_another_users_key() {
     assert_eq!(status, 200, "{body}");
     assert!(bob_keys(&emulator).await.is_empty());
 }
+
+#[tokio::test]
+async fn cursors_that_do_not_go_with_the_page_size_are_refused() {
+    let emulator = crate::support::emulator::start().await;
+    for arguments in [
+        "first: 2, before: \"x\"",
+        "last: 2, after: \"x\"",
+        "after: \"x\"",
+        "first: 0",
+        "first: 2, last: 2",
+    ] {
+        let query = format!("{{ users({arguments}) {{ edges {{ cursor }} }} }}");
+
+        let (status, body) = crate::support::emulator::call(
+            &emulator,
+            Some(crate::support::emulator::ADMIN_KEY),
+            &query,
+            serde_json::json!({}),
+        )
+        .await;
+
+        assert_eq!(status, 400, "{arguments}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "INVALID_INPUT",
+            "{arguments}"
+        );
+    }
+}

@@ -171,3 +171,44 @@ async fn nothing_is_sent_once_the_client_s_deadline_has_passed() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_rate_limit_pause_that_would_leave_no_time_fails_at_once_unsent() {
+    let server = wiremock::MockServer::start().await;
+    // One answer, which says no request remains for 1.8 s.
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({ "data": { "users": { "edges": [] } } }))
+                .insert_header("RateLimit-Remaining", "0")
+                .insert_header("RateLimit-Reset", "1.8"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let repo = client_with(
+        &server,
+        RetryPolicy {
+            deadline: Duration::from_secs(2),
+            max_retry_after: Duration::from_secs(5),
+            ..quick()
+        },
+    );
+    repo.search_users("ada").await.unwrap();
+
+    let error = repo.create_user(&cy_email(), false).await.unwrap_err();
+
+    assert!(matches!(error, Error::RateLimited { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_501_is_definite_for_a_mutation_and_not_retried_for_a_query() {
+    let server = serving_exactly(ResponseTemplate::new(501), 2).await;
+    let repo = client_with(&server, quick());
+
+    let query = repo.viewer().await.unwrap_err();
+    let mutation = repo.create_user(&cy_email(), false).await.unwrap_err();
+
+    assert!(matches!(query, Error::Protocol { .. }), "{query}");
+    assert!(!matches!(mutation, Error::Ambiguous { .. }), "{mutation}");
+}

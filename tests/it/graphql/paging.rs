@@ -297,3 +297,79 @@ async fn reconciliation_looks_through_every_page_of_the_caller_s_keys() {
 
     assert_revoked(&error);
 }
+
+#[tokio::test]
+async fn a_user_the_server_could_not_resolve_is_reported_not_dropped() {
+    let server = MockServer::start().await;
+    let body = json!({
+        "data": { "users": {
+            "edges": [{ "cursor": "c0", "node": ada() }, { "cursor": "c1", "node": null }],
+            "pageInfo": { "endCursor": "c1", "hasNextPage": false },
+        } },
+        "errors": [{ "message": "boom", "path": ["users", "edges", 1, "node"] }],
+    });
+    answer_operation(
+        &server,
+        "ListUsers",
+        ResponseTemplate::new(200).set_body_json(body),
+        1,
+    )
+    .await;
+
+    let listed = client(&server)
+        .list_users("", &PageRequest::first(size(10)))
+        .await
+        .unwrap();
+
+    assert_eq!(listed.edges.len(), 1);
+    assert_eq!(listed.unreadable.len(), 1, "{:?}", listed.unreadable);
+    assert!(listed.unreadable[0].reason.contains("edges[1].node"));
+}
+
+#[tokio::test]
+async fn an_empty_page_that_says_more_follows_ends_the_walk_with_protocol() {
+    let server = MockServer::start().await;
+    answer_operation(
+        &server,
+        "ListUsers",
+        page(
+            Vec::new(),
+            &json!({ "endCursor": "c9", "hasNextPage": true }),
+        ),
+        1,
+    )
+    .await;
+    let admin = UserAdmin::new(client(&server));
+    let mut walk = admin.walk_users("", size(10));
+
+    let error = walk.next_page().await.unwrap().unwrap_err();
+
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+    assert!(walk.next_page().await.is_none());
+}
+
+#[tokio::test]
+async fn keys_of_another_user_than_the_one_asked_for_are_refused() {
+    let server = MockServer::start().await;
+    let mut user = ada();
+    user["apiKeys"]["pageInfo"] = json!({ "endCursor": "k1", "hasNextPage": true });
+    answer_operation(
+        &server,
+        "ListUsers",
+        page(vec![user], &json!({ "hasNextPage": false })),
+        1,
+    )
+    .await;
+    let someone_else = data(json!({ "users": { "edges": [{ "node": {
+        "id": "VXNlcjo5",
+        "apiKeys": { "edges": [], "pageInfo": { "hasNextPage": false } },
+    } }] } }));
+    answer_operation(&server, "UserApiKeys", someone_else, 1).await;
+
+    let error = client(&server)
+        .list_users("", &PageRequest::first(size(10)))
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, Error::Protocol { .. }), "{error}");
+}

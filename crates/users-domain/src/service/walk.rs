@@ -42,8 +42,8 @@ impl<'r, R: UserRepository + ?Sized> UserWalk<'r, R> {
     /// # Errors
     ///
     /// As [`UserRepository::list_users`]; and `Protocol` when the server
-    /// says more follows but gives no cursor to follow from, or gives a cursor
-    /// it gave before (the walk would never end).
+    /// says more follows but gives an empty page, no cursor to follow from,
+    /// or a cursor it gave before (the walk would never end).
     pub async fn next_page(&mut self) -> Option<Result<UserPage>> {
         if self.done {
             return None;
@@ -60,6 +60,15 @@ impl<'r, R: UserRepository + ?Sized> UserWalk<'r, R> {
         if !page.page_info.has_next_page {
             self.done = true;
             return Some(Ok(page));
+        }
+        if page.edges.is_empty() && page.unreadable.is_empty() {
+            self.done = true;
+            return Some(Err(Error::Protocol {
+                reason: format!(
+                    "page {} of the user listing is empty but says more users follow; the listing would never end",
+                    self.pages
+                ),
+            }));
         }
         let Some(end) = page.page_info.end_cursor.clone() else {
             self.done = true;

@@ -80,7 +80,10 @@ impl ApiKeySecret {
     /// (only `…` for a key too short to spare eight characters).
     pub fn hint(&self) -> String {
         // A copy of the whole key, as characters: zeroed when dropped.
-        let chars = Zeroizing::new(self.0.expose_secret().chars().collect::<Vec<_>>());
+        let text = self.0.expose_secret();
+        // Sized once: a growing Vec would leave the copies it outgrew unzeroed.
+        let mut chars = Zeroizing::new(Vec::with_capacity(text.len()));
+        chars.extend(text.chars());
         super::echo::hint(&chars)
     }
 
@@ -98,7 +101,11 @@ impl ApiKeySecret {
     /// A [`KeyFileError`] that says what is wrong with the file, never
     /// quoting it.
     pub fn read_key_file(reader: impl Read) -> Result<Self, KeyFileError> {
-        let mut bytes = Zeroizing::new(Vec::new());
+        // Room for the whole file at once: a growing buffer would leave the
+        // copies it outgrew unzeroed.
+        let mut bytes = Zeroizing::new(Vec::with_capacity(
+            usize::try_from(MAX_KEY_FILE_BYTES + 1).unwrap_or(usize::MAX),
+        ));
         reader
             .take(MAX_KEY_FILE_BYTES + 1)
             .read_to_end(&mut bytes)

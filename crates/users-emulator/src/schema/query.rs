@@ -47,6 +47,18 @@ impl QueryRoot {
                     ErrorCode::InvalidInput,
                 ));
             }
+            (Some(_), None) if before.is_some() => {
+                return Err(coded(
+                    "before goes with last, not first",
+                    ErrorCode::InvalidInput,
+                ));
+            }
+            (None, Some(_)) if after.is_some() => {
+                return Err(coded(
+                    "after goes with first, not last",
+                    ErrorCode::InvalidInput,
+                ));
+            }
             (Some(first), None) => Some(PageRequest::Forward {
                 size: size(first)?,
                 after: cursor(after)?,
@@ -55,11 +67,12 @@ impl QueryRoot {
                 size: size(last)?,
                 before: cursor(before)?,
             }),
-            (None, None) if after.is_some() || before.is_some() => Some(PageRequest::Forward {
-                size: PageSize::new(u64::from(PageSize::MAX))
-                    .map_err(|e| coded(e.to_string(), ErrorCode::InvalidInput))?,
-                after: cursor(after)?,
-            }),
+            (None, None) if after.is_some() || before.is_some() => {
+                return Err(coded(
+                    "a cursor needs a page size: give first with after, or last with before",
+                    ErrorCode::InvalidInput,
+                ));
+            }
             (None, None) => None,
         };
         let Some(request) = request else {

@@ -101,16 +101,17 @@ impl From<User> for GqlUser {
     }
 }
 
-/// A `first` or `last` argument as a page size.
+/// A `first` or `last` argument as a page size: 1 to [`PageSize::MAX`] (an
+/// empty page would not move a walk on).
 pub(crate) fn page_size(asked: i32) -> async_graphql::Result<usize> {
     let max = PageSize::MAX;
     u32::try_from(asked)
         .ok()
-        .filter(|&size| size <= max)
+        .filter(|&size| (1..=max).contains(&size))
         .and_then(|size| usize::try_from(size).ok())
         .ok_or_else(|| {
             coded(
-                format!("a page holds 0 to {max} items, not {asked}"),
+                format!("a page holds 1 to {max} items, not {asked}"),
                 ErrorCode::InvalidInput,
             )
         })

@@ -10,7 +10,8 @@
 //! | not sent: TLS failed while connecting (a certificate not trusted, a handshake refused), which repeating cannot heal | `Protocol`, at the first attempt | the same |
 //! | maybe received, no answer read | `Unavailable` | `Ambiguous` |
 //! | 3xx | `Protocol` (redirects are not followed) | the same |
-//! | 408 or 5xx, whatever the body says | by its GraphQL errors, else `Unavailable` | `Ambiguous` |
+//! | 408 or 5xx (but 501), whatever the body says | by its GraphQL errors, else `Unavailable` | `Ambiguous` |
+//! | 501 | by its GraphQL errors, else `Protocol` | the same |
 //! | 401 / 403 / 409 | `Unauthenticated` / `PermissionDenied` / `AlreadyExists` | the same |
 //! | 404 with GraphQL errors / without | `NotFound` / `Protocol` (no endpoint there) | the same |
 //! | 429 | `RateLimited { retry_after }` | the same (it did not run) |
@@ -206,7 +207,9 @@ fn unreadable(ctx: &Context<'_>, reason: &str) -> Error {
 /// A 408 or 5xx may come from a proxy or a timeout while the request still
 /// runs behind it.
 fn maybe_running(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT || status.is_server_error()
+    // 501: the server does not do this at all; nothing is running.
+    status == StatusCode::REQUEST_TIMEOUT
+        || (status.is_server_error() && status != StatusCode::NOT_IMPLEMENTED)
 }
 
 /// A status other than 2xx or 3xx.

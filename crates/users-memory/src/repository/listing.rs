@@ -53,7 +53,7 @@ impl Matches {
 }
 
 /// The cursor of user `index`'s place.
-pub(crate) fn cursor(index: Index) -> Cursor {
+pub(crate) fn cursor_of(index: Index) -> Cursor {
     Cursor::parse(STANDARD.encode(format!("{CURSOR_PREFIX}{index}")))
         .unwrap_or_else(|_| unreachable!("base64 text is a valid cursor"))
 }
@@ -69,7 +69,8 @@ fn place(cursor: &Cursor, users: usize) -> Result<Index> {
         .strip_prefix(CURSOR_PREFIX)
         .and_then(|n| n.parse().ok())
         .ok_or_else(rejected)?;
-    if usize::try_from(index).is_ok_and(|i| i < users) {
+    // `+5` and `05` parse too, but this world never gave them.
+    if usize::try_from(index).is_ok_and(|i| i < users) && cursor_of(index) == *cursor {
         Ok(index)
     } else {
         Err(rejected())
@@ -105,7 +106,7 @@ pub(crate) fn page(state: &mut State, query: &str, request: &PageRequest) -> Res
         .map(|position| {
             let index = matches.get(position);
             UserEdge {
-                cursor: Some(cursor(index)),
+                cursor: Some(cursor_of(index)),
                 user: state.to_user(usize::try_from(index).unwrap_or(usize::MAX)),
             }
         })
@@ -121,4 +122,26 @@ pub(crate) fn page(state: &mut State, query: &str, request: &PageRequest) -> Res
         unreadable: Vec::<Unreadable>::new(),
         page_info,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_cursors_this_world_gives_are_taken() {
+        assert_eq!(place(&cursor_of(3), 10).ok(), Some(3));
+        for text in [
+            "wbusers-users:+3",
+            "wbusers-users:03",
+            "wbusers-users:10",
+            "users:3",
+        ] {
+            let forged = Cursor::parse(STANDARD.encode(text)).unwrap();
+            assert!(
+                matches!(place(&forged, 10), Err(Error::CursorRejected { .. })),
+                "{text}"
+            );
+        }
+    }
 }

@@ -27,7 +27,7 @@ fn parse(state: &State, seed: SeedUser) -> Result<NewUser, SeedError> {
     if state.email_taken(email.as_str()) {
         return Err(SeedError::EmailTaken {
             index,
-            email: raw_email.clone(),
+            email: users_domain::echo_safe(&raw_email),
         });
     }
     let username = if let Some(given) = seed.username {
@@ -35,8 +35,8 @@ fn parse(state: &State, seed: SeedUser) -> Result<NewUser, SeedError> {
         if state.username_taken(username.as_str()) {
             return Err(SeedError::UsernameTaken {
                 index,
-                email: raw_email.clone(),
-                username: username.as_str().to_owned(),
+                email: users_domain::echo_safe(&raw_email),
+                username: users_domain::echo_safe(username.as_str()),
             });
         }
         username

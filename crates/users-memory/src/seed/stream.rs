@@ -46,10 +46,17 @@ pub(crate) fn read(state: &mut State, reader: impl Read) -> Result<(), SeedReadE
     if let Some(error) = failed {
         return Err(SeedReadError::User(error));
     }
-    loaded.map_err(|error| SeedReadError::Format {
-        line: error.line(),
-        column: error.column(),
-        reason: without_quoted_text(&error.to_string()),
+    loaded.map_err(|error| {
+        // serde's own text ends with the place, which the error names already.
+        let text = error.to_string();
+        let reason = text
+            .rfind(" at line ")
+            .map_or(text.as_str(), |at| &text[..at]);
+        SeedReadError::Format {
+            line: error.line(),
+            column: error.column(),
+            reason: without_quoted_text(reason),
+        }
     })
 }
 

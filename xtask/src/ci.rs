@@ -72,6 +72,12 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     )
     .env("RUSTDOCFLAGS", "-D warnings")
     .run(root)?;
+    // Every fuzz target for a few seconds (cargo-fuzz installed if missing):
+    // the committed seeds replayed, and a little exploring.
+    crate::fuzz::run(
+        root,
+        &crate::fuzz::Options::all_for(crate::fuzz::CI_SECONDS),
+    )?;
     println!("==> ci: all steps passed");
     Ok(())
 }

@@ -6,6 +6,7 @@
 mod bench;
 mod ci;
 mod domain_purity;
+mod fuzz;
 mod step;
 
 use std::path::PathBuf;
@@ -14,9 +15,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  ci              format, lint, domain purity, tests, doc tests and docs; stops at the first failure
+  ci              format, lint, domain purity, tests, doc tests, docs and a short fuzz pass; stops at the first failure
   bench           time and memory of wbusers against the official Python SDK, as ratios
-  domain-purity   check that users-domain depends on no HTTP, runtime or JSON crate";
+  domain-purity   check that users-domain depends on no HTTP, runtime or JSON crate
+  fuzz            build the fuzz targets in fuzz/ and run each under libFuzzer (--seconds N, --runs N, --target NAME)";
 
 fn main() -> ExitCode {
     let command = std::env::args().nth(1);
@@ -24,6 +26,10 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&project_root()),
         Some("bench") => bench::run(&project_root()),
         Some("domain-purity") => domain_purity::run(&project_root()),
+        Some("fuzz") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            fuzz::Options::parse(&args).and_then(|options| fuzz::run(&project_root(), &options))
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -26,6 +26,9 @@ use crate::{
     schema::{self, Caller, ErrorCode, UsersSchema},
 };
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+
 /// The largest request body accepted: the SDK's largest operation is under 1 KiB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 

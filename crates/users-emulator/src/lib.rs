@@ -73,4 +73,8 @@ pub use builder::{BOOTSTRAP_ADMIN_EMAIL, BOOTSTRAP_ADMIN_USERNAME, Emulator, Emu
 pub use error::EmulatorError;
 pub use faults::{Faults, MutationKind};
 pub use http::MAX_BODY_BYTES;
+/// Entry points for the fuzz targets in `fuzz/`; not an API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub use http::fuzzing;
 pub use running::RunningEmulator;

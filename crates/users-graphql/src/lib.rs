@@ -97,6 +97,10 @@ mod base_url;
 mod builder;
 mod config;
 mod env;
+/// Entry points for the fuzz targets in `fuzz/`; not an API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod generate;
 mod listing;
 mod netrc;

@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
+use users_domain::PageSize;
 use users_graphql::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, SDK_USER_AGENT};
 
 use crate::exit;
@@ -21,7 +22,9 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          its User-Agent; when keys are reported as not listed, pass \
          --user-agent '{SDK_USER_AGENT}' (what the official SDK sends).\n\n\
          --json prints one JSON document on stdout per command (provision: a JSON line per \
-         row, then a summary line): `null` means not known, never none, and a secret appears \
+         row, then a summary line); --jsonl prints JSON lines (user search and key list \
+         --all: one per user as it arrives, then a summary line; any other command: its \
+         document on one line): `null` means not known, never none, and a secret appears \
          only as the `secret` of key generate and key rotate; every shape is in \
          users-cli/docs/json.md in the wbusers repository. \
          Errors are one line on stderr (a JSON object with --json); text from the server \
@@ -51,6 +54,14 @@ static PROVISION_HELP: LazyLock<String> = LazyLock::new(|| {
          than ignored.",
         MAX_FILE_BYTES >> 20,
         MAX_LINE_BYTES >> 10,
+    )
+});
+
+static PAGE_SIZE_HELP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "How many users to ask the server for at a time, 1 to {} [default: {}]",
+        PageSize::MAX,
+        PageSize::DEFAULT.get()
     )
 });
 
@@ -96,6 +107,11 @@ pub(crate) struct Global {
     /// Print a JSON document on stdout instead of text
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// Print JSON lines on stdout instead of text: a listing prints an object
+    /// per user as it arrives, then a summary object; any other command, its
+    /// --json document on one line
+    #[arg(long, global = true, conflicts_with = "json")]
+    pub(crate) jsonl: bool,
     /// Log to stderr what is going on (-vv for more); no progress bar is drawn then
     #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
     pub(crate) verbose: u8,
@@ -120,7 +136,8 @@ pub(crate) struct Global {
     /// How long the whole command may take, retries and waits included; each
     /// request gets at most 30 s of it. A key generate or rotate whose answer
     /// is lost can take minutes to reconcile: give it more. For provision, the
-    /// budget of each request of each row (the batch itself runs until done;
+    /// budget of each request of each row, and for user search and key list
+    /// --all, of each page (the batch or listing itself runs until done;
     /// Ctrl-C stops it)
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub(crate) timeout: u64,
@@ -143,6 +160,25 @@ pub(crate) struct Global {
     /// not an admin when it is sent)
     #[arg(long, global = true)]
     pub(crate) no_admin_privileges: bool,
+}
+
+impl Global {
+    /// Whether stdout carries JSON (`--json` or `--jsonl`), and errors with it.
+    pub(crate) fn machine_readable(&self) -> bool {
+        self.json || self.jsonl
+    }
+}
+
+/// A page size, by the domain's rule: clap puts the rule's words after
+/// "invalid value '0' for '--page-size <N>'", one line naming the range.
+fn page_size(text: &str) -> Result<PageSize, String> {
+    let size = text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "is not a whole number; a page holds 1 to {} users",
+            PageSize::MAX
+        )
+    })?;
+    PageSize::new(size).map_err(|error| error.to_string())
 }
 
 /// The longest `--timeout`: a day, the longest wait the client accepts.
@@ -197,10 +233,18 @@ pub(crate) enum UserCommand {
         user: String,
     },
     /// List the users whose username or email starts or ends with QUERY (admins only)
+    ///
+    /// Rows are printed page by page as the server sends them, so memory
+    /// stays flat however many users match; the table's columns are as wide
+    /// as the first page needs (a wider cell later pushes the rest of its row
+    /// right, never cut). Users the server sent but that cannot be read are
+    /// reported (on stderr, or in the JSON) and make the exit code 8.
     Search {
         /// Omit to list every user
         #[arg(value_name = "QUERY", default_value = "")]
         query: String,
+        #[arg(long, value_name = "N", value_parser = page_size, help = PAGE_SIZE_HELP.as_str())]
+        page_size: Option<PageSize>,
     },
     /// Create a user (admins only)
     Create {
@@ -218,9 +262,19 @@ pub(crate) enum KeyCommand {
         /// Whose keys (admins only) [default: your own]
         #[arg(long, value_name = "USERNAME_OR_EMAIL", conflicts_with = "all")]
         user: Option<String>,
-        /// Every user's keys: an audit of who holds which key (admins only)
+        /// Every user's keys: an audit of who holds which key (admins only).
+        /// Streamed page by page as `user search` is; a user that cannot be
+        /// read is reported and makes the exit code 8
         #[arg(long)]
         all: bool,
+        #[arg(
+            long,
+            value_name = "N",
+            value_parser = page_size,
+            requires = "all",
+            help = PAGE_SIZE_HELP.as_str()
+        )]
+        page_size: Option<PageSize>,
     },
     /// Generate a new API key for yourself and print its secret, once
     ///

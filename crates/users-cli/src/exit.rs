@@ -77,7 +77,7 @@ impl Exit {
             Self::Partial => (
                 8,
                 "partial",
-                "provision: some rows failed (every row is reported)",
+                "provision: some rows failed; user search, key list --all: some users could not be read (every one is reported)",
             ),
             Self::Interrupted => (
                 9,

@@ -7,7 +7,7 @@
 use std::io::{self, Write as _};
 
 use serde::Serialize;
-use users_domain::{ApiKey, Email, Error};
+use users_domain::{ApiKey, Email, Error, Unreadable};
 use users_graphql::{CaSource, ConfigError, KeySource, SDK_USER_AGENT};
 
 use crate::exit::Exit;
@@ -63,6 +63,14 @@ enum Cause {
     /// A provisioning batch that ran, in part or whole, with rows that
     /// failed or are unknown, or stopped short.
     Batch { file: String, batch: Batch },
+    /// A listing that went to its end, with users in it the adapter could
+    /// not read (each reported as it came, see [`unreadable_line`]).
+    Unreadable {
+        /// How many could not be read.
+        unreadable: u64,
+        /// How many users the listing held, those included.
+        of: u64,
+    },
 }
 
 /// What the command was doing, where that changes the report of an error.
@@ -74,6 +82,9 @@ pub(crate) enum During {
     CreatingUser(Email),
     /// `key rotate`: the new key is out and revoking this old one failed.
     RevokingOldKey(ApiKey),
+    /// Walking a listing that had printed `listed` users when it failed
+    /// (a failure before its first page is [`During::Command`]).
+    Listing { listed: u64 },
     /// A step of `wbusers demo`, which reads no setting: no advice.
     #[cfg(feature = "demo")]
     DemoStep(&'static str),
@@ -226,6 +237,12 @@ impl Failure {
         ))
     }
 
+    /// A listing went to its end, but `unreadable` of its `of` users could
+    /// not be read: an audit that skipped them would be wrong.
+    pub(crate) fn unreadable(unreadable: u64, of: u64) -> Self {
+        Self::of(Cause::Unreadable { unreadable, of }, During::Command)
+    }
+
     /// A secret typed where a key's name or id belongs (`key delete
     /// SECRET`): refused before anything is sent, and never echoed. It is in
     /// the shell's history already; the id, which `key list` shows, is not a
@@ -287,6 +304,18 @@ impl Failure {
             } => secret_not_shown(write, new_key, revoked.as_ref(), kept.as_ref()),
             Cause::File { file, error } => file_line(file, error),
             Cause::Batch { file, batch } => batch_line(file, batch),
+            Cause::Unreadable { unreadable, of } => Line {
+                exit: Exit::Partial,
+                message: format!(
+                    "{unreadable} of {} could not be read, so the listing is incomplete",
+                    count(*of, "user", "users")
+                ),
+                hint: Some(
+                    "each is reported with its id and what could not be read; \
+                     check those users on the server"
+                        .to_owned(),
+                ),
+            },
         };
         #[cfg(feature = "demo")]
         if let During::DemoStep(step) = during {
@@ -307,14 +336,8 @@ impl Failure {
             return line.exit;
         }
         let text = if json {
-            let row = line.exit.row();
             serde_json::to_string(&JsonError {
-                error: JsonErrorBody {
-                    kind: row.kind,
-                    exit_code: row.code,
-                    message: &line.message,
-                    hint: line.hint.as_deref(),
-                },
+                error: JsonErrorBody::of(&line),
             })
             .unwrap_or_else(|_| format!("error: {}", line.message))
         } else {
@@ -323,6 +346,12 @@ impl Failure {
         // Nowhere left to report a failure to write to stderr.
         let _ = writeln!(io::stderr().lock(), "{text}");
         line.exit
+    }
+
+    /// The report as the `error` object of a `--json` error line, for a
+    /// document that tells of the failure that cut it short (a listing).
+    pub(crate) fn json_body(&self) -> serde_json::Value {
+        serde_json::to_value(JsonErrorBody::of(&self.line())).unwrap_or_default()
     }
 }
 
@@ -361,6 +390,38 @@ struct JsonErrorBody<'a> {
     hint: Option<&'a str>,
 }
 
+impl<'a> JsonErrorBody<'a> {
+    fn of(line: &'a Line) -> Self {
+        let row = line.exit.row();
+        Self {
+            kind: row.kind,
+            exit_code: row.code,
+            message: &line.message,
+            hint: line.hint.as_deref(),
+        }
+    }
+}
+
+/// The line on stderr for a user a listing could not read, as it comes
+/// (the listing's last line is then the error that counts them). The
+/// adapter's reason names the field and the rule, never the value; a key
+/// in either is masked all the same, and control characters shown escaped.
+pub(crate) fn unreadable_line(record: &Unreadable) -> String {
+    let id = record.id.as_deref().map_or_else(
+        || "without a readable id".to_owned(),
+        |id| printable(&redact::mask_keys(id)).into_owned(),
+    );
+    format!(
+        "cannot read user {id}: {}",
+        printable(&redact::mask_keys(&record.reason))
+    )
+}
+
+/// `1 user`, `2 users`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 fn domain(error: &Error, during: &During, key: &KeyOrigin) -> Line {
     let exit = exit_of(error);
     let (message, hint) = match (during, error) {
@@ -373,6 +434,13 @@ fn domain(error: &Error, during: &During, key: &KeyOrigin) -> Line {
             Some(format!(
                 "run 'wbusers user get {email}' to see whether it was created"
             )),
+        ),
+        (During::Listing { listed }, _) => (
+            format!(
+                "the listing stopped after {}: {error}",
+                count(*listed, "user", "users")
+            ),
+            advice(error, key),
         ),
         (During::RevokingOldKey(old), _) => {
             let state = if exit == Exit::Ambiguous {

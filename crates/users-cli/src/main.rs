@@ -13,6 +13,7 @@ mod failure;
 mod fixture;
 mod input;
 mod key_file;
+mod listing;
 mod output;
 mod provision;
 mod redact;
@@ -29,7 +30,7 @@ fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) if error.use_stderr() => {
-            let json = std::env::args_os().any(|arg| arg == "--json");
+            let json = std::env::args_os().any(|arg| arg == "--json" || arg == "--jsonl");
             return usage_failure(&error).report(json).into();
         }
         Err(help_or_version) => {
@@ -38,14 +39,17 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(cli.global.verbose, cli.global.quiet);
-    let result = tokio::runtime::Builder::new_multi_thread()
+    // One thread: the commands make their calls one after another (provision
+    // keeps a few in flight, which one thread drives as well), and a
+    // current-thread runtime makes each call cheaper than a pool would.
+    let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| Failure::new(Exit::Failure, format!("cannot start the runtime: {error}")))
         .and_then(|runtime| runtime.block_on(commands::run(&cli)));
     match result {
         Ok(()) => Exit::Ok.into(),
-        Err(failure) => failure.report(cli.global.json).into(),
+        Err(failure) => failure.report(cli.global.machine_readable()).into(),
     }
 }
 

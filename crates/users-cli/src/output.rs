@@ -13,10 +13,17 @@ use unicode_width::UnicodeWidthStr as _;
 
 use crate::failure::Failure;
 
-/// The output mode chosen by `--json` and `--quiet`.
+/// The output mode chosen by `--json`, `--jsonl` and `--quiet`.
 #[derive(Debug, Clone, Copy)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is a flag of the command line, or two"
+)]
 pub(crate) struct Output {
+    /// `--json` or `--jsonl`: stdout carries JSON, and nothing else.
     pub(crate) json: bool,
+    /// `--jsonl`: each JSON document on one line (a listing: one per user).
+    pub(crate) lines: bool,
     pub(crate) quiet: bool,
     /// `-v`: logs go to stderr, where a progress bar would draw over them.
     pub(crate) verbose: bool,
@@ -33,7 +40,12 @@ impl Output {
     /// command that must act on a failed write (a secret nobody saw).
     pub(crate) fn emit<T: Serialize>(self, json: &T, text: &str) -> io::Result<()> {
         if self.json {
-            write_out(&serde_json::to_string_pretty(json).map_err(io::Error::other)?)
+            let document = if self.lines {
+                serde_json::to_string(json)
+            } else {
+                serde_json::to_string_pretty(json)
+            };
+            write_out(&document.map_err(io::Error::other)?)
         } else {
             write_out(text)
         }
@@ -72,16 +84,25 @@ pub(crate) fn write_out(text: &str) -> io::Result<()> {
 }
 
 /// A JSON object printed on stdout a field at a time, as `--json` prints
-/// every document (pretty, two-space indents), each field flushed when
-/// written: for a document whose last fields are known only once its first
-/// ones are out (`key rotate` revokes the old key only once the new secret
-/// has been printed).
+/// every document (pretty, two-space indents; with `--jsonl`, on one line),
+/// each field flushed when written: for a document whose last fields are
+/// known only once its first ones are out (`key rotate` revokes the old key
+/// only once the new secret has been printed).
 #[derive(Debug, Default)]
 pub(crate) struct JsonFields {
     started: bool,
+    compact: bool,
 }
 
 impl JsonFields {
+    /// An object as `out` prints documents.
+    pub(crate) fn new(out: Output) -> Self {
+        Self {
+            started: false,
+            compact: out.lines,
+        }
+    }
+
     /// Writes `"name": value` (opening the object first), flushed.
     pub(crate) fn field<T: Serialize>(&mut self, name: &str, value: &T) -> io::Result<()> {
         let text = self.field_text(name, value)?;
@@ -91,13 +112,22 @@ impl JsonFields {
 
     /// Closes the object.
     pub(crate) fn end(self) -> io::Result<()> {
-        write_out(if self.started { "\n}" } else { "{}" })
+        write_out(match (self.started, self.compact) {
+            (false, _) => "{}",
+            (true, true) => "}",
+            (true, false) => "\n}",
+        })
     }
 
     fn field_text<T: Serialize>(&mut self, name: &str, value: &T) -> io::Result<String> {
-        let opening = if self.started { ",\n" } else { "{\n" };
-        self.started = true;
+        let started = std::mem::replace(&mut self.started, true);
         let name = serde_json::to_string(name).map_err(io::Error::other)?;
+        if self.compact {
+            let value = serde_json::to_string(value).map_err(io::Error::other)?;
+            let opening = if started { "," } else { "{" };
+            return Ok(format!("{opening}{name}:{value}"));
+        }
+        let opening = if started { ",\n" } else { "{\n" };
         // Indented one level: a JSON text holds no raw line break but these.
         let value = serde_json::to_string_pretty(value)
             .map_err(io::Error::other)?
@@ -160,25 +190,65 @@ fn width(text: &str) -> usize {
     text.width()
 }
 
-/// A table with a header row and left-aligned columns two spaces apart.
+/// A table with a header row and left-aligned columns two spaces apart
+/// (nothing at all for no rows: callers say "none" in their own words).
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<Cow<'_, str>>> =
-        std::iter::once(header.iter().map(|h| Cow::Borrowed(*h)).collect())
-            .chain(
-                rows.iter()
-                    .map(|row| row.iter().map(|cell| printable(cell)).collect()),
-            )
-            .collect();
-    let mut widths = vec![0; header.len()];
-    for row in &rows {
-        for (width_of, cell) in widths.iter_mut().zip(row) {
-            *width_of = (*width_of).max(width(cell));
+    let mut text = String::new();
+    StreamedTable::new(header).page(rows, &mut text);
+    // The rows end in a line break; a table printed whole does not.
+    text.pop();
+    text
+}
+
+/// A table printed a page at a time, its rows never all held at once (a
+/// listing of a million users). Its columns are as wide as the first page
+/// with rows needs, header included; a wider cell on a later page pushes the
+/// rest of its row right rather than being cut, so that nothing shown is lost.
+#[derive(Debug)]
+pub(crate) struct StreamedTable<'h> {
+    header: &'h [&'h str],
+    /// Set by the first page with rows, when the header is printed.
+    widths: Option<Vec<usize>>,
+}
+
+impl<'h> StreamedTable<'h> {
+    pub(crate) fn new(header: &'h [&'h str]) -> Self {
+        Self {
+            header,
+            widths: None,
         }
     }
-    rows.iter()
-        .map(|row| line(&widths, row))
-        .collect::<Vec<_>>()
-        .join("\n")
+
+    /// Whether a row (and so the header) has been printed.
+    pub(crate) fn started(&self) -> bool {
+        self.widths.is_some()
+    }
+
+    /// Appends the lines of `rows` to `text`, each ending in a line break;
+    /// the header first when these are the first rows.
+    pub(crate) fn page(&mut self, rows: &[Vec<String>], text: &mut String) {
+        if rows.is_empty() {
+            return;
+        }
+        let rows: Vec<Vec<Cow<'_, str>>> = rows
+            .iter()
+            .map(|row| row.iter().map(|cell| printable(cell)).collect())
+            .collect();
+        let widths = self.widths.get_or_insert_with(|| {
+            let mut widths: Vec<usize> = self.header.iter().map(|h| width(h)).collect();
+            for row in &rows {
+                for (width_of, cell) in widths.iter_mut().zip(row) {
+                    *width_of = (*width_of).max(width(cell));
+                }
+            }
+            let header: Vec<Cow<'_, str>> = self.header.iter().map(|h| Cow::Borrowed(*h)).collect();
+            line(&widths, &header, text);
+            widths
+        });
+        for row in &rows {
+            line(widths, row, text);
+        }
+    }
 }
 
 /// Label/value pairs, the labels padded to one width.
@@ -200,14 +270,17 @@ pub(crate) fn fields(pairs: &[(&str, String)]) -> String {
         .join("\n")
 }
 
-fn line(widths: &[usize], row: &[Cow<'_, str>]) -> String {
-    let mut text = String::new();
+/// Appends one row, its cells padded to `widths`, and a line break.
+fn line(widths: &[usize], row: &[Cow<'_, str>], text: &mut String) {
+    let start = text.len();
     for (column_width, cell) in widths.iter().zip(row) {
         let pad = column_width.saturating_sub(width(cell));
         text.push_str(cell);
-        text.push_str(&" ".repeat(pad + 2));
+        text.extend(std::iter::repeat_n(' ', pad + 2));
     }
-    text.trim_end().to_owned()
+    let end = start + text[start..].trim_end().len();
+    text.truncate(end);
+    text.push('\n');
 }
 
 /// A server timestamp as people read it (`2024-05-01 12:00:00 UTC`). The
@@ -322,9 +395,29 @@ mod tests {
     }
 
     #[test]
+    fn with_json_lines_a_document_written_a_field_at_a_time_is_one_line() {
+        let mut fields = JsonFields {
+            started: false,
+            compact: true,
+        };
+
+        let text = [
+            fields
+                .field_text("key", &serde_json::json!({"id": "k1"}))
+                .unwrap(),
+            fields.field_text("revoked", &true).unwrap(),
+            "}".to_owned(),
+        ]
+        .concat();
+
+        assert_eq!(text, r#"{"key":{"id":"k1"},"revoked":true}"#);
+    }
+
+    #[test]
     fn no_progress_bar_with_logs_quiet_or_json() {
         let plain = Output {
             json: false,
+            lines: false,
             quiet: false,
             verbose: false,
         };

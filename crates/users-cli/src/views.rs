@@ -1,63 +1,88 @@
 //! The JSON shapes of users and keys (documented in `docs/json.md`) and their
 //! text renderings. Key names go out masked; no view here holds a secret.
 
-use serde::Serialize;
-use users_domain::{ApiKey, User};
+use std::borrow::Cow;
+
+use serde::{Serialize, Serializer};
+use users_domain::{ApiKey, Email, TeamName, User};
 
 use crate::output::{fields, table, timestamp, yes_no};
 
+/// A user as `--json` shows it. Borrows the user: a listing writes one per
+/// user, and copying each string first would be most of the work.
 #[derive(Debug, Serialize)]
-pub(crate) struct UserView {
-    pub(crate) id: String,
-    pub(crate) username: String,
-    pub(crate) email: Option<String>,
-    pub(crate) name: String,
+pub(crate) struct UserView<'u> {
+    pub(crate) id: &'u str,
+    pub(crate) username: &'u str,
+    pub(crate) email: Option<&'u str>,
+    pub(crate) name: &'u str,
     pub(crate) admin: bool,
-    pub(crate) entity: Option<String>,
-    pub(crate) deleted_at: Option<String>,
-    pub(crate) teams: Option<Vec<String>>,
-    pub(crate) api_keys: Option<Vec<KeyView>>,
-    pub(crate) flags: Option<String>,
+    pub(crate) entity: Option<&'u str>,
+    pub(crate) deleted_at: Option<&'u str>,
+    pub(crate) teams: Option<Each<'u, TeamName>>,
+    pub(crate) api_keys: Option<Each<'u, ApiKey>>,
+    pub(crate) flags: Option<&'u str>,
 }
 
 #[derive(Debug, Serialize)]
-pub(crate) struct KeyView {
-    pub(crate) id: String,
+pub(crate) struct KeyView<'k> {
+    pub(crate) id: &'k str,
     /// Masked when it is a legacy secret-shaped name.
-    pub(crate) name: String,
-    pub(crate) description: Option<String>,
+    pub(crate) name: Cow<'k, str>,
+    pub(crate) description: Option<&'k str>,
 }
 
-impl From<&User> for UserView {
-    fn from(user: &User) -> Self {
+/// A list serialized as a JSON array of its items' views, without
+/// collecting the views first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Each<'a, T>(pub(crate) &'a [T]);
+
+impl Serialize for Each<'_, ApiKey> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(KeyView::from))
+    }
+}
+
+impl Serialize for Each<'_, TeamName> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(TeamName::as_str))
+    }
+}
+
+impl<'u> From<&'u User> for UserView<'u> {
+    fn from(user: &'u User) -> Self {
         Self {
-            id: user.id.to_string(),
-            username: user.username.to_string(),
-            email: user.email.as_ref().map(ToString::to_string),
-            name: user.name.clone(),
+            id: user.id.as_str(),
+            username: user.username.as_str(),
+            email: user.email.as_ref().map(Email::as_str),
+            name: &user.name,
             admin: user.admin,
-            entity: user.entity.clone(),
-            deleted_at: user.deleted_at.clone(),
-            teams: user
-                .teams
-                .as_ref()
-                .map(|teams| teams.iter().map(ToString::to_string).collect()),
-            api_keys: user
-                .api_keys
-                .as_ref()
-                .map(|keys| keys.iter().map(KeyView::from).collect()),
-            flags: user.flags.clone(),
+            entity: user.entity.as_deref(),
+            deleted_at: user.deleted_at.as_deref(),
+            teams: user.teams.as_deref().map(Each),
+            api_keys: user.api_keys.as_deref().map(Each),
+            flags: user.flags.as_deref(),
         }
     }
 }
 
-impl From<&ApiKey> for KeyView {
-    fn from(key: &ApiKey) -> Self {
+impl<'k> From<&'k ApiKey> for KeyView<'k> {
+    fn from(key: &'k ApiKey) -> Self {
         Self {
-            id: key.id.to_string(),
-            name: key.name.to_string(),
-            description: key.description.clone(),
+            id: key.id.as_str(),
+            name: shown_name(key),
+            description: key.description.as_deref(),
         }
+    }
+}
+
+/// A key's name as it may be shown: in full, or masked when it is a secret
+/// (copied only then).
+fn shown_name(key: &ApiKey) -> Cow<'_, str> {
+    if key.name.is_secret() {
+        Cow::Owned(key.name.masked())
+    } else {
+        Cow::Borrowed(key.name.reveal())
     }
 }
 
@@ -103,32 +128,34 @@ fn or_dash(text: &str) -> String {
     if text.is_empty() { "-" } else { text }.to_owned()
 }
 
-/// Users as a table.
+/// The columns of a table of users.
+pub(crate) const USER_COLUMNS: &[&str] = &["USERNAME", "EMAIL", "ADMIN", "KEYS", "TEAMS", "STATUS"];
+
+/// Users as a table (the demo's; the listing commands print theirs a page
+/// at a time).
+#[cfg(feature = "demo")]
 pub(crate) fn users_table(users: &[User]) -> String {
-    let rows: Vec<Vec<String>> = users
-        .iter()
-        .map(|user| {
-            vec![
-                user.username.to_string(),
-                user.email
-                    .as_ref()
-                    .map_or_else(|| "-".to_owned(), ToString::to_string),
-                yes_no(user.admin),
-                user.api_keys
-                    .as_ref()
-                    .map_or_else(|| "?".to_owned(), |keys| keys.len().to_string()),
-                teams_text(user),
-                user.deleted_at.as_deref().map_or_else(
-                    || "active".to_owned(),
-                    |at| format!("deleted {}", timestamp(at)),
-                ),
-            ]
-        })
-        .collect();
-    table(
-        &["USERNAME", "EMAIL", "ADMIN", "KEYS", "TEAMS", "STATUS"],
-        &rows,
-    )
+    let rows: Vec<Vec<String>> = users.iter().map(user_row).collect();
+    table(USER_COLUMNS, &rows)
+}
+
+/// A user as a row of [`USER_COLUMNS`].
+pub(crate) fn user_row(user: &User) -> Vec<String> {
+    vec![
+        user.username.to_string(),
+        user.email
+            .as_ref()
+            .map_or_else(|| "-".to_owned(), ToString::to_string),
+        yes_no(user.admin),
+        user.api_keys
+            .as_ref()
+            .map_or_else(|| "?".to_owned(), |keys| keys.len().to_string()),
+        teams_text(user),
+        user.deleted_at.as_deref().map_or_else(
+            || "active".to_owned(),
+            |at| format!("deleted {}", timestamp(at)),
+        ),
+    ]
 }
 
 /// Keys as a table.

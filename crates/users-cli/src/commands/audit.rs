@@ -3,56 +3,89 @@
 //! holding none, and soft-deleted users who still hold keys stand out.
 
 use serde::Serialize;
-use users_domain::{User, UserAdmin, UserRepository};
+use serde_json::json;
+use users_domain::{ApiKey, PageSize, User, UserAdmin, UserRepository};
 
-use crate::failure::Failure;
-use crate::output::{Output, table};
-use crate::views::{KeyView, NOT_LOADED};
+use crate::failure::{Failure, count};
+use crate::listing::{self, Listing};
+use crate::output::Output;
+use crate::views::{Each, NOT_LOADED};
 
+/// An element of `holders`.
 #[derive(Serialize)]
-struct AuditView {
-    holders: Vec<HolderView>,
-    /// How many users' keys the server did not list.
-    unlisted: usize,
-}
-
-#[derive(Serialize)]
-struct HolderView {
-    user: String,
-    username: String,
+struct HolderView<'u> {
+    user: &'u str,
+    username: &'u str,
     deleted: bool,
     /// `null` when the server did not list this user's keys.
-    keys: Option<Vec<KeyView>>,
+    keys: Option<Each<'u, ApiKey>>,
+}
+
+impl<'u> From<&'u User> for HolderView<'u> {
+    fn from(user: &'u User) -> Self {
+        Self {
+            // As `User::label`, without the copy.
+            user: user
+                .email
+                .as_ref()
+                .map_or(user.username.as_str(), |email| email.as_str()),
+            username: user.username.as_str(),
+            deleted: user.deleted_at.is_some(),
+            keys: user.api_keys.as_deref().map(Each),
+        }
+    }
+}
+
+/// The totals, counted as the listing goes.
+#[derive(Debug, Default)]
+struct Audit {
+    users: u64,
+    keys: u64,
+    /// Users holding at least one key.
+    holders: u64,
+    /// Users whose keys the server did not list.
+    unlisted: u64,
+}
+
+/// The `summary` object.
+#[derive(Serialize)]
+struct Summary {
+    users: u64,
+    keys: u64,
+    holders: u64,
+    unlisted: u64,
+    unreadable: u64,
 }
 
 pub(super) async fn run<R: UserRepository>(
     admin: &UserAdmin<R>,
+    page_size: PageSize,
     out: Output,
 ) -> Result<(), Failure> {
-    let users = admin.users("").await?;
-    let view = AuditView {
-        unlisted: users.iter().filter(|u| u.api_keys.is_none()).count(),
-        holders: users.iter().map(holder).collect(),
-    };
-    out.result(&view, &text(&users, view.unlisted))
+    listing::print(admin.walk_users("", page_size), &mut Audit::default(), out).await
 }
 
-fn holder(user: &User) -> HolderView {
-    HolderView {
-        user: user.label(),
-        username: user.username.to_string(),
-        deleted: user.deleted_at.is_some(),
-        keys: user
-            .api_keys
-            .as_ref()
-            .map(|keys| keys.iter().map(KeyView::from).collect()),
+impl Listing for Audit {
+    const COLUMNS: &'static [&'static str] = &["USER", "STATUS", "KEY", "ID", "DESCRIPTION"];
+    const ELEMENTS: &'static str = "holders";
+
+    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u {
+        HolderView::from(user)
     }
-}
 
-/// One row per key; a user with unlisted keys gets one row saying so.
-fn text(users: &[User], unlisted: usize) -> String {
-    let mut rows = Vec::new();
-    for user in users {
+    fn tally(&mut self, user: &User) {
+        self.users += 1;
+        match user.api_keys.as_deref() {
+            None => self.unlisted += 1,
+            Some(keys) => {
+                self.keys += keys.len() as u64;
+                self.holders += u64::from(!keys.is_empty());
+            }
+        }
+    }
+
+    /// One row per key; a user with unlisted keys gets one row saying so.
+    fn rows(&self, user: &User, rows: &mut Vec<Vec<String>>) {
         let status = if user.deleted_at.is_some() {
             "deleted"
         } else {
@@ -77,44 +110,60 @@ fn text(users: &[User], unlisted: usize) -> String {
             })),
         }
     }
-    let keys: usize = users
-        .iter()
-        .filter_map(|u| u.api_keys.as_ref())
-        .map(Vec::len)
-        .sum();
-    let holders = users
-        .iter()
-        .filter(|u| u.api_keys.as_ref().is_some_and(|k| !k.is_empty()))
-        .count();
-    let unknown = if unlisted > 0 {
-        format!(
-            "; the server did not list the keys of {}",
-            count(unlisted, "user", "users")
-        )
-    } else {
-        String::new()
-    };
-    let summary = format!(
-        "{} held by {holders} of {}{unknown}",
-        count(keys, "key", "keys"),
-        count(users.len(), "user", "users")
-    );
-    if rows.is_empty() {
-        return summary;
-    }
-    let table = table(&["USER", "STATUS", "KEY", "ID", "DESCRIPTION"], &rows);
-    format!("{table}\n{summary}")
-}
 
-/// `1 user`, `2 users`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    fn tail(&self) -> Vec<(&'static str, serde_json::Value)> {
+        vec![("unlisted", json!(self.unlisted))]
+    }
+
+    fn summary(&self, unreadable: u64) -> impl Serialize {
+        Summary {
+            users: self.users,
+            keys: self.keys,
+            holders: self.holders,
+            unlisted: self.unlisted,
+            unreadable,
+        }
+    }
+
+    fn closing_text(&self, _rows_shown: bool, unreadable: u64) -> Option<String> {
+        let unknown = if self.unlisted > 0 {
+            format!(
+                "; the server did not list the keys of {}",
+                count(self.unlisted, "user", "users")
+            )
+        } else {
+            String::new()
+        };
+        let unread = if unreadable > 0 {
+            format!("; {} could not be read", count(unreadable, "user", "users"))
+        } else {
+            String::new()
+        };
+        Some(format!(
+            "{} held by {} of {}{unknown}{unread}",
+            count(self.keys, "key", "keys"),
+            self.holders,
+            count(self.users, "user", "users")
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixture::user;
+    use crate::listing::rendered;
+
+    const TEXT: Output = Output {
+        json: false,
+        lines: false,
+        quiet: false,
+        verbose: false,
+    };
+
+    fn text(users: &[User]) -> String {
+        rendered(&mut Audit::default(), TEXT, &[users], &[])
+    }
 
     #[test]
     fn every_key_is_a_row_and_unlisted_users_are_unknown_not_empty() {
@@ -124,7 +173,7 @@ mod tests {
             user("gone", Some(&["old"]), true),
             user("hid", None, false),
         ];
-        let text = text(&users, 1);
+        let text = text(&users);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1 + 3 + 1 + 1, "{text}");
         assert!(
@@ -142,13 +191,13 @@ mod tests {
     fn the_summary_speaks_of_one_user_and_one_key_in_the_singular() {
         let one = [user("ada", Some(&["laptop"]), false)];
         assert!(
-            text(&one, 0).ends_with("\n1 key held by 1 of 1 user"),
+            text(&one).ends_with("\n1 key held by 1 of 1 user\n"),
             "{}",
-            text(&one, 0)
+            text(&one)
         );
         let none = [user("ada", Some(&[]), false), user("bob", None, false)];
         assert_eq!(
-            text(&none, 1).lines().last().unwrap(),
+            text(&none).lines().last().unwrap(),
             "0 keys held by 0 of 2 users; the server did not list the keys of 1 user"
         );
     }

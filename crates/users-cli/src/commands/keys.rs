@@ -6,33 +6,34 @@
 
 use serde::Serialize;
 use users_domain::{
-    ApiKeySecret, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository, find_key,
+    ApiKey, ApiKeySecret, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository,
+    find_key,
 };
 
 use crate::cli::KeyCommand;
 use crate::failure::{During, Failure};
 use crate::output::{JsonFields, Output, fields, write_out};
-use crate::views::{KeyView, key_label, keys_table};
+use crate::views::{Each, KeyView, key_label, keys_table};
 
 const SHOWN_ONCE: &str =
     "store the secret now: it is shown this once and cannot be retrieved again";
 
 #[derive(Serialize)]
-struct KeyListView {
+struct KeyListView<'a> {
     user: String,
-    keys: Vec<KeyView>,
+    keys: Each<'a, ApiKey>,
 }
 
 #[derive(Serialize)]
-struct GeneratedView {
-    key: KeyView,
-    secret: String,
+struct GeneratedView<'a> {
+    key: KeyView<'a>,
+    secret: &'a str,
 }
 
 #[derive(Serialize)]
-struct DeletedView {
+struct DeletedView<'a> {
     user: String,
-    deleted: KeyView,
+    deleted: KeyView<'a>,
 }
 
 pub(super) async fn run<R: UserRepository>(
@@ -41,7 +42,11 @@ pub(super) async fn run<R: UserRepository>(
     out: Output,
 ) -> Result<(), Failure> {
     match command {
-        KeyCommand::List { all: true, .. } => super::audit::run(admin, out).await,
+        KeyCommand::List {
+            all: true,
+            page_size,
+            ..
+        } => super::audit::run(admin, page_size.unwrap_or_default(), out).await,
         KeyCommand::List { user, .. } => {
             let owner = owner(admin, user.as_deref()).await?;
             let keys = owner.listed_keys()?;
@@ -52,7 +57,7 @@ pub(super) async fn run<R: UserRepository>(
             };
             let view = KeyListView {
                 user: owner.label(),
-                keys: keys.iter().map(KeyView::from).collect(),
+                keys: Each(keys),
             };
             out.result(&view, &text)
         }
@@ -60,7 +65,7 @@ pub(super) async fn run<R: UserRepository>(
             let generated = admin.generate_api_key(description.as_deref()).await?;
             let view = GeneratedView {
                 key: KeyView::from(&generated.key),
-                secret: generated.secret.expose_secret().to_owned(),
+                secret: generated.secret.expose_secret(),
             };
             if let Err(error) = out.emit(&view, &generated_text(&generated, out)) {
                 let revoked = admin.delete_api_key(&generated.key.id).await;
@@ -111,7 +116,7 @@ async fn rotate<R: UserRepository>(
         .generate_api_key(description.or(old_key.description.as_deref()))
         .await?;
     // The document's first fields, or the text's first lines, hold the secret.
-    let mut json = JsonFields::default();
+    let mut json = JsonFields::new(out);
     let shown = if out.json {
         json.field("key", &KeyView::from(&new_key.key))
             .and_then(|()| json.field("secret", &new_key.secret.expose_secret()))

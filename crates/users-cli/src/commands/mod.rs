@@ -12,7 +12,7 @@ use clap::CommandFactory as _;
 use users_domain::UserAdmin;
 use users_graphql::{Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy};
 
-use crate::cli::{Cli, Command, Global};
+use crate::cli::{Cli, Command, Global, KeyCommand, UserCommand};
 use crate::exit::Exit;
 use crate::failure::{Failure, KeyOrigin};
 use crate::input::Input;
@@ -26,7 +26,8 @@ use crate::output::Output;
 /// The command's failure, ready to be reported.
 pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     let out = Output {
-        json: cli.global.json,
+        json: cli.global.machine_readable(),
+        lines: cli.global.jsonl,
         quiet: cli.global.quiet,
         verbose: cli.global.verbose > 0,
     };
@@ -55,11 +56,8 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         netrc_var: env.netrc_path.is_some(),
         source: None,
     };
-    // A batch runs until it is done (Ctrl-C stops it): --timeout is then the
-    // budget of each request, not of the whole command.
-    let whole_command = !matches!(cli.command, Command::Provision(_));
-    let admin =
-        connect(&cli.global, env, whole_command).map_err(|failure| failure.key_from(&key))?;
+    let admin = connect(&cli.global, env, is_bounded_whole(&cli.command))
+        .map_err(|failure| failure.key_from(&key))?;
     key.source = Some(admin.repository().key_source().clone());
     let result = match &cli.command {
         Command::Whoami => users::whoami(&admin, out).await,
@@ -70,6 +68,19 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Completions { .. } | Command::Demo => Ok(()),
     };
     result.map_err(|failure| failure.key_from(&key))
+}
+
+/// Whether `--timeout` bounds the whole command. A batch (`provision`) runs
+/// until it is done, and so does a listing, a page at a time (a million
+/// users take minutes); Ctrl-C stops either: `--timeout` is then the budget
+/// of each request.
+fn is_bounded_whole(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Provision(_)
+            | Command::User(UserCommand::Search { .. })
+            | Command::Key(KeyCommand::List { all: true, .. })
+    )
 }
 
 /// `wbusers demo` in a build without the emulator.
@@ -192,6 +203,31 @@ mod tests {
         assert!(default.contains(&at(90)), "{default}");
         assert!(per_row.contains("deadline: None"), "{per_row}");
         assert!(per_row.contains("deadline: 120s"), "{per_row}");
+    }
+
+    #[test]
+    fn the_timeout_bounds_each_request_of_a_batch_or_a_listing_and_any_other_command_whole() {
+        let command = |args: &[&str]| {
+            let mut all = vec!["wbusers"];
+            all.extend(args);
+            Cli::try_parse_from(all).unwrap().command
+        };
+
+        for per_request in [
+            &["provision", "users.csv"][..],
+            &["user", "search"],
+            &["key", "list", "--all"],
+        ] {
+            assert!(!is_bounded_whole(&command(per_request)), "{per_request:?}");
+        }
+        for whole in [
+            &["whoami"][..],
+            &["user", "get", "ada"],
+            &["key", "list"],
+            &["key", "generate"],
+        ] {
+            assert!(is_bounded_whole(&command(whole)), "{whole:?}");
+        }
     }
 
     #[test]

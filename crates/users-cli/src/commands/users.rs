@@ -1,14 +1,16 @@
 //! `whoami` and `user get|search|create`.
 
 use serde::Serialize;
-use users_domain::{Email, UserAdmin, UserRepository, echo_safe};
+use serde_json::json;
+use users_domain::{Email, User, UserAdmin, UserRepository, echo_safe};
 
 use crate::cli::UserCommand;
 use crate::exit::Exit;
 use crate::failure::{During, Failure};
+use crate::listing::{self, Listing};
 use crate::output::Output;
 use crate::redact;
-use crate::views::{UserView, created_text, user_text, users_table};
+use crate::views::{USER_COLUMNS, UserView, created_text, user_row, user_text};
 
 pub(super) async fn whoami<R: UserRepository>(
     admin: &UserAdmin<R>,
@@ -18,11 +20,51 @@ pub(super) async fn whoami<R: UserRepository>(
     out.result(&UserView::from(&user), &user_text(&user))
 }
 
+/// `user search QUERY`: the query, and how many users matched so far.
+struct Search<'q> {
+    query: &'q str,
+    users: u64,
+}
+
+/// The `summary` object.
 #[derive(Serialize)]
-struct SearchView {
-    /// As typed, but for a key pasted by mistake, which is masked.
-    query: String,
-    users: Vec<UserView>,
+struct Summary {
+    users: u64,
+    unreadable: u64,
+}
+
+impl Listing for Search<'_> {
+    const COLUMNS: &'static [&'static str] = USER_COLUMNS;
+    const ELEMENTS: &'static str = "users";
+
+    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u {
+        UserView::from(user)
+    }
+
+    fn tally(&mut self, _user: &User) {
+        self.users += 1;
+    }
+
+    fn rows(&self, user: &User, rows: &mut Vec<Vec<String>>) {
+        rows.push(user_row(user));
+    }
+
+    /// The query as typed, but for a key pasted by mistake, which is masked.
+    fn head(&self) -> Vec<(&'static str, serde_json::Value)> {
+        vec![("query", json!(redact::mask_keys(self.query)))]
+    }
+
+    fn summary(&self, unreadable: u64) -> impl Serialize {
+        Summary {
+            users: self.users,
+            unreadable,
+        }
+    }
+
+    fn closing_text(&self, rows_shown: bool, unreadable: u64) -> Option<String> {
+        (!rows_shown && unreadable == 0)
+            .then(|| format!("no user matches '{}'", echo_safe(self.query)))
+    }
 }
 
 pub(super) async fn run<R: UserRepository>(
@@ -35,18 +77,10 @@ pub(super) async fn run<R: UserRepository>(
             let user = admin.user(user).await?;
             out.result(&UserView::from(&user), &user_text(&user))
         }
-        UserCommand::Search { query } => {
-            let users = admin.users(query).await?;
-            let text = if users.is_empty() {
-                format!("no user matches '{}'", echo_safe(query))
-            } else {
-                users_table(&users)
-            };
-            let view = SearchView {
-                query: redact::mask_keys(query),
-                users: users.iter().map(UserView::from).collect(),
-            };
-            out.result(&view, &text)
+        UserCommand::Search { query, page_size } => {
+            let walk = admin.walk_users(query, page_size.unwrap_or_default());
+            let mut search = Search { query, users: 0 };
+            listing::print(walk, &mut search, out).await
         }
         UserCommand::Create {
             email,

@@ -11,6 +11,7 @@ mod display;
 mod errors;
 mod faults;
 mod keys;
+mod listing;
 mod provision;
 mod secrets;
 mod settings;

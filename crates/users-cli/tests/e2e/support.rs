@@ -37,6 +37,12 @@ impl Server {
         Self::with(Emulator::builder().seed(seed), admin_key)
     }
 
+    /// An emulator serving `world`, to which it adds its admin.
+    pub(crate) fn with_world(world: InMemoryWorld) -> Self {
+        let admin_key = InMemoryWorld::generate_secret();
+        Self::with(Emulator::builder().world(world), admin_key)
+    }
+
     /// An emulator serving `root` (which must know `admin_key`).
     pub(crate) fn serving(root: Arc<dyn UserRepository>, admin_key: ApiKeySecret) -> Self {
         Self::with(Emulator::builder().repository(root), admin_key)

@@ -103,7 +103,8 @@ async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
 /// Whoever ran `wandb login --host URL KEY` with the official SDK can use
 /// wbusers with no flags and no environment: the adapter finds the base URL
 /// in the SDK's settings file and the key in the netrc entry for the URL's
-/// netloc (`host:port`), both as the SDK wrote them.
+/// netloc, both as the SDK wrote them — with a port (`127.0.0.1:PORT`) and
+/// without one (`127.0.0.1`, the emulator on port 80).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
     let Some(venv_python) =
@@ -112,13 +113,43 @@ async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
         return;
     };
     let emulator = start_with(seed()).await.expect("the emulator starts");
-    let base_url = emulator.base_url();
-    let home = tempfile::tempdir().expect("a temporary HOME");
-    let home_path = home.path().to_owned();
+    let host = emulator.base_url();
+    logged_in_through_the_sdk(&venv_python, &host).await;
+    emulator.shutdown().await;
 
+    let on_port_80 = users_emulator::Emulator::builder()
+        .seed(seed())
+        .admin_key(crate::support::secret(ADMIN_KEY))
+        .listen(std::net::SocketAddr::from(([127, 0, 0, 1], 80)))
+        .start()
+        .await;
+    match on_port_80 {
+        Ok(emulator) => {
+            logged_in_through_the_sdk(&venv_python, "http://127.0.0.1").await;
+            emulator.shutdown().await;
+        }
+        // Not root, or port 80 taken: the half with a port still ran.
+        Err(error) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped the netloc without a port: cannot listen on 127.0.0.1:80 ({error})"
+            );
+        }
+    }
+}
+
+/// Logs bob in with the SDK's `wandb login --host HOST` in a fresh HOME, then
+/// builds the adapter from that HOME alone and asks who it is.
+async fn logged_in_through_the_sdk(venv_python: &Path, host: &str) {
+    let home = tempfile::tempdir().expect("a temporary HOME");
+    let (python, home_path, host_arg) = (
+        venv_python.to_owned(),
+        home.path().to_owned(),
+        host.to_owned(),
+    );
     let login = tokio::task::spawn_blocking(move || {
-        Command::new(venv_python)
-            .args(["-m", "wandb", "login", "--host", &base_url, BOB_KEY])
+        Command::new(python)
+            .args(["-m", "wandb", "login", "--host", &host_arg, BOB_KEY])
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &home_path)
@@ -132,14 +163,15 @@ async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
     .expect("the login panicked");
     assert!(
         login.status.success(),
-        "wandb login failed: {}",
+        "wandb login --host {host} failed: {}",
         String::from_utf8_lossy(&login.stderr)
     );
     let netrc = fs::read_to_string(home.path().join(".netrc")).expect("wandb login wrote ~/.netrc");
-    let netloc = emulator.base_url().trim_start_matches("http://").to_owned();
+    let netloc = host.trim_start_matches("http://");
     assert!(
-        netrc.contains(&format!("machine {netloc}")),
-        "netrc machine is the netloc"
+        netrc.contains(&format!("machine {netloc}\n"))
+            || netrc.contains(&format!("machine {netloc} ")),
+        "the netrc machine for {host} is its netloc"
     );
 
     let repo = users_graphql::GraphqlUserRepository::builder()
@@ -152,14 +184,9 @@ async fn credentials_from_the_sdks_login_are_used_with_no_flags() {
     let viewer = users_domain::UserRepository::viewer(&repo)
         .await
         .expect("the SDK's key authenticates");
-    emulator.shutdown().await;
 
-    assert_eq!(repo.base_url(), emulator_base(&netloc));
+    assert_eq!(repo.base_url(), host);
     assert_eq!(viewer.username.as_str(), "bob");
-}
-
-fn emulator_base(netloc: &str) -> String {
-    format!("http://{netloc}")
 }
 
 /// Bob: a non-admin in two teams, holding one key labelled `ci`.

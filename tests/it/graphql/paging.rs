@@ -25,6 +25,14 @@ fn page(nodes: Vec<Value>, info: &Value) -> ResponseTemplate {
     data(json!({ "users": { "edges": edges, "pageInfo": info } }))
 }
 
+/// The first page of ten of every user, as `server` answers it.
+async fn first_page(server: &MockServer) -> users_domain::UserPage {
+    client(server)
+        .list_users("", &PageRequest::first(size(10)))
+        .await
+        .unwrap()
+}
+
 fn people(count: usize) -> Vec<Value> {
     (1..=count)
         .map(|n| {
@@ -168,10 +176,7 @@ async fn an_unreadable_user_is_reported_in_its_page_not_dropped() {
     )
     .await;
 
-    let listed = client(&server)
-        .list_users("", &PageRequest::first(size(10)))
-        .await
-        .unwrap();
+    let listed = first_page(&server).await;
 
     assert_eq!(listed.edges.len(), 1);
     assert_eq!(listed.unreadable.len(), 1);
@@ -212,11 +217,11 @@ async fn a_refused_cursor_is_cursor_rejected() {
     assert!(matches!(error, Error::CursorRejected { .. }), "{error}");
 }
 
-#[tokio::test]
-async fn the_rest_of_a_paged_key_list_is_fetched() {
+/// A server whose one listed user, ada, has more keys after `after`.
+async fn listing_ada_with_more_keys_after(after: &str) -> MockServer {
     let server = MockServer::start().await;
     let mut user = ada();
-    user["apiKeys"]["pageInfo"] = json!({ "endCursor": "k1", "hasNextPage": true });
+    user["apiKeys"]["pageInfo"] = json!({ "endCursor": after, "hasNextPage": true });
     answer_operation(
         &server,
         "ListUsers",
@@ -224,6 +229,12 @@ async fn the_rest_of_a_paged_key_list_is_fetched() {
         1,
     )
     .await;
+    server
+}
+
+#[tokio::test]
+async fn the_rest_of_a_paged_key_list_is_fetched() {
+    let server = listing_ada_with_more_keys_after("k1").await;
     let rest = |key: &str, info: Value| {
         data(json!({ "users": { "edges": [{ "node": {
             "id": "VXNlcjox",
@@ -251,10 +262,7 @@ async fn the_rest_of_a_paged_key_list_is_fetched() {
         .mount(&server)
         .await;
 
-    let listed = client(&server)
-        .list_users("", &PageRequest::first(size(10)))
-        .await
-        .unwrap();
+    let listed = first_page(&server).await;
 
     let keys: Vec<&str> = listed.edges[0]
         .user
@@ -316,10 +324,7 @@ async fn a_user_the_server_could_not_resolve_is_reported_not_dropped() {
     )
     .await;
 
-    let listed = client(&server)
-        .list_users("", &PageRequest::first(size(10)))
-        .await
-        .unwrap();
+    let listed = first_page(&server).await;
 
     assert_eq!(listed.edges.len(), 1);
     assert_eq!(listed.unreadable.len(), 1, "{:?}", listed.unreadable);
@@ -350,16 +355,7 @@ async fn an_empty_page_that_says_more_follows_ends_the_walk_with_protocol() {
 
 #[tokio::test]
 async fn keys_of_another_user_than_the_one_asked_for_are_refused() {
-    let server = MockServer::start().await;
-    let mut user = ada();
-    user["apiKeys"]["pageInfo"] = json!({ "endCursor": "k1", "hasNextPage": true });
-    answer_operation(
-        &server,
-        "ListUsers",
-        page(vec![user], &json!({ "hasNextPage": false })),
-        1,
-    )
-    .await;
+    let server = listing_ada_with_more_keys_after("k1").await;
     let someone_else = data(json!({ "users": { "edges": [{ "node": {
         "id": "VXNlcjo5",
         "apiKeys": { "edges": [], "pageInfo": { "hasNextPage": false } },

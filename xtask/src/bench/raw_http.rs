@@ -95,29 +95,42 @@ fn read_head(reader: &mut impl BufRead) -> Result<(u16, usize), String> {
     }
 }
 
-/// A server on 127.0.0.1 answering every request with the same JSON body, at
-/// once; it stops when dropped.
+/// A server on 127.0.0.1 answering each request at once with a canned JSON
+/// body: the first whose word the request's body holds, else the last. It
+/// stops when dropped.
 pub(crate) struct CannedServer {
     addr: SocketAddr,
     stop: Arc<AtomicBool>,
 }
 
 impl CannedServer {
-    /// Starts serving `body` on a free port.
+    /// Starts serving `answers` (a word to look for in a request's body,
+    /// and the body to answer it with) on a free port.
     ///
     /// # Errors
     ///
-    /// When no port can be bound.
-    pub(crate) fn start(body: &str) -> Result<Self, String> {
+    /// When no port can be bound, or there is no answer.
+    pub(crate) fn start(answers: &[(&str, &str)]) -> Result<Self, String> {
+        if answers.is_empty() {
+            return Err("a canned server needs an answer".to_owned());
+        }
         let listener =
             TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen: {e}"))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
-        let answer = Arc::new(
-            format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            )
-            .into_bytes(),
+        let answer: Arc<Vec<(Vec<u8>, Vec<u8>)>> = Arc::new(
+            answers
+                .iter()
+                .map(|(word, body)| {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    (
+                        word.as_bytes().to_vec(),
+                        [head.as_bytes(), body.as_bytes()].concat(),
+                    )
+                })
+                .collect(),
         );
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = Arc::clone(&stop);
@@ -147,8 +160,8 @@ impl Drop for CannedServer {
     }
 }
 
-/// Answers each request on `stream` with `answer` until the client goes.
-fn serve(stream: TcpStream, answer: &[u8]) {
+/// Answers each request on `stream` until the client goes.
+fn serve(stream: TcpStream, answers: &[(Vec<u8>, Vec<u8>)]) {
     let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
         return;
@@ -174,7 +187,15 @@ fn serve(stream: TcpStream, answer: &[u8]) {
             }
         }
         let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() || writer.write_all(answer).is_err() {
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let chosen = answers
+            .iter()
+            .find(|(word, _)| body.windows(word.len()).any(|w| w == word.as_slice()))
+            .or_else(|| answers.last())
+            .map_or(&[][..], |(_, answer)| answer.as_slice());
+        if writer.write_all(chosen).is_err() {
             return;
         }
     }

@@ -10,16 +10,21 @@ use users_memory::{InMemoryWorld, SeedUser};
 use super::*;
 use crate::cli::FileFormat;
 
-/// Counts how many creations are in flight at once, and the most ever seen.
+/// What a test's repository does instead of creating a user.
+#[async_trait]
+trait OnCreate<R>: Send + Sync {
+    async fn create(&self, inner: &R, email: &Email, admin: bool) -> Result<User>;
+}
+
+/// `inner`, except that `create_user` is `hook`'s.
 #[derive(Clone)]
-struct Gauge<R> {
+struct Hooked<R, H> {
     inner: R,
-    now: Arc<AtomicUsize>,
-    most: Arc<AtomicUsize>,
+    hook: H,
 }
 
 #[async_trait]
-impl<R: UserRepository> UserRepository for Gauge<R> {
+impl<R: UserRepository, H: OnCreate<R>> UserRepository for Hooked<R, H> {
     async fn viewer(&self) -> Result<User> {
         self.inner.viewer().await
     }
@@ -34,15 +39,7 @@ impl<R: UserRepository> UserRepository for Gauge<R> {
         self.inner.list_users(query, page).await
     }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
-        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
-        self.most.fetch_max(now, Ordering::SeqCst);
-        // Let the other requests of the batch start before this one ends.
-        for _ in 0..4 {
-            tokio::task::yield_now().await;
-        }
-        let result = self.inner.create_user(email, admin).await;
-        self.now.fetch_sub(1, Ordering::SeqCst);
-        result
+        self.hook.create(&self.inner, email, admin).await
     }
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
         self.inner.generate_api_key(description).await
@@ -52,6 +49,28 @@ impl<R: UserRepository> UserRepository for Gauge<R> {
     }
     fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
         self.inner.act_as(secret)
+    }
+}
+
+/// Counts how many creations are in flight at once, and the most ever seen.
+#[derive(Clone, Default)]
+struct Gauge {
+    now: Arc<AtomicUsize>,
+    most: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl<R: UserRepository> OnCreate<R> for Gauge {
+    async fn create(&self, inner: &R, email: &Email, admin: bool) -> Result<User> {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most.fetch_max(now, Ordering::SeqCst);
+        // Let the other requests of the batch start before this one ends.
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
+        let result = inner.create_user(email, admin).await;
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        result
     }
 }
 
@@ -176,12 +195,11 @@ async fn a_dry_run_creates_nothing() {
 async fn no_more_requests_than_the_concurrency_are_in_flight() {
     let world = InMemoryWorld::new();
     let inner = admin_of(&world).repository().clone();
-    let gauge = Gauge {
+    let gauge = Gauge::default();
+    let admin = UserAdmin::new(Hooked {
         inner,
-        now: Arc::default(),
-        most: Arc::default(),
-    };
-    let admin = UserAdmin::new(gauge.clone());
+        hook: gauge.clone(),
+    });
     let text: String = std::iter::once("email".to_owned())
         .chain((0..12).map(|n| format!("user{n}@example.com")))
         .collect::<Vec<_>>()
@@ -199,38 +217,15 @@ async fn no_more_requests_than_the_concurrency_are_in_flight() {
 }
 
 /// Creates nothing: each create says it started, then never ends.
-struct Stuck<R> {
-    inner: R,
+struct Stuck {
     started: futures::channel::mpsc::UnboundedSender<()>,
 }
 
 #[async_trait]
-impl<R: UserRepository> UserRepository for Stuck<R> {
-    async fn viewer(&self) -> Result<User> {
-        self.inner.viewer().await
-    }
-    async fn search_users(&self, query: &str) -> Result<Vec<User>> {
-        self.inner.search_users(query).await
-    }
-    async fn list_users(
-        &self,
-        query: &str,
-        page: &users_domain::PageRequest,
-    ) -> Result<users_domain::UserPage> {
-        self.inner.list_users(query, page).await
-    }
-    async fn create_user(&self, _: &Email, _: bool) -> Result<User> {
+impl<R: UserRepository> OnCreate<R> for Stuck {
+    async fn create(&self, _: &R, _: &Email, _: bool) -> Result<User> {
         let _ = self.started.unbounded_send(());
         futures::future::pending().await
-    }
-    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
-        self.inner.generate_api_key(description).await
-    }
-    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
-        self.inner.delete_api_key(id).await
-    }
-    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
-        self.inner.act_as(secret)
     }
 }
 
@@ -287,9 +282,9 @@ async fn a_signal_stops_new_rows_and_every_row_started_is_reported() {
 async fn a_second_signal_stops_waiting_and_reports_the_rows_in_flight_unknown() {
     let world = InMemoryWorld::new();
     let (started, signals) = futures::channel::mpsc::unbounded();
-    let admin = UserAdmin::new(Stuck {
+    let admin = UserAdmin::new(Hooked {
         inner: admin_of(&world).repository().clone(),
-        started,
+        hook: Stuck { started },
     });
     let options = Options {
         dry_run: false,

@@ -137,7 +137,6 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use service::{Provisioned, Rotation, UserAdmin, UserWalk, find_key};
 pub use value::{
     ApiKeyId, ApiKeyIdError, ApiKeyName, ApiKeyNameError, ApiKeySecret, ApiKeySecretError, Email,
-    KeyFileError, MAX_KEY_FILE_BYTES,
-    EmailError, TeamName, TeamNameError, UserId, UserIdError, Username, UsernameError, echo_safe,
-    without_quoted_text,
+    EmailError, KeyFileError, MAX_KEY_FILE_BYTES, TeamName, TeamNameError, UserId, UserIdError,
+    Username, UsernameError, echo_safe, without_quoted_text,
 };

@@ -12,7 +12,9 @@ use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let base_url = args.next().ok_or("usage: sequential_calls BASE_URL COUNT")?;
+    let base_url = args
+        .next()
+        .ok_or("usage: sequential_calls BASE_URL COUNT")?;
     let count: u32 = args
         .next()
         .ok_or("usage: sequential_calls BASE_URL COUNT")?

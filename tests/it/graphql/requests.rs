@@ -152,7 +152,13 @@ async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
     };
     answer_operation(&server, "GenerateApiKey", new_key, 1).await;
     let listed = json!({ "id": "QXBpS2V5OjI=", "name": "key-3fa2c9", "description": "ci runner" });
-    answer_operation(&server, "ViewerApiKeys", viewer_data(user_with_key(listed)), 1).await;
+    answer_operation(
+        &server,
+        "ViewerApiKeys",
+        viewer_data(user_with_key(listed)),
+        1,
+    )
+    .await;
 
     let generated = client(&server)
         .generate_api_key(Some("ci runner".to_owned()))

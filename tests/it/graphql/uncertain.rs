@@ -45,7 +45,13 @@ async fn a_generate_answered_408_or_5xx_keeps_looking_for_a_key_made_late() {
             .expect(1)
             .mount(&server)
             .await;
-        answer_operation(&server, "ViewerApiKeys", ViewerKeys { seen, tagged: true }, 1).await;
+        answer_operation(
+            &server,
+            "ViewerApiKeys",
+            ViewerKeys { seen, tagged: true },
+            1,
+        )
+        .await;
         delete_answering(&server, deleted(), 1).await;
 
         let error = client(&server).generate_api_key(None).await.unwrap_err();

@@ -170,7 +170,7 @@ impl Global {
 }
 
 /// A page size, by the domain's rule: clap puts the rule's words after
-/// "invalid value '0' for '--page-size <N>'", one line naming the range.
+/// `invalid value '0' for '--page-size <N>'`, one line naming the range.
 fn page_size(text: &str) -> Result<PageSize, String> {
     let size = text.trim().parse::<u64>().map_err(|_| {
         format!(

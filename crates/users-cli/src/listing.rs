@@ -22,7 +22,7 @@ use crate::failure::{During, Failure, unreadable_line};
 use crate::output::{Output, StreamedTable};
 use crate::redact;
 
-/// What one listing command makes of each user; [`print`] does the rest.
+/// What one listing command makes of each user; [`print()`] does the rest.
 pub(crate) trait Listing {
     /// The text table's header.
     const COLUMNS: &'static [&'static str];

@@ -31,10 +31,11 @@ struct Args {
     /// File holding the admin API key; without it a key is generated and printed once.
     #[arg(long, value_name = "PATH")]
     admin_key_file: Option<PathBuf>,
-    /// Start with N synthetic users instead of a seed file: user<n>@corp<n mod
-    /// 10>.example, each holding one key whose secret is `synthetic` and n in
-    /// 31 digits, every third in team team-<n mod 100> (for tests and benchmarks
-    /// on this machine only: anyone can work the keys out).
+    /// Start with N synthetic users instead of a seed file: user number K is
+    /// userK@corpM.example (M = K mod 10), holding one key whose secret is
+    /// `synthetic` and K in 31 digits, and every third is in team team-T
+    /// (T = K mod 100); for tests and benchmarks on this machine only, since
+    /// anyone can work the keys out.
     #[arg(long, value_name = "N", conflicts_with = "seed")]
     synthetic_users: Option<u32>,
     /// Wait this long before serving each request, as a far-away server would

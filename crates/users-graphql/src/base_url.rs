@@ -9,6 +9,7 @@ use std::path::Path;
 use url::{Host, Url};
 
 use crate::ConfigError;
+use crate::capped::{Unread, read_capped};
 
 /// The official SDK's default server (0.31): W&B's hosted API behind
 /// CoreWeave Forge.
@@ -54,24 +55,20 @@ pub(crate) fn from_settings(
         path: path.clone(),
         reason,
     };
-    let file = match std::fs::File::open(&path) {
+    let mut file = match std::fs::File::open(&path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(failed(error.to_string())),
     };
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(file, MAX_SETTINGS_BYTES + 1),
-        &mut bytes,
-    )
-    .map_err(|error| failed(error.to_string()))?;
-    if bytes.len() as u64 > MAX_SETTINGS_BYTES {
-        return Err(failed(format!(
+    let bytes = read_capped(&mut file, MAX_SETTINGS_BYTES).map_err(|error| match error {
+        Unread::Io(error) => failed(error.to_string()),
+        Unread::TooLarge => failed(format!(
             "it is larger than {MAX_SETTINGS_BYTES} bytes, which no settings file is"
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| failed("it is not UTF-8 text".to_owned()))?;
-    Ok(settings_base_url(&text))
+        )),
+    })?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| failed("it is not UTF-8 text".to_owned()))?;
+    Ok(settings_base_url(text))
 }
 
 /// `base_url` of the `[default]` section, read as Python's `configparser`

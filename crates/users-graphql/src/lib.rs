@@ -95,6 +95,7 @@
 mod authorization;
 mod base_url;
 mod builder;
+mod capped;
 mod config;
 mod env;
 /// Entry points for the fuzz targets in `fuzz/`; not an API.

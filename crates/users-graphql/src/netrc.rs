@@ -3,11 +3,12 @@
 //! and double-quoted values. Errors name the line, never a word of it: a
 //! malformed file may have a key where a keyword was expected.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroizing;
+
+use crate::capped::{Unread, read_capped};
 
 use crate::ConfigError;
 
@@ -44,24 +45,12 @@ pub(crate) fn lookup(path: &Path, machines: &[String]) -> Result<Option<Found>, 
     };
     // Before a byte is read: a file others can read has already leaked.
     check_permissions(path, &file)?;
-    // Sized from the file once: a growing buffer would leave the copies it
-    // outgrew unzeroed.
-    let size = file
-        .metadata()
-        .map_or(0, |meta| meta.len())
-        .min(MAX_NETRC_BYTES + 1);
-    let mut bytes = Zeroizing::new(Vec::with_capacity(
-        usize::try_from(size + 1).unwrap_or(usize::MAX),
-    ));
-    (&mut file)
-        .take(MAX_NETRC_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| unreadable(error.to_string()))?;
-    if bytes.len() as u64 > MAX_NETRC_BYTES {
-        return Err(unreadable(format!(
+    let bytes = read_capped(&mut file, MAX_NETRC_BYTES).map_err(|error| match error {
+        Unread::Io(error) => unreadable(error.to_string()),
+        Unread::TooLarge => unreadable(format!(
             "it is larger than {MAX_NETRC_BYTES} bytes, which no netrc file is"
-        )));
-    }
+        )),
+    })?;
     let text =
         std::str::from_utf8(&bytes).map_err(|_| unreadable("it is not UTF-8 text".to_owned()))?;
     let entries = parse(text).map_err(|(line, reason)| ConfigError::NetrcSyntax {

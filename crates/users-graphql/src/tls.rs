@@ -15,13 +15,13 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::fs;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use rustls::RootCertStore;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::{self, PemObject as _};
 
+use crate::capped::{Unread, read_capped};
 use crate::{ConfigError, Environment};
 
 /// The most read from one certificate file, or from one directory's files
@@ -150,7 +150,8 @@ fn bundle(path: &Path, origin: CaSource) -> Result<Vec<CertificateDer<'static>>,
             "is a directory; give a PEM file (SSL_CERT_DIR takes a directory)".to_owned(),
         ));
     }
-    let bytes = read_capped(path, MAX_CA_BYTES).map_err(|error| {
+    let mut file = fs::File::open(path).map_err(|error| bad(unreadable(&error)))?;
+    let bytes = read_capped(&mut file, MAX_CA_BYTES).map_err(|error| {
         bad(match error {
             Unread::TooLarge => format!(
                 "is larger than {}, which no CA bundle is",
@@ -229,7 +230,8 @@ fn directory(dir: &Path) -> Result<Vec<CertificateDer<'static>>, ConfigError> {
         if !real.is_file() || !seen.insert(real) {
             continue;
         }
-        let bytes = read_capped(&path, budget).map_err(|error| match error {
+        let mut file = fs::File::open(&path).map_err(|error| bad(&path, unreadable(&error)))?;
+        let bytes = read_capped(&mut file, budget).map_err(|error| match error {
             Unread::TooLarge => bad(
                 dir,
                 format!(
@@ -316,26 +318,6 @@ fn not_an_anchor(error: &rustls::Error) -> String {
         rustls::Error::InvalidCertificate(inner) => inner.to_string(),
         other => other.to_string(),
     }
-}
-
-/// Why a file was not read.
-enum Unread {
-    Io(std::io::Error),
-    /// Longer than the limit: only that much was read.
-    TooLarge,
-}
-
-/// At most `limit` bytes of `path`.
-fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
-    let file = fs::File::open(path).map_err(Unread::Io)?;
-    let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(Unread::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(Unread::TooLarge);
-    }
-    Ok(bytes)
 }
 
 fn unreadable(error: &std::io::Error) -> String {

@@ -96,6 +96,23 @@ pub enum Error {
         /// What the server (or the adapter) said about it.
         reason: String,
     },
+    /// The call is valid, but carrying it out would break a safety rule of
+    /// this tool (leave the instance with no active admin, lock the caller
+    /// out); nothing was sent.
+    #[error("refused: {reason}")]
+    Refused {
+        /// What would have gone wrong, and what to do instead.
+        reason: String,
+    },
+    /// The server offers no way to do this; the tool says so rather than
+    /// pretend.
+    #[error("{what} is not possible: {reason}")]
+    Unsupported {
+        /// What was asked for, such as `a new key for service account ci-bot`.
+        what: String,
+        /// Why not, and what to do instead.
+        reason: String,
+    },
     /// A lookup that must name one thing matched several.
     #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), listed(.candidates))]
     MultipleMatches {
@@ -137,6 +154,12 @@ impl Error {
 
     pub(crate) fn not_found(what: impl Into<String>) -> Self {
         Self::NotFound { what: what.into() }
+    }
+
+    pub(crate) fn refused(reason: impl Into<String>) -> Self {
+        Self::Refused {
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn invalid(reason: impl Into<String>) -> Self {

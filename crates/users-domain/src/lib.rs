@@ -7,18 +7,27 @@
 //! - **Values** ([`Email`], [`Username`], [`ApiKeySecret`], ...) are parsed
 //!   once at the boundary; a value that exists is valid, and a secret never
 //!   shows itself in `Debug` or in an error.
-//! - **The port**, [`UserRepository`], is the operations of the W&B users
-//!   API, with paged listings ([`UserPage`]) besides the SDK's unpaged search. Each method's `# Errors` section is the contract every adapter
-//!   honours: `users-memory` (an in-memory fake) and `users-graphql` (the real
-//!   server) both pass the `users-testkit` contract suite.
+//! - **The ports** are split by what a backend can serve: [`UserRepository`]
+//!   (users and their lifecycle, with paged listings besides the SDK's
+//!   unpaged search), [`KeyRepository`] (API keys) and [`TeamRepository`]
+//!   (teams, members, service accounts); [`Backend`] is all three and the
+//!   means to act as another key holder. Each method's `# Errors` section is
+//!   the contract every adapter honours: `users-memory` (an in-memory fake)
+//!   and `users-graphql` (the real server) both pass the `users-testkit`
+//!   contract suite.
 //! - **The service**, [`UserAdmin`], is generic over the port and adds what
 //!   the server does not do: resolving one user by username or email (several
 //!   candidates are an error, not a guess), idempotent
 //!   [`ensure_user`](UserAdmin::ensure_user), and key rotation that never loses
-//!   the new key.
+//!   the new key; team changes whose answer was lost settled by reading the
+//!   team back; deactivation and demotion that never remove the last active
+//!   admin; and [`offboard`](UserAdmin::offboard), planned from what the
+//!   server shows, so that a rerun finishes a partial one.
 //!
-//! With the `mock` feature the crate also exports `MockUserRepository`
-//! (mockall), for tests that check which calls a piece of code makes.
+//! With the `mock` feature the crate also exports a mockall mock of each
+//! port (`MockUserRepository`, `MockKeyRepository`, `MockTeamRepository`)
+//! and of them all (`MockBackend`), for tests that check which calls a piece
+//! of code makes.
 //!
 //! # Example
 //!
@@ -28,11 +37,13 @@
 //! ```
 //! use async_trait::async_trait;
 //! use users_domain::{
-//!     ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageRequest, PageSize, Provisioned,
-//!     Result, User, UserAdmin, UserEdge, UserPage, UserRepository,
+//!     Email, Error, PageRequest, PageSize, Provisioned, Result, User, UserAdmin, UserEdge,
+//!     UserId, UserPage, UserRepository,
 //! };
 //!
-//! /// A server that holds only ada, and refuses everything but lookups.
+//! /// A user directory that holds only ada, and refuses everything but
+//! /// lookups. It serves users alone (no keys, no teams), as a SCIM adapter
+//! /// would, and the service's user cases run on it.
 //! struct OnlyAda;
 //!
 //! fn ada() -> User {
@@ -42,6 +53,9 @@
 //!         username: "ada".parse().unwrap(),
 //!         email: Some("ada@example.com".parse().unwrap()),
 //!         admin: false,
+//!         account_type: None,
+//!         created_at: None,
+//!         logged_in_at: None,
 //!         flags: None,
 //!         entity: None,
 //!         deleted_at: None,
@@ -67,14 +81,14 @@
 //!     async fn create_user(&self, email: &Email, _admin: bool) -> Result<User> {
 //!         Err(Error::AlreadyExists { what: format!("a user with email {email}") })
 //!     }
-//!     async fn generate_api_key(&self, _description: Option<String>) -> Result<GeneratedApiKey> {
-//!         Err(Error::PermissionDenied { reason: "this fake makes no keys".into() })
+//!     async fn deactivate_user(&self, id: &UserId) -> Result<()> {
+//!         Err(Error::PermissionDenied { reason: format!("this fake keeps {id} active") })
 //!     }
-//!     async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
-//!         Err(Error::NotFound { what: format!("api key {id}") })
+//!     async fn reactivate_user(&self, _id: &UserId) -> Result<()> {
+//!         Ok(())
 //!     }
-//!     fn act_as(&self, _secret: ApiKeySecret) -> Box<dyn UserRepository> {
-//!         Box::new(OnlyAda)
+//!     async fn set_instance_admin(&self, id: &UserId, _admin: bool) -> Result<()> {
+//!         Err(Error::PermissionDenied { reason: format!("this fake keeps {id} as is") })
 //!     }
 //! }
 //!
@@ -121,6 +135,7 @@ mod model;
 mod page;
 mod port;
 mod service;
+mod team;
 mod value;
 
 pub use error::{Error, Result};
@@ -129,14 +144,21 @@ pub use page::{
     Cursor, CursorError, PageInfo, PageRequest, PageSize, PageSizeError, Unreadable, UserEdge,
     UserPage,
 };
+pub use port::{Backend, KeyRepository, TeamRepository, UserRepository};
 #[cfg(any(test, feature = "mock"))]
-pub use port::MockUserRepository;
-pub use port::UserRepository;
+pub use port::{MockBackend, MockKeyRepository, MockTeamRepository, MockUserRepository};
 /// Re-exported so that callers can reach a secret without naming `secrecy` themselves.
 pub use secrecy::{ExposeSecret, SecretString};
-pub use service::{Provisioned, Rotation, UserAdmin, UserWalk, find_key};
+pub use service::{
+    Applied, OffboardPlan, OffboardReport, OffboardStep, Provisioned, Rotation, StepOutcome,
+    UserAdmin, UserWalk, find_key,
+};
+pub use team::{
+    AccountType, AccountTypeError, Invitee, InviteeError, Member, Team, TeamRole, TeamRoleError,
+};
 pub use value::{
     ApiKeyId, ApiKeyIdError, ApiKeyName, ApiKeyNameError, ApiKeySecret, ApiKeySecretError, Email,
-    EmailError, KeyFileError, MAX_KEY_FILE_BYTES, TeamName, TeamNameError, UserId, UserIdError,
+    EmailError, KeyFileError, MAX_KEY_FILE_BYTES, MemberId, MemberIdError, RoleName, RoleNameError,
+    TeamId, TeamIdError, TeamName, TeamNameError, Timestamp, TimestampError, UserId, UserIdError,
     Username, UsernameError, echo_safe, without_quoted_text,
 };

@@ -1,4 +1,7 @@
-use crate::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, UserId, Username};
+use crate::{
+    AccountType, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, Timestamp,
+    UserId, Username,
+};
 
 /// A user of a W&B instance, as the server describes it.
 ///
@@ -18,12 +21,20 @@ pub struct User {
     pub email: Option<Email>,
     /// Whether the user is an instance admin.
     pub admin: bool,
+    /// A person, a service account or a viewer; `None` where the server did not say.
+    pub account_type: Option<AccountType>,
+    /// When the account was made, where the server says.
+    pub created_at: Option<Timestamp>,
+    /// When the user last logged in, where the server says (never, for many
+    /// service accounts).
+    pub logged_in_at: Option<Timestamp>,
     /// Feature flags as the JSON text the server sent, if any.
     pub flags: Option<String>,
     /// The user's default entity (where their runs go by default).
     pub entity: Option<String>,
-    /// When the user was soft-deleted, as the server's timestamp text.
-    pub deleted_at: Option<String>,
+    /// When the user was deactivated (soft-deleted); `None` for an active user.
+    /// A deactivated user stays listed, and their keys stop working.
+    pub deleted_at: Option<Timestamp>,
     /// The user's keys (metadata only, never secrets), or `None` when the
     /// server did not list them: read it through [`User::listed_keys`], which
     /// refuses to treat "not listed" as "no keys".
@@ -51,6 +62,27 @@ impl User {
     pub fn listed_keys(&self) -> Result<&[ApiKey]> {
         self.api_keys.as_deref().ok_or_else(|| Error::NotListed {
             what: format!("the api keys of {}", self.label()),
+        })
+    }
+
+    /// Whether the user is active: not deactivated.
+    pub fn is_active(&self) -> bool {
+        self.deleted_at.is_none()
+    }
+
+    /// Whether the user is a service account.
+    pub fn is_service_account(&self) -> bool {
+        self.account_type == Some(AccountType::Service)
+    }
+
+    /// The teams the user is in, or `NotListed` when the server did not list them.
+    ///
+    /// # Errors
+    ///
+    /// `NotListed` when `teams` is `None`.
+    pub fn listed_teams(&self) -> Result<&[TeamName]> {
+        self.teams.as_deref().ok_or_else(|| Error::NotListed {
+            what: format!("the teams of {}", self.label()),
         })
     }
 

@@ -2,14 +2,19 @@
 //! instead of `None`/`False`, ambiguity reported instead of guessed, and no key
 //! ever lost in a rotation.
 
+mod lifecycle;
+mod offboard;
+mod teams;
 mod walk;
 
+pub use lifecycle::Applied;
+pub use offboard::{OffboardPlan, OffboardReport, OffboardStep, StepOutcome};
 pub use walk::UserWalk;
 
 use crate::value::echo_safe;
 use crate::{
-    ApiKey, ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageSize, Result, User,
-    UserRepository,
+    ApiKey, ApiKeyId, ApiKeySecret, Backend, Email, Error, GeneratedApiKey, KeyRepository,
+    PageSize, Result, User, UserRepository,
 };
 
 /// The administration service, generic over the port it drives.
@@ -44,9 +49,11 @@ pub struct Rotation {
     pub revoked: Result<()>,
 }
 
-impl<R: UserRepository> UserAdmin<R> {
+impl<R> UserAdmin<R> {
     /// A service driving `repo`; it acts as whoever holds the repository's
-    /// key (see [`act_as`](Self::act_as) to act as someone else).
+    /// key (see [`act_as`](Self::act_as) to act as someone else). Each use
+    /// case asks only for the ports it drives, so a backend serving users
+    /// alone (SCIM) can drive the user cases.
     pub fn new(repo: R) -> Self {
         Self { repo }
     }
@@ -55,12 +62,16 @@ impl<R: UserRepository> UserAdmin<R> {
     pub fn repository(&self) -> &R {
         &self.repo
     }
+}
 
+impl<R: Backend> UserAdmin<R> {
     /// The same service acting as the holder of `secret` (the SDK's `user_api`).
-    pub fn act_as(&self, secret: ApiKeySecret) -> UserAdmin<Box<dyn UserRepository>> {
+    pub fn act_as(&self, secret: ApiKeySecret) -> UserAdmin<Box<dyn Backend>> {
         UserAdmin::new(self.repo.act_as(secret))
     }
+}
 
+impl<R: UserRepository> UserAdmin<R> {
     /// The authenticated user.
     ///
     /// # Errors
@@ -188,7 +199,9 @@ impl<R: UserRepository> UserAdmin<R> {
             Err(other) => Err(other),
         }
     }
+}
 
+impl<R: KeyRepository> UserAdmin<R> {
     /// Generates a key for the caller.
     ///
     /// # Errors
@@ -208,7 +221,9 @@ impl<R: UserRepository> UserAdmin<R> {
     pub async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
         self.repo.delete_api_key(id).await
     }
+}
 
+impl<R: UserRepository + KeyRepository> UserAdmin<R> {
     /// Deletes the key of `user` whose name (or id) is `name`, and returns it.
     ///
     /// # Errors

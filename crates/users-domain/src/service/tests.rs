@@ -1,11 +1,11 @@
-//! The service's use cases against `MockUserRepository`: calls, order, arguments
+//! The service's use cases against `MockBackend`: calls, order, arguments
 //! and error paths.
 
 use mockall::{Sequence, predicate::eq};
 
 use super::*;
 use crate::ExposeSecret;
-use crate::{ApiKeyName, MockUserRepository, TeamName, UserId, Username};
+use crate::{ApiKeyName, MockBackend, TeamName, UserId, Username};
 
 const NEW_SECRET: &str = "new0000000000000000000000000000000000000000";
 
@@ -16,6 +16,9 @@ fn user(username: &str, email: &str, keys: Option<Vec<ApiKey>>) -> User {
         username: Username::parse(username).unwrap(),
         email: Some(Email::parse(email).unwrap()),
         admin: false,
+        account_type: Some(crate::AccountType::User),
+        created_at: None,
+        logged_in_at: None,
         flags: None,
         entity: Some(username.to_owned()),
         deleted_at: None,
@@ -39,8 +42,8 @@ fn generated(id: &str) -> GeneratedApiKey {
     }
 }
 
-fn searching(results: Vec<User>) -> MockUserRepository {
-    let mut repo = MockUserRepository::new();
+fn searching(results: Vec<User>) -> MockBackend {
+    let mut repo = MockBackend::new();
     repo.expect_search_users()
         .times(1)
         .returning(move |_| Ok(results.clone()));
@@ -49,7 +52,7 @@ fn searching(results: Vec<User>) -> MockUserRepository {
 
 #[tokio::test]
 async fn user_prefers_the_exact_match_over_partial_ones() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_search_users()
         .with(eq("ada"))
         .times(1)
@@ -105,14 +108,14 @@ async fn user_not_found_names_the_query() {
 
 #[tokio::test]
 async fn a_blank_user_name_is_refused_without_a_call() {
-    let repo = MockUserRepository::new();
+    let repo = MockBackend::new();
     let error = UserAdmin::new(repo).user("  ").await.unwrap_err();
     assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
 }
 
 #[tokio::test]
 async fn search_errors_pass_through_unchanged() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_search_users().returning(|_| {
         Err(Error::PermissionDenied {
             reason: "admins only".into(),
@@ -124,7 +127,7 @@ async fn search_errors_pass_through_unchanged() {
 
 #[tokio::test]
 async fn default_entity_is_the_viewers_entity() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_viewer()
         .times(1)
         .returning(|| Ok(user("ada", "ada@example.com", None)));
@@ -135,7 +138,7 @@ async fn default_entity_is_the_viewers_entity() {
 #[tokio::test]
 async fn ensure_user_creates_a_missing_user() {
     let email = Email::parse("new@example.com").unwrap();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_create_user()
         .with(eq(email.clone()), eq(true))
         .times(1)
@@ -152,7 +155,7 @@ async fn ensure_user_creates_a_missing_user() {
 async fn ensure_user_reports_an_existing_user_without_creating_twice() {
     let email = Email::parse("Old@Example.com").unwrap();
     let mut sequence = Sequence::new();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_create_user()
         .times(1)
         .in_sequence(&mut sequence)
@@ -176,7 +179,7 @@ async fn ensure_user_reports_an_existing_user_without_creating_twice() {
 #[tokio::test]
 async fn ensure_user_keeps_the_conflict_when_the_owner_cannot_be_found() {
     let email = Email::parse("hidden@example.com").unwrap();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_create_user().returning(|_, _| {
         Err(Error::AlreadyExists {
             what: "user hidden@example.com".into(),
@@ -197,7 +200,7 @@ async fn delete_by_name_deletes_the_matching_keys_id() {
         "ada@example.com",
         Some(vec![key("k1", "laptop", None), key("k2", "ci", None)]),
     );
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_delete_api_key()
         .with(eq(ApiKeyId::parse("k2").unwrap()))
         .times(1)
@@ -216,7 +219,7 @@ async fn delete_by_name_of_a_key_the_user_lacks_is_not_found_and_sends_nothing()
         "ada@example.com",
         Some(vec![key("k1", "laptop", None)]),
     );
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_delete_api_key().never();
     let error = UserAdmin::new(repo)
         .delete_api_key_by_name(&owner, "desktop")
@@ -264,7 +267,7 @@ fn find_key_masks_a_secret_typed_as_a_name() {
 #[tokio::test]
 async fn rotate_generates_first_then_revokes_and_keeps_the_description() {
     let mut sequence = Sequence::new();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_viewer()
         .times(1)
         .in_sequence(&mut sequence)
@@ -296,7 +299,7 @@ async fn rotate_generates_first_then_revokes_and_keeps_the_description() {
 
 #[tokio::test]
 async fn rotate_returns_the_new_key_even_when_revoking_the_old_fails() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_viewer().returning(|| {
         Ok(user(
             "ada",
@@ -322,7 +325,7 @@ async fn rotate_returns_the_new_key_even_when_revoking_the_old_fails() {
 
 #[tokio::test]
 async fn rotate_of_a_key_the_caller_lacks_generates_nothing() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_viewer()
         .returning(|| Ok(user("ada", "ada@example.com", Some(vec![]))));
     repo.expect_generate_api_key().never();
@@ -336,9 +339,9 @@ async fn rotate_of_a_key_the_caller_lacks_generates_nothing() {
 
 #[tokio::test]
 async fn act_as_drives_the_repository_the_port_hands_back() {
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_act_as().times(1).returning(|_| {
-        let mut other = MockUserRepository::new();
+        let mut other = MockBackend::new();
         other
             .expect_viewer()
             .returning(|| Ok(user("bob", "bob@example.com", None)));
@@ -395,7 +398,7 @@ async fn find_user_by_email_ignores_case_and_partial_matches() {
 async fn ensure_user_settles_a_lost_answer_with_a_search() {
     let email = Email::parse("lost@example.com").unwrap();
     let mut sequence = Sequence::new();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_create_user()
         .times(1)
         .in_sequence(&mut sequence)
@@ -422,7 +425,7 @@ async fn ensure_user_settles_a_lost_answer_with_a_search() {
 #[tokio::test]
 async fn ensure_user_keeps_a_lost_answer_ambiguous_when_the_user_is_not_found() {
     let email = Email::parse("lost@example.com").unwrap();
-    let mut repo = MockUserRepository::new();
+    let mut repo = MockBackend::new();
     repo.expect_create_user().returning(|_, _| {
         Err(Error::Ambiguous {
             operation: "createUser".into(),

@@ -126,6 +126,20 @@ label_type!(
     /// The name of a team (an entity) a user belongs to.
     TeamName, TeamNameError, "team name", 128
 );
+label_type!(
+    /// A team's opaque id, as the server hands it out.
+    TeamId, TeamIdError, "team id", 512
+);
+label_type!(
+    /// A team member's id: the user's id for a member who joined, the
+    /// invite's for one still pending. What removing a member and changing
+    /// a member's role take.
+    MemberId, MemberIdError, "member id", 512
+);
+label_type!(
+    /// The name of a custom team role, defined on the server.
+    RoleName, RoleNameError, "role name", 128
+);
 
 #[cfg(test)]
 mod tests {

@@ -299,4 +299,6 @@ pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
 }
 
 #[cfg(test)]
+mod team_tests;
+#[cfg(test)]
 mod tests;

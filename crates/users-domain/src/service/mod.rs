@@ -2,6 +2,7 @@
 //! instead of `None`/`False`, ambiguity reported instead of guessed, and no key
 //! ever lost in a rotation.
 
+mod desired;
 mod lifecycle;
 mod offboard;
 mod teams;
@@ -298,5 +299,9 @@ pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
     }
 }
 
+#[cfg(test)]
+mod desired_tests;
+#[cfg(test)]
+mod fake;
 #[cfg(test)]
 mod tests;

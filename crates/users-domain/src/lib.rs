@@ -135,6 +135,7 @@ mod model;
 mod page;
 mod port;
 mod service;
+mod state;
 mod team;
 mod value;
 
@@ -152,6 +153,13 @@ pub use secrecy::{ExposeSecret, SecretString};
 pub use service::{
     Applied, OffboardPlan, OffboardReport, OffboardStep, Provisioned, Rotation, StepOutcome,
     UserAdmin, UserWalk, find_key,
+};
+pub use state::{
+    ApplyCounts, ApplyProgress, ApplyReport, Change, ChangeKind, ChangeOutcome, CheckedPlan,
+    DesiredMember, DesiredState, DesiredTeam, DesiredUser, EmailKey, Identity, InstanceSnapshot,
+    InstanceState, Located, Origin, PRUNE_SHARE_PERCENT, Phase, Plan, PlanOptions, PlanSummary,
+    Refusal, SafetyLimits, StateError, StateErrorKind, TeamState, UserState, ValidatedState,
+    check_safety, plan,
 };
 pub use team::{
     AccountType, AccountTypeError, Invitee, InviteeError, Member, Team, TeamRole, TeamRoleError,

@@ -97,7 +97,7 @@ impl User {
 /// An API key's public metadata. The secret is never part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
-    /// The server's id for the key: what [`UserRepository::delete_api_key`](crate::UserRepository::delete_api_key) takes.
+    /// The server's id for the key: what [`KeyRepository::delete_api_key`](crate::KeyRepository::delete_api_key) takes.
     pub id: ApiKeyId,
     /// The key's listed name: a label on current servers, the secret itself
     /// on legacy ones, which is why it shows masked.

@@ -15,7 +15,7 @@ pub enum Applied {
 
 /// The lifecycle changes, each a state the user can be put in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lifecycle {
+pub(super) enum Lifecycle {
     Deactivate,
     Reactivate,
     Promote,
@@ -141,6 +141,12 @@ impl<R: UserRepository> UserAdmin<R> {
         if change.removes_an_admin(user) || change == Lifecycle::Deactivate {
             self.check_removable(user, change.verb()).await?;
         }
+        self.send_change(user, change).await
+    }
+
+    /// Sends `change` for `user` without the guard (the caller has checked
+    /// the rule for a whole batch), settling a lost answer by reading back.
+    pub(super) async fn send_change(&self, user: &User, change: Lifecycle) -> Result<Applied> {
         let sent = match change {
             Lifecycle::Deactivate => self.repo.deactivate_user(&user.id).await,
             Lifecycle::Reactivate => self.repo.reactivate_user(&user.id).await,

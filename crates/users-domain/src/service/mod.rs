@@ -2,6 +2,7 @@
 //! instead of `None`/`False`, ambiguity reported instead of guessed, and no key
 //! ever lost in a rotation.
 
+mod desired;
 mod lifecycle;
 mod offboard;
 mod teams;
@@ -206,7 +207,7 @@ impl<R: KeyRepository> UserAdmin<R> {
     ///
     /// # Errors
     ///
-    /// As [`UserRepository::generate_api_key`].
+    /// As [`KeyRepository::generate_api_key`].
     pub async fn generate_api_key(&self, description: Option<&str>) -> Result<GeneratedApiKey> {
         self.repo
             .generate_api_key(description.map(str::to_owned))
@@ -217,7 +218,7 @@ impl<R: KeyRepository> UserAdmin<R> {
     ///
     /// # Errors
     ///
-    /// As [`UserRepository::delete_api_key`].
+    /// As [`KeyRepository::delete_api_key`].
     pub async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
         self.repo.delete_api_key(id).await
     }
@@ -230,7 +231,7 @@ impl<R: UserRepository + KeyRepository> UserAdmin<R> {
     ///
     /// `NotFound` when `name` is not one of the user's keys (the SDK raises
     /// `ValueError`); the errors of [`find_key`] and of
-    /// [`UserRepository::delete_api_key`].
+    /// [`KeyRepository::delete_api_key`].
     pub async fn delete_api_key_by_name(&self, user: &User, name: &str) -> Result<ApiKey> {
         let key = find_key(user, name)?.clone();
         self.repo.delete_api_key(&key.id).await?;
@@ -246,7 +247,7 @@ impl<R: UserRepository + KeyRepository> UserAdmin<R> {
     ///
     /// Those of [`find_key`] on the caller (a key of another user cannot be
     /// rotated: W&B makes keys only for the caller, so act as its owner), and
-    /// those of [`UserRepository::generate_api_key`]. A failed revocation is
+    /// those of [`KeyRepository::generate_api_key`]. A failed revocation is
     /// not an error of the call.
     pub async fn rotate_api_key(
         &self,
@@ -298,6 +299,10 @@ pub fn find_key<'u>(user: &'u User, name_or_id: &str) -> Result<&'u ApiKey> {
     }
 }
 
+#[cfg(test)]
+mod desired_tests;
+#[cfg(test)]
+mod fake;
 #[cfg(test)]
 mod team_tests;
 #[cfg(test)]

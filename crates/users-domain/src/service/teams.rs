@@ -124,7 +124,13 @@ impl<R: TeamRepository> UserAdmin<R> {
         })
     }
 
-    async fn set_role_of(&self, team: &TeamName, member: &Member, role: &TeamRole) -> Result<()> {
+    /// Sets `member`'s role, settling a lost answer by reading the team back.
+    pub(super) async fn set_role_of(
+        &self,
+        team: &TeamName,
+        member: &Member,
+        role: &TeamRole,
+    ) -> Result<()> {
         match self.repo.set_member_role(team, &member.id, role).await {
             Err(lost @ Error::Ambiguous { .. }) => match self.repo.team(team).await {
                 Ok(read)

@@ -1,0 +1,310 @@
+//! Validation of a declared state against the instance, before anything is
+//! sent: every problem found, each with the origin of the entry at fault.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::{
+    Change, DesiredState, EmailKey, Identity, InstanceState, Invitee, Origin, RoleName, StateError,
+    StateErrorKind, TeamName, TeamRole, TeamState, UserState, Username,
+};
+
+/// A desired state that passed [`DesiredState::validate`]: keyed, every
+/// member resolved to one person, every role known. What [`plan`](crate::plan)
+/// takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidatedState {
+    state: InstanceState,
+    origins: Origins,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Origins {
+    users: BTreeMap<EmailKey, Origin>,
+    teams: BTreeMap<TeamName, Origin>,
+    members: BTreeMap<(TeamName, Identity), Origin>,
+    service_accounts: BTreeMap<(TeamName, String), Origin>,
+}
+
+impl ValidatedState {
+    /// The state declared.
+    pub fn state(&self) -> &InstanceState {
+        &self.state
+    }
+
+    /// Where the entry that calls for `change` was declared: the user's,
+    /// the member's or the service account's line; the team's for a team
+    /// created or a member removed; `None` for a user deactivated because
+    /// the file does not list them (pruned), or a state built in code.
+    pub fn origin_of(&self, change: &Change) -> Option<Origin> {
+        let origins = &self.origins;
+        match change {
+            Change::CreateUser { email: user, .. }
+            | Change::Reactivate { user }
+            | Change::SetAdmin { user, .. }
+            | Change::Deactivate { user } => origins.users.get(user).copied(),
+            Change::CreateTeam { name: team } | Change::RemoveMember { team, .. } => {
+                origins.teams.get(team).copied()
+            }
+            Change::AddMember { team, who, .. } | Change::ChangeRole { team, who, .. } => {
+                origins.members.get(&(team.clone(), who.clone())).copied()
+            }
+            Change::CreateServiceAccount { team, name } => origins
+                .service_accounts
+                .get(&(team.clone(), name.clone()))
+                .copied(),
+        }
+    }
+}
+
+impl DesiredState {
+    /// Checks the declaration against `current` (the instance as read) and
+    /// keys it, resolving each member to one person: a member named by
+    /// username is the user of the instance, else of the file, with that
+    /// username, keyed by their email.
+    ///
+    /// A member who is deactivated (in the file or on the instance) is
+    /// allowed: deactivation does not take anyone out of a team, so an
+    /// export lists deactivated members, and its file must validate.
+    ///
+    /// # Errors
+    ///
+    /// Every problem found, in the order of the file's lines (those without
+    /// an origin last): see [`StateErrorKind`]. Nothing is keyed from an
+    /// entry at fault but what lets later checks go on (the first of two
+    /// duplicates stands).
+    pub fn validate(&self, current: &InstanceState) -> Result<ValidatedState, Vec<StateError>> {
+        let mut check = Check::default();
+        check.roles(self);
+        check.users(self);
+        let people = People::new(current, self);
+        for team in &self.teams {
+            check.team(team, &people);
+        }
+        let Check {
+            mut errors,
+            state,
+            origins,
+        } = check;
+        if errors.is_empty() {
+            return Ok(ValidatedState { state, origins });
+        }
+        errors.sort_by_key(|error| error.origin.map_or(u32::MAX, |origin| origin.line));
+        Err(errors)
+    }
+}
+
+/// Who a member may name: the users of the instance and of the file.
+struct People<'s> {
+    current: &'s InstanceState,
+    by_username: HashMap<&'s Username, EmailKey>,
+    /// Members the instance knows only by username.
+    unkeyed: HashSet<&'s Username>,
+}
+
+impl<'s> People<'s> {
+    fn new(current: &'s InstanceState, desired: &'s DesiredState) -> Self {
+        let mut by_username: HashMap<&Username, EmailKey> = current
+            .users
+            .iter()
+            .filter_map(|(key, user)| Some((user.username.as_ref()?, key.clone())))
+            .collect();
+        // The file's usernames only fill gaps: the instance knows best.
+        for user in &desired.users {
+            if let Some(name) = &user.value.username {
+                by_username
+                    .entry(name)
+                    .or_insert_with(|| EmailKey::new(user.value.email.clone()));
+            }
+        }
+        let unkeyed = current
+            .teams
+            .values()
+            .flat_map(|team| team.members.keys())
+            .filter_map(|who| match who {
+                Identity::Username(name) => Some(name),
+                Identity::Email(_) => None,
+            })
+            .collect();
+        Self {
+            current,
+            by_username,
+            unkeyed,
+        }
+    }
+
+    /// The one person `who` names, if the file or the instance knows them.
+    fn resolve(&self, who: &Invitee, declared: &InstanceState) -> Option<Identity> {
+        match who {
+            Invitee::Email(email) => {
+                // The user's own key, so that the member shows as the user does.
+                let key = EmailKey::new(email.clone());
+                let (known, _) = declared
+                    .users
+                    .get_key_value(&key)
+                    .or_else(|| self.current.users.get_key_value(&key))?;
+                Some(Identity::Email(known.clone()))
+            }
+            Invitee::Username(name) => {
+                if let Some(key) = self.by_username.get(name) {
+                    return Some(Identity::Email(key.clone()));
+                }
+                self.unkeyed
+                    .contains(name)
+                    .then(|| Identity::Username(name.clone()))
+            }
+        }
+    }
+}
+
+/// The checks, gathering errors and the keyed state as they go.
+#[derive(Default)]
+struct Check {
+    errors: Vec<StateError>,
+    state: InstanceState,
+    origins: Origins,
+}
+
+impl Check {
+    fn fail(&mut self, origin: Option<Origin>, kind: StateErrorKind) {
+        self.errors.push(StateError { origin, kind });
+    }
+
+    fn roles(&mut self, desired: &DesiredState) {
+        let mut seen: BTreeMap<&RoleName, Option<Origin>> = BTreeMap::new();
+        for entry in &desired.roles {
+            if let Some(&first) = seen.get(&entry.value) {
+                let role = entry.value.clone();
+                self.fail(entry.origin, StateErrorKind::DuplicateRole { role, first });
+                continue;
+            }
+            seen.insert(&entry.value, entry.origin);
+            self.state.roles.insert(entry.value.clone());
+        }
+    }
+
+    fn users(&mut self, desired: &DesiredState) {
+        let mut seen: BTreeMap<EmailKey, Option<Origin>> = BTreeMap::new();
+        for entry in &desired.users {
+            let user = &entry.value;
+            let email = EmailKey::new(user.email.clone());
+            if let Some(&first) = seen.get(&email) {
+                self.fail(entry.origin, StateErrorKind::DuplicateUser { email, first });
+                continue;
+            }
+            if user.admin && user.deactivated {
+                self.fail(
+                    entry.origin,
+                    StateErrorKind::DeactivatedAdmin {
+                        email: email.clone(),
+                    },
+                );
+            }
+            seen.insert(email.clone(), entry.origin);
+            if let Some(origin) = entry.origin {
+                self.origins.users.insert(email.clone(), origin);
+            }
+            self.state.users.insert(
+                email,
+                UserState {
+                    admin: user.admin,
+                    deactivated: user.deactivated,
+                    username: user.username.clone(),
+                },
+            );
+        }
+    }
+
+    fn team(&mut self, entry: &crate::Located<crate::DesiredTeam>, people: &People<'_>) {
+        let team = &entry.value;
+        if self.state.teams.contains_key(&team.name) {
+            let first = self.origins.teams.get(&team.name).copied();
+            self.fail(
+                entry.origin,
+                StateErrorKind::DuplicateTeam {
+                    team: team.name.clone(),
+                    first,
+                },
+            );
+            return;
+        }
+        if let Some(origin) = entry.origin {
+            self.origins.teams.insert(team.name.clone(), origin);
+        }
+        let mut state = TeamState::default();
+        let mut seen: BTreeMap<Identity, Option<Origin>> = BTreeMap::new();
+        for member in &team.members {
+            let Some(who) = people.resolve(&member.value.who, &self.state) else {
+                self.fail(
+                    member.origin,
+                    StateErrorKind::UnknownMember {
+                        team: team.name.clone(),
+                        who: member.value.who.clone(),
+                    },
+                );
+                continue;
+            };
+            if let Some(&first) = seen.get(&who) {
+                self.fail(
+                    member.origin,
+                    StateErrorKind::DuplicateMember {
+                        team: team.name.clone(),
+                        who,
+                        first,
+                    },
+                );
+                continue;
+            }
+            if let TeamRole::Custom(role) = &member.value.role {
+                if !self.state.roles.contains(role) {
+                    self.fail(
+                        member.origin,
+                        StateErrorKind::UnknownRole {
+                            team: team.name.clone(),
+                            who: who.clone(),
+                            role: role.clone(),
+                        },
+                    );
+                }
+            }
+            seen.insert(who.clone(), member.origin);
+            if let Some(origin) = member.origin {
+                self.origins
+                    .members
+                    .insert((team.name.clone(), who.clone()), origin);
+            }
+            state.members.insert(who, member.value.role.clone());
+        }
+        let mut seen: BTreeMap<String, Option<Origin>> = BTreeMap::new();
+        for account in &team.service_accounts {
+            let name = account.value.trim().to_owned();
+            if name.is_empty() {
+                self.fail(
+                    account.origin,
+                    StateErrorKind::BlankServiceAccount {
+                        team: team.name.clone(),
+                    },
+                );
+                continue;
+            }
+            if let Some(&first) = seen.get(&name) {
+                self.fail(
+                    account.origin,
+                    StateErrorKind::DuplicateServiceAccount {
+                        team: team.name.clone(),
+                        name,
+                        first,
+                    },
+                );
+                continue;
+            }
+            seen.insert(name.clone(), account.origin);
+            if let Some(origin) = account.origin {
+                self.origins
+                    .service_accounts
+                    .insert((team.name.clone(), name.clone()), origin);
+            }
+            state.service_accounts.insert(name);
+        }
+        self.state.teams.insert(team.name.clone(), state);
+    }
+}

@@ -19,8 +19,11 @@ use crate::KeySource;
 use crate::authorization::Authorization;
 use crate::outcome::{self, Answer, Body, Context, Exchange};
 use crate::wire::{
-    CREATE_USER, CreatedUser, DELETE_API_KEY, Deleted, GENERATE_API_KEY, GET_VIEWER, GeneratedKey,
-    LIST_USERS, MutationData, Operation, SEARCH_USERS, UsersData, ViewerData, ViewerKeys, WireUser,
+    CREATE_INVITE, CREATE_SERVICE_ACCOUNT, CREATE_TEAM, CREATE_USER, CreatedTeam, CreatedUser,
+    DELETE_API_KEY, DELETE_INVITE, DELETE_USER, Deleted, EntityData, GENERATE_API_KEY, GET_VIEWER,
+    GeneratedKey, Invited, LIST_USERS, LifecycleData, MemberKeys, MutationData, NewServiceAccount,
+    Operation, RoleChanged, SEARCH_USERS, TEAM_MEMBER_KEYS, TEAM_MEMBERS, UNDELETE_USER,
+    UPDATE_MEMBER, UPDATE_USER, UsersData, ViewerData, ViewerKeys, WireTeam, WireUser,
 };
 
 /// The key the fuzzed client holds. A server may echo it (whole or cut
@@ -92,6 +95,16 @@ pub fn graphql_response(data: &[u8]) {
         &CREATE_USER,
         &GENERATE_API_KEY,
         &DELETE_API_KEY,
+        &DELETE_USER,
+        &UNDELETE_USER,
+        &UPDATE_USER,
+        &TEAM_MEMBERS,
+        &TEAM_MEMBER_KEYS,
+        &CREATE_TEAM,
+        &CREATE_INVITE,
+        &DELETE_INVITE,
+        &UPDATE_MEMBER,
+        &CREATE_SERVICE_ACCOUNT,
     ] {
         let _ = outcome::reports_server_fault(op, &answer());
     }
@@ -106,6 +119,18 @@ pub fn graphql_response(data: &[u8]) {
     read::<MutationData<CreatedUser>>(&CREATE_USER, answer());
     read::<MutationData<GeneratedKey>>(&GENERATE_API_KEY, answer());
     read::<MutationData<Deleted>>(&DELETE_API_KEY, answer());
+    for op in [&DELETE_USER, &UNDELETE_USER, &UPDATE_USER] {
+        read::<LifecycleData>(op, answer());
+    }
+    if let Some(team) = read::<EntityData<WireTeam>>(&TEAM_MEMBERS, answer()) {
+        let _ = team.entity.map(users_domain::Team::from);
+    }
+    read::<EntityData<MemberKeys>>(&TEAM_MEMBER_KEYS, answer());
+    read::<MutationData<CreatedTeam>>(&CREATE_TEAM, answer());
+    read::<MutationData<Invited>>(&CREATE_INVITE, answer());
+    read::<MutationData<Deleted>>(&DELETE_INVITE, answer());
+    read::<MutationData<RoleChanged>>(&UPDATE_MEMBER, answer());
+    read::<MutationData<NewServiceAccount>>(&CREATE_SERVICE_ACCOUNT, answer());
 }
 
 /// One answer read as `op`'s data; an error is checked for the secret.

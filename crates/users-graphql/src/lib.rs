@@ -1,6 +1,9 @@
-//! [`UserRepository`](users_domain::UserRepository) over the GraphQL HTTP API
-//! of a Weights & Biases server, speaking what the official Python SDK (0.31)
-//! speaks, request for request.
+//! A whole [`Backend`](users_domain::Backend) over the GraphQL HTTP API of a
+//! Weights & Biases server: its users and their lifecycle
+//! ([`UserRepository`](users_domain::UserRepository)), their API keys
+//! ([`KeyRepository`](users_domain::KeyRepository)) and its teams
+//! ([`TeamRepository`](users_domain::TeamRepository)), speaking what the
+//! official Python SDK (0.31) speaks wherever the SDK has a call for it.
 //!
 //! # Example
 //!
@@ -39,8 +42,30 @@
 //!
 //! `POST {base_url}/graphql` with `Authorization: Basic base64("api:" + key)`,
 //! `Use-Admin-Privileges: true` and a JSON body `{query, variables,
-//! operationName}`; the five documents are the SDK's, kept in
-//! `src/operations/*.graphql`. Redirects are never followed (a 3xx is an
+//! operationName}`. The documents are kept in `src/operations/*.graphql`:
+//!
+//! | operation | document | whose |
+//! |---|---|---|
+//! | `viewer` | `GetViewer` | the SDK's |
+//! | `search_users` | `SearchUsers` | the SDK's |
+//! | `list_users` | `ListUsers` (pages; selects `accountType`, `createdAt`, `loggedInAt`), `UserApiKeys` | ours |
+//! | `create_user` | `CreateUserFromAdmin` | the SDK's |
+//! | `deactivate_user` / `reactivate_user` | `DeleteUser` / `UndeleteUser` (soft delete: the user stays listed with `deletedAt`) | the schema's |
+//! | `set_instance_admin` | `UpdateUser` with the user's `id` and `admin` (never without the id, which would change the caller) | the schema's |
+//! | `generate_api_key` | `GenerateApiKey`, then `ViewerApiKeys` | the SDK's, then ours |
+//! | `delete_api_key` | `DeleteApiKey` | the SDK's |
+//! | `team` | `TeamMembers` | ours: the SDK's `GetTeamEntity` (kept beside it) selects every member's `apiKey` and no `role` |
+//! | `create_team` | `CreateTeam`, then `TeamMembers` | the SDK's |
+//! | `add_member` | `CreateInvite` (`email` for an address, else `username`), then `TeamMembers` | the SDK's |
+//! | `remove_member` | `DeleteInvite` with the member's id | the SDK's |
+//! | `set_member_role` | `UpdateMember` (`updateMember(input: {entityName, user, role})`) | ours: the SDK has none |
+//! | `create_service_account` | `CreateServiceAccount`, then `TeamMembers` | the SDK's |
+//! | `service_account_secret` | `TeamMemberKeys` (`isTeam`, `members { id apiKey }`) | ours |
+//!
+//! The SDK's documents give no account type nor times: a user read with them
+//! has `account_type`, `created_at` and `logged_in_at` `None`. A timestamp
+//! that does not parse, or an account type this client does not know, is a
+//! decode failure naming its field path. Redirects are never followed (a 3xx is an
 //! error), so a POST never becomes a GET and the key never leaves the
 //! configured origin. Plain `http://` is refused except to loopback unless
 //! [`GraphqlClientBuilder::allow_insecure_http`] says otherwise. A proxy named
@@ -78,6 +103,20 @@
 //! the domain rejects), so that one odd user does not hide the others; an
 //! unreadable viewer is a `Protocol` error.
 //!
+//! # Teams
+//!
+//! The typed errors the SDK folds into `False`, in the adapter's `teams`
+//! module (`src/teams.rs`): an unknown team (`entity` null, or a user's own
+//! entity) → `NotFound`; `createTeam` of a taken name → `AlreadyExists`;
+//! `createInvite` of a member → `AlreadyExists`, of an unknown user →
+//! `NotFound`; `deleteInvite` answering `success: false` → `NotFound`; a
+//! `NotFound` from a member's change reads the team to say whether the team
+//! or the member is missing. `add_member` and `create_service_account` return
+//! the member as the team lists it afterwards, the service account found by
+//! the id `createServiceAccount` answered (never "the last member"). Only
+//! `service_account_secret` asks for members' `apiKey`s, holding them as
+//! secrets from the moment they are read; `None` when the server gives none.
+//!
 //! # Retries
 //!
 //! Queries are retried and mutations are never re-sent once they may have
@@ -103,11 +142,15 @@ mod env;
 #[doc(hidden)]
 pub mod fuzzing;
 mod generate;
+mod lifecycle;
 mod listing;
 mod netrc;
 mod outcome;
 mod repository;
 mod retry;
+mod teams;
+#[cfg(test)]
+mod test_support;
 mod throttle;
 mod tls;
 mod transport;

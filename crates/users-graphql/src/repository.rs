@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use users_domain::{
-    ApiKeyId, ApiKeySecret, Email, Error, GeneratedApiKey, PageRequest, Result, User, UserPage,
-    UserRepository,
+    ApiKeyId, ApiKeySecret, Backend, Email, Error, GeneratedApiKey, Invitee, KeyRepository, Member,
+    MemberId, PageRequest, Result, Team, TeamName, TeamRepository, TeamRole, User, UserId,
+    UserPage, UserRepository, Username,
 };
 
 use crate::authorization::Authorization;
@@ -18,9 +19,11 @@ use crate::wire::{
 };
 use crate::{GraphqlClientBuilder, KeySource};
 
-/// [`UserRepository`] over a W&B server's GraphQL API.
+/// A W&B server over its GraphQL API: its users and their lifecycle
+/// ([`UserRepository`]), keys ([`KeyRepository`]) and teams
+/// ([`TeamRepository`]), a whole [`Backend`].
 ///
-/// Cheap to clone: clones, and the repositories [`act_as`](UserRepository::act_as)
+/// Cheap to clone: clones, and the repositories [`act_as`](Backend::act_as)
 /// makes, share one connection pool.
 #[derive(Clone)]
 pub struct GraphqlUserRepository {
@@ -159,6 +162,21 @@ impl UserRepository for GraphqlUserRepository {
             })
     }
 
+    async fn deactivate_user(&self, id: &UserId) -> Result<()> {
+        self.deactivate(id).await
+    }
+
+    async fn reactivate_user(&self, id: &UserId) -> Result<()> {
+        self.reactivate(id).await
+    }
+
+    async fn set_instance_admin(&self, id: &UserId, admin: bool) -> Result<()> {
+        self.set_admin(id, admin).await
+    }
+}
+
+#[async_trait]
+impl KeyRepository for GraphqlUserRepository {
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
         self.generate(description).await
     }
@@ -166,8 +184,50 @@ impl UserRepository for GraphqlUserRepository {
     async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
         self.delete(id).await
     }
+}
 
-    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+#[async_trait]
+impl TeamRepository for GraphqlUserRepository {
+    async fn team(&self, name: &TeamName) -> Result<Team> {
+        self.read_team(name).await
+    }
+
+    async fn create_team(&self, name: &TeamName, admin: Option<Username>) -> Result<Team> {
+        self.new_team(name, admin.as_ref()).await
+    }
+
+    async fn add_member(&self, team: &TeamName, invitee: &Invitee, admin: bool) -> Result<Member> {
+        self.invite(team, invitee, admin).await
+    }
+
+    async fn remove_member(&self, team: &TeamName, member: &MemberId) -> Result<()> {
+        self.uninvite(team, member).await
+    }
+
+    async fn set_member_role(
+        &self,
+        team: &TeamName,
+        member: &MemberId,
+        role: &TeamRole,
+    ) -> Result<()> {
+        self.change_role(team, member, role).await
+    }
+
+    async fn create_service_account(&self, team: &TeamName, description: &str) -> Result<Member> {
+        self.new_service_account(team, description).await
+    }
+
+    async fn service_account_secret(
+        &self,
+        team: &TeamName,
+        member: &MemberId,
+    ) -> Result<Option<ApiKeySecret>> {
+        self.member_secret(team, member).await
+    }
+}
+
+impl Backend for GraphqlUserRepository {
+    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn Backend> {
         Box::new(Self {
             transport: Arc::clone(&self.transport),
             authorization: Arc::new(Authorization::new(secret, KeySource::Builder)),

@@ -1,9 +1,15 @@
-//! The five documents parse and select exactly the fields the spec lists.
+//! Every document parses and selects exactly the fields the spec lists: the
+//! SDK's verbatim, the lifecycle mutations as the spec writes them, and ours.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use async_graphql_parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
+use super::fixtures::{
+    DELETE_USER, LIST_USERS, SDK_CREATE_INVITE, SDK_CREATE_SERVICE_ACCOUNT, SDK_CREATE_TEAM,
+    SDK_DELETE_INVITE, SDK_GET_TEAM_ENTITY, TEAM_MEMBER_KEYS, TEAM_MEMBERS, UNDELETE_USER,
+    UPDATE_MEMBER, UPDATE_USER,
+};
 use crate::support::{
     SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, USER_FIELDS,
 };
@@ -162,4 +168,254 @@ fn delete_api_key_is_an_aliased_mutation_on_the_id() {
     assert_eq!(parsed.variables, under("", &["id: String!"]));
     assert_eq!(parsed.arguments["result:deleteApiKey"], "input: {id: $id}");
     assert_eq!(parsed.leaves, under("", &["result:deleteApiKey.success"]));
+}
+
+/// The SDK's `Member` selection in `GetTeamEntity`.
+const SDK_MEMBER_FIELDS: [&str; 9] = [
+    "id",
+    "admin",
+    "pending",
+    "email",
+    "username",
+    "name",
+    "photoUrl",
+    "accountType",
+    "apiKey",
+];
+
+#[test]
+fn get_team_entity_selects_what_the_sdks_team_model_reads() {
+    let parsed = parse(SDK_GET_TEAM_ENTITY);
+    assert_eq!(parsed.name, "GetTeamEntity");
+    assert_eq!(parsed.kind, OperationType::Query);
+    assert_eq!(parsed.variables, under("", &["name: String!"]));
+    assert_eq!(parsed.arguments["entity"], "name: $name");
+    let mut fields = under(
+        "entity.",
+        &[
+            "id",
+            "name",
+            "available",
+            "photoUrl",
+            "readOnly",
+            "readOnlyAdmin",
+            "isTeam",
+            "entityType",
+            "privateOnly",
+            "storageBytes",
+            "codeSavingEnabled",
+            "defaultAccess",
+            "isPaid",
+        ],
+    );
+    fields.extend(under("entity.members.", &SDK_MEMBER_FIELDS));
+    assert_eq!(parsed.leaves, fields);
+}
+
+#[test]
+fn create_team_is_an_aliased_mutation_on_the_name_and_the_admin() {
+    let parsed = parse(SDK_CREATE_TEAM);
+    assert_eq!(parsed.name, "CreateTeam");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(
+        parsed.variables,
+        under("", &["teamName: String!", "teamAdminUserName: String"])
+    );
+    assert_eq!(
+        parsed.arguments["result:createTeam"],
+        "input: {teamName: $teamName, teamAdminUserName: $teamAdminUserName}"
+    );
+    let fields = ["id", "name", "available", "photoUrl", "limits"];
+    assert_eq!(parsed.leaves, under("result:createTeam.entity.", &fields));
+}
+
+#[test]
+fn create_invite_takes_an_email_or_a_username_and_the_admin_flag() {
+    let parsed = parse(SDK_CREATE_INVITE);
+    assert_eq!(parsed.name, "CreateInvite");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(
+        parsed.variables,
+        under(
+            "",
+            &[
+                "entity: String!",
+                "email: String",
+                "username: String",
+                "admin: Boolean"
+            ]
+        )
+    );
+    assert_eq!(
+        parsed.arguments["result:createInvite"],
+        "input: {entityName: $entity, email: $email, username: $username, admin: $admin}"
+    );
+    let fields = ["id", "name", "email", "createdAt", "toUser.name"];
+    assert_eq!(parsed.leaves, under("result:createInvite.invite.", &fields));
+}
+
+#[test]
+fn delete_invite_takes_the_member_id_and_the_team() {
+    let parsed = parse(SDK_DELETE_INVITE);
+    assert_eq!(parsed.name, "DeleteInvite");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(
+        parsed.variables,
+        under("", &["id: String", "entity: String"])
+    );
+    assert_eq!(
+        parsed.arguments["result:deleteInvite"],
+        "input: {id: $id, entityName: $entity}"
+    );
+    assert_eq!(parsed.leaves, under("", &["result:deleteInvite.success"]));
+}
+
+#[test]
+fn create_service_account_answers_only_the_new_users_id() {
+    let parsed = parse(SDK_CREATE_SERVICE_ACCOUNT);
+    assert_eq!(parsed.name, "CreateServiceAccount");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(
+        parsed.variables,
+        under("", &["entity: String!", "description: String!"])
+    );
+    assert_eq!(
+        parsed.arguments["result:createServiceAccount"],
+        "input: {description: $description, entityName: $entity}"
+    );
+    assert_eq!(
+        parsed.leaves,
+        under("", &["result:createServiceAccount.user.id"])
+    );
+}
+
+#[test]
+fn deactivation_and_reactivation_take_the_id_and_answer_deleted_at() {
+    for (document, name, field) in [
+        (DELETE_USER, "DeleteUser", "deleteUser"),
+        (UNDELETE_USER, "UndeleteUser", "undeleteUser"),
+    ] {
+        let parsed = parse(document);
+        assert_eq!(parsed.name, name);
+        assert_eq!(parsed.kind, OperationType::Mutation);
+        assert_eq!(parsed.variables, under("", &["id: ID!"]));
+        assert_eq!(parsed.arguments[field], "input: {id: $id}");
+        let leaves = under(&format!("{field}.user."), &["id", "deletedAt"]);
+        assert_eq!(parsed.leaves, leaves);
+    }
+}
+
+#[test]
+fn update_user_takes_the_id_and_the_admin_flag() {
+    let parsed = parse(UPDATE_USER);
+    assert_eq!(parsed.name, "UpdateUser");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(parsed.variables, under("", &["id: ID", "admin: Boolean"]));
+    assert_eq!(
+        parsed.arguments["updateUser"],
+        "input: {id: $id, admin: $admin}"
+    );
+    assert_eq!(parsed.leaves, under("updateUser.user.", &["id", "admin"]));
+}
+
+#[test]
+fn update_member_sets_a_role_by_team_and_user() {
+    let parsed = parse(UPDATE_MEMBER);
+    assert_eq!(parsed.name, "UpdateMember");
+    assert_eq!(parsed.kind, OperationType::Mutation);
+    assert_eq!(
+        parsed.variables,
+        under("", &["entityName: String!", "user: ID!", "role: String"])
+    );
+    assert_eq!(
+        parsed.arguments["result:updateMember"],
+        "input: {entityName: $entityName, user: $user, role: $role}"
+    );
+    assert_eq!(
+        parsed.leaves,
+        under("result:updateMember.member.", &["id", "role"])
+    );
+}
+
+#[test]
+fn team_members_reads_roles_and_never_a_key() {
+    let parsed = parse(TEAM_MEMBERS);
+    assert_eq!(parsed.name, "TeamMembers");
+    assert_eq!(parsed.kind, OperationType::Query);
+    assert_eq!(parsed.variables, under("", &["name: String!"]));
+    assert_eq!(parsed.arguments["entity"], "name: $name");
+    let mut fields = under("entity.", &["id", "name", "isTeam"]);
+    let members = [
+        "id",
+        "admin",
+        "role",
+        "pending",
+        "email",
+        "username",
+        "name",
+        "accountType",
+    ];
+    fields.extend(under("entity.members.", &members));
+    assert_eq!(parsed.leaves, fields);
+}
+
+#[test]
+fn team_member_keys_selects_the_members_ids_and_keys_alone() {
+    let parsed = parse(TEAM_MEMBER_KEYS);
+    assert_eq!(parsed.name, "TeamMemberKeys");
+    assert_eq!(parsed.kind, OperationType::Query);
+    assert_eq!(parsed.variables, under("", &["name: String!"]));
+    let fields = ["id", "isTeam", "members.id", "members.apiKey"];
+    assert_eq!(parsed.leaves, under("entity.", &fields));
+}
+
+#[test]
+fn only_team_member_keys_asks_for_a_members_key() {
+    let documents = [
+        SDK_GET_VIEWER,
+        SDK_SEARCH_USERS,
+        SDK_CREATE_USER,
+        SDK_GENERATE,
+        SDK_DELETE,
+        SDK_CREATE_TEAM,
+        SDK_CREATE_INVITE,
+        SDK_DELETE_INVITE,
+        SDK_CREATE_SERVICE_ACCOUNT,
+        DELETE_USER,
+        UNDELETE_USER,
+        UPDATE_USER,
+        UPDATE_MEMBER,
+        TEAM_MEMBERS,
+    ];
+    for document in documents {
+        let parsed = parse(document);
+        assert!(
+            !parsed
+                .leaves
+                .iter()
+                .any(|leaf| leaf.ends_with("members.apiKey")),
+            "{}",
+            parsed.name
+        );
+    }
+}
+
+#[test]
+fn list_users_adds_the_account_type_and_times_to_the_sdks_user() {
+    let document = format!(
+        "{LIST_USERS}{}",
+        include_str!("../../../crates/users-graphql/src/operations/fragments/ApiKeyPage.graphql")
+    );
+    let parsed = parse(&document);
+    assert_eq!(parsed.name, "ListUsers");
+    for field in [
+        "accountType",
+        "createdAt",
+        "loggedInAt",
+        "deletedAt",
+        "teams.edges.node.name",
+    ] {
+        let leaf = format!("users.edges.node.{field}");
+        assert!(parsed.leaves.contains(&leaf), "{leaf}");
+    }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::ResponseTemplate;
 

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository};
 use users_graphql::GraphqlUserRepository;
 use wiremock::{MockServer, Respond, ResponseTemplate};
 

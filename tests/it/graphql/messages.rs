@@ -2,7 +2,7 @@
 //! phrase twice, the server's message quoted once where it adds something.
 
 use serde_json::json;
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository, UserRepository};
 use wiremock::ResponseTemplate;
 
 use crate::support::mock::{cy_email, graphql_errors, listed_key_id, single_try_answering};

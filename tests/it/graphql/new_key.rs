@@ -2,7 +2,7 @@
 //! else the key is named after its id, and the call never fails for it.
 
 use serde_json::json;
-use users_domain::{ExposeSecret, GeneratedApiKey, UserRepository};
+use users_domain::{ExposeSecret, GeneratedApiKey, KeyRepository};
 use wiremock::{MockServer, ResponseTemplate};
 
 use crate::support::mock::{answer_operation, client, received, user_with_key, viewer_data};

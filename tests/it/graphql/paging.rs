@@ -3,7 +3,10 @@
 //! the server pages.
 
 use serde_json::{Value, json};
-use users_domain::{Cursor, Error, PageRequest, PageSize, UserAdmin, UserRepository as _};
+use users_domain::{
+    AccountType, Cursor, Error, KeyRepository as _, PageRequest, PageSize, UserAdmin,
+    UserRepository as _,
+};
 use wiremock::matchers::body_partial_json;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -368,4 +371,44 @@ async fn keys_of_another_user_than_the_one_asked_for_are_refused() {
         .unwrap_err();
 
     assert!(matches!(error, Error::Protocol { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_listed_user_has_an_account_type_and_times_and_a_bad_one_is_reported() {
+    let server = MockServer::start().await;
+    let mut bot = user_json("VXNlcjo5", "ci-bot", "ci-bot@x.io");
+    bot["accountType"] = json!("SERVICE");
+    bot["createdAt"] = json!("2024-01-02T03:04:05");
+    bot["loggedInAt"] = Value::Null;
+    let mut odd = user_json("VXNlcjoxMA==", "odd", "odd@x.io");
+    odd["accountType"] = json!("ROBOT");
+    let mut late = user_json("VXNlcjoxMQ==", "late", "late@x.io");
+    late["loggedInAt"] = json!("yesterday");
+    let info = json!({ "hasNextPage": false });
+    answer_operation(&server, "ListUsers", page(vec![bot, odd, late], &info), 1).await;
+
+    let page = first_page(&server).await;
+
+    let bot = &page.users().next().unwrap();
+    assert_eq!(bot.account_type, Some(AccountType::Service));
+    assert_eq!(
+        bot.created_at.map(|at| at.to_string()).as_deref(),
+        Some("2024-01-02T03:04:05Z")
+    );
+    assert_eq!(bot.logged_in_at, None);
+    let reasons: Vec<&str> = page
+        .unreadable
+        .iter()
+        .map(|unreadable| unreadable.reason.as_str())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("data.users.edges[1].node.accountType: "),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].starts_with("data.users.edges[2].node.loggedInAt: "),
+        "{reasons:?}"
+    );
+    assert!(!reasons[1].contains("yesterday"), "{reasons:?}");
 }

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use users_domain::{ApiKeySecret, Email, Error, UserRepository};
+use users_domain::{ApiKeySecret, Backend, Email, Error, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 

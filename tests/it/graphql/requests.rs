@@ -1,13 +1,12 @@
 //! Each operation sends exactly the SDK's request and decodes the answer.
 
 use serde_json::{Value, json};
-use users_domain::{ApiKeyId, ExposeSecret, UserRepository};
-use users_graphql::{
-    DEFAULT_USER_AGENT, GraphqlClientBuilder, GraphqlUserRepository, SDK_USER_AGENT,
-};
+use users_domain::{ApiKeyId, Backend, ExposeSecret, KeyRepository, UserRepository};
+use users_graphql::{GraphqlClientBuilder, GraphqlUserRepository, SDK_USER_AGENT};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, Request};
 
+use super::fixtures::assert_request;
 use crate::support::mock::{
     KEY, OTHER_KEY, ada, answer_operation, body_of, builder, client, created_cy, cy_email, data,
     env_at, header_of, received, serving, serving_exactly, user_json, user_with_key, users_data,
@@ -17,24 +16,6 @@ use crate::support::orphan::{NewKey, deleted};
 use crate::support::{
     SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, basic,
 };
-
-/// Method, path, headers and the whole body, as the SDK sends them.
-fn assert_sdk_request(request: &Request, operation: &str, document: &str, variables: &Value) {
-    assert_eq!(request.method.as_str(), "POST");
-    assert_eq!(request.url.path(), "/graphql");
-    assert_eq!(
-        header_of(request, "authorization"),
-        Some(basic(KEY).as_str())
-    );
-    assert_eq!(header_of(request, "use-admin-privileges"), Some("true"));
-    assert_eq!(header_of(request, "user-agent"), Some(DEFAULT_USER_AGENT));
-    assert!(
-        header_of(request, "content-type").is_some_and(|kind| kind.starts_with("application/json"))
-    );
-    assert!(header_of(request, "accept-encoding").is_some_and(|codings| codings.contains("gzip")));
-    let expected = json!({ "query": document, "variables": variables, "operationName": operation });
-    assert_eq!(body_of(request), expected);
-}
 
 async fn only_request(server: &MockServer) -> Request {
     let mut requests = received(server).await;
@@ -58,7 +39,7 @@ async fn viewer_sends_the_sdk_request_and_decodes_every_field() {
 
     let user = client(&server).viewer().await.unwrap();
 
-    assert_sdk_request(
+    assert_request(
         &only_request(&server).await,
         "GetViewer",
         SDK_GET_VIEWER,
@@ -95,7 +76,7 @@ async fn search_users_sends_the_query_and_returns_every_user() {
     let users = client(&server).search_users("example.com").await.unwrap();
 
     let variables = json!({ "query": "example.com" });
-    assert_sdk_request(
+    assert_request(
         &only_request(&server).await,
         "SearchUsers",
         SDK_SEARCH_USERS,
@@ -103,7 +84,13 @@ async fn search_users_sends_the_query_and_returns_every_user() {
     );
     let names: Vec<&str> = users.iter().map(|user| user.username.as_str()).collect();
     assert_eq!(names, ["ada", "bob"]);
-    assert_eq!(users[1].deleted_at.as_deref(), Some("2024-01-02T03:04:05Z"));
+    assert_eq!(
+        users[1].deleted_at.map(|at| at.to_string()).as_deref(),
+        Some("2024-01-02T03:04:05Z")
+    );
+    // The SDK's document selects no account type nor times: unknown.
+    assert_eq!(users[0].account_type, None);
+    assert_eq!(users[0].created_at, None);
 }
 
 #[tokio::test]
@@ -129,7 +116,7 @@ async fn create_user_sends_email_and_admin_and_reads_the_user_info() {
         .unwrap();
 
     let variables = json!({ "email": "cy@example.com", "admin": true });
-    assert_sdk_request(
+    assert_request(
         &only_request(&server).await,
         "CreateUserFromAdmin",
         SDK_CREATE_USER,
@@ -170,7 +157,7 @@ async fn generate_api_key_sends_a_tagged_description_and_returns_the_secret() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_sdk_request(
+    assert_request(
         &request,
         "GenerateApiKey",
         SDK_GENERATE,
@@ -197,7 +184,7 @@ async fn delete_api_key_sends_the_id() {
     client(&server).delete_api_key(&id).await.unwrap();
 
     let variables = json!({ "id": "QXBpS2V5OjE4MzA=" });
-    assert_sdk_request(
+    assert_request(
         &only_request(&server).await,
         "DeleteApiKey",
         SDK_DELETE,

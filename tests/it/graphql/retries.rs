@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository, UserRepository};
 use users_graphql::RetryPolicy;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,7 +1,7 @@
 //! A key never appears in an error, a `Debug` output or a TRACE log.
 
 use serde_json::json;
-use users_domain::{ApiKeyId, ApiKeySecret, Email, UserRepository};
+use users_domain::{ApiKeyId, ApiKeySecret, Backend, Email, KeyRepository, UserRepository};
 use users_graphql::{Environment, GraphqlUserRepository, RetryPolicy};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

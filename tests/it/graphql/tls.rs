@@ -19,7 +19,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
-use users_domain::{Error, UserRepository as _};
+use users_domain::{Error, KeyRepository as _, UserRepository as _};
 use users_emulator::RunningEmulator;
 use users_graphql::{
     CaSource, ConfigError, Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy,

@@ -3,7 +3,7 @@
 //! and a generate's possible key is looked for as after a timeout.
 
 use serde_json::{Value, json};
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository, UserRepository};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::mock::{answer_operation, assert_ambiguous, client, cy_email, operation};

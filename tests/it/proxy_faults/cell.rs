@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use users_domain::{
-    ApiKeyId, Email, Error, ExposeSecret as _, GeneratedApiKey, Provisioned, Rotation, User,
-    UserAdmin, UserRepository,
+    ApiKeyId, Backend, Email, Error, ExposeSecret as _, GeneratedApiKey, KeyRepository as _,
+    Provisioned, Rotation, User, UserAdmin, UserRepository as _,
 };
 use users_emulator::RunningEmulator;
 use users_graphql::{GraphqlUserRepository, RetryPolicy};
@@ -129,7 +129,7 @@ impl Stage {
         self.admin.viewer().await.unwrap();
     }
 
-    fn bob(&self) -> Box<dyn UserRepository> {
+    fn bob(&self) -> Box<dyn Backend> {
         self.admin.act_as(secret(BOB_KEY))
     }
 

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use users_domain::{Error, UserRepository};
+use users_domain::{Error, KeyRepository};
 use wiremock::matchers::body_partial_json;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

@@ -169,7 +169,11 @@ pub(super) fn classify(errors: &[GraphqlError]) -> Option<Kind> {
 /// The kind the messages (and any unknown codes) name, in a fixed order of
 /// precedence; each error is read on its own.
 fn worded(errors: &[GraphqlError]) -> Option<Kind> {
-    const WORDS: [(Kind, &[&str]); 5] = [
+    // Team management adds "already a member" / "already invited" (what
+    // the SDK's docs say a repeated invite gets), "only team admins", and
+    // the words of a role the server does not know, which must not read as
+    // a member not found.
+    const WORDS: [(Kind, &[&str]); 6] = [
         (
             Kind::Unauthenticated,
             &[
@@ -188,6 +192,7 @@ fn worded(errors: &[GraphqlError]) -> Option<Kind> {
                 "only admins",
                 "forbidden",
                 "not allowed",
+                "only team admins",
             ],
         ),
         (
@@ -197,7 +202,13 @@ fn worded(errors: &[GraphqlError]) -> Option<Kind> {
                 "already_exists",
                 "already taken",
                 "already in use",
+                "already a member",
+                "already invited",
             ],
+        ),
+        (
+            Kind::InvalidInput,
+            &["invalid role", "unknown role", "no such role"],
         ),
         (
             Kind::NotFound,
@@ -299,6 +310,22 @@ mod tests {
                 Some(Kind::Unauthenticated),
             ),
             (error("email is malformed", None), None),
+            (
+                error("ada is already a member of ml", None),
+                Some(Kind::AlreadyExists),
+            ),
+            (
+                error("user was already invited", None),
+                Some(Kind::AlreadyExists),
+            ),
+            (
+                error("only team admins can add members", None),
+                Some(Kind::PermissionDenied),
+            ),
+            (
+                error("unknown role 'auditor': not found", None),
+                Some(Kind::InvalidInput),
+            ),
         ];
         for (error, kind) in cases {
             assert_eq!(classify(std::slice::from_ref(&error)), kind, "{error:?}");

@@ -261,11 +261,7 @@ fn refused(answer: &Answer, errors: &[GraphqlError], ctx: &Context<'_>) -> Error
 
 fn decode_success<T: DeserializeOwned>(envelope: Envelope, ctx: &Context<'_>) -> Result<T, Error> {
     let Envelope { data, errors } = envelope;
-    let root = if ctx.op.mutation {
-        "result"
-    } else {
-        ctx.op.field
-    };
+    let root = ctx.op.root;
     if errors.is_empty() {
         let Some(data) = data else {
             return Err(unreadable(ctx, "neither data nor errors"));
@@ -328,7 +324,7 @@ pub(crate) fn reports_server_fault(op: &Operation, answer: &Answer) -> bool {
     let Ok(Envelope { data, errors }) = parse_envelope(bytes, answer.html) else {
         return false;
     };
-    let resolved = data.is_some_and(|data| data.get(op.field).is_some_and(|v| !v.is_null()));
+    let resolved = data.is_some_and(|data| data.get(op.root).is_some_and(|v| !v.is_null()));
     !errors.is_empty() && !resolved && kind::classify(&errors).is_none()
 }
 

@@ -1,7 +1,20 @@
-/// Why a seed cannot become a world. Names the user and the field, never a secret.
+/// Why a seed cannot become a world. Names the user (or the role or team)
+/// and the field, never a secret.
+///
+/// Where a variant names a user by `email`, that is the email as written in
+/// the seed, or for a service account without one its username or name,
+/// made safe to echo ([`echo_safe`](users_domain::echo_safe)).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SeedError {
+    /// An entry of the seed's `roles` or `teams` is wrong.
+    #[error("seed {field}: {reason}")]
+    Entry {
+        /// The entry, as a path within the seed (`roles[1]`, `teams[0]`).
+        field: String,
+        /// What is wrong and what to do about it.
+        reason: String,
+    },
     /// A field of one seed user is wrong.
     #[error("seed users[{index}] ({email:?}): {field}: {reason}")]
     Invalid {
@@ -40,9 +53,29 @@ pub enum SeedError {
         /// pasted there is a valid username, and masked).
         username: String,
     },
+    /// A team already has this name, ignoring case: users and teams are
+    /// entities of one namespace.
+    #[error(
+        "seed users[{index}] ({email:?}): username: a team is named {username:?} (users and teams share one namespace, ignoring case); pick another username"
+    )]
+    TeamNameTaken {
+        /// The user's place in the world, as for [`Invalid`](Self::Invalid).
+        index: usize,
+        /// The email as written in the seed, made safe to echo.
+        email: String,
+        /// The username as written (or derived), made safe to echo.
+        username: String,
+    },
 }
 
 impl SeedError {
+    pub(crate) fn entry(field: String, reason: impl Into<String>) -> Self {
+        Self::Entry {
+            field,
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn invalid(
         index: usize,
         email: &str,

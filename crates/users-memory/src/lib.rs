@@ -1,15 +1,22 @@
-//! An in-memory W&B server behind the [`UserRepository`](users_domain::UserRepository)
-//! port: a real fake, with the server's rules, for tests and for the emulator.
+//! An in-memory W&B server behind the domain's [`Backend`](users_domain::Backend)
+//! ports (users and their lifecycle, keys, teams): a real fake, with the
+//! server's rules, for tests and for the emulator.
 //!
 //! One [`InMemoryWorld`] holds the state; each [`InMemoryUserRepository`]
 //! connected to it acts as the holder of one key, so several handles over one
-//! world can act as different principals.
+//! world can act as different principals. Its rules are listed on
+//! [`InMemoryUserRepository`].
 //!
 //! A world starts from a [`Seed`]: built in code as below, or read from JSON
-//! with serde (the emulator's `--seed` file). Every field is parsed through the
-//! domain's types when the world is built, and a seed the server could not
-//! hold (a bad email, two users with one username, a secret held twice) is
-//! refused with a [`SeedError`] that names the user and the field.
+//! (the emulator's `--seed` file); **the format is documented on [`Seed`]**
+//! (the same text is `docs/seed.md` in this crate). Every field is parsed
+//! through the domain's types when the world is built, and a seed the server
+//! could not hold (a bad email, two users with one username, a secret held
+//! twice, an unknown role) is refused with a [`SeedError`] that names the
+//! part and the field.
+//!
+//! For the uncertain branches of the ports' contracts, a world can lose the
+//! answer to a mutation it carried out ([`InMemoryWorld::lose_next_answer`]).
 //!
 //! Because it passes the same `users-testkit` contract suite as the GraphQL
 //! adapter, code tested against it behaves the same against a real server.
@@ -38,6 +45,7 @@
 //! ```
 
 mod error;
+mod fault;
 mod mint;
 mod repository;
 mod seed;
@@ -45,8 +53,9 @@ mod state;
 mod world;
 
 pub use error::SeedError;
+pub use fault::Mutation;
 pub use repository::InMemoryUserRepository;
 pub use seed::stream::SeedReadError;
 pub use seed::synthetic::{SYNTHETIC_DOMAINS, synthetic_secret, synthetic_user};
-pub use seed::{Seed, SeedKey, SeedUser};
+pub use seed::{Seed, SeedKey, SeedMembership, SeedUser};
 pub use world::InMemoryWorld;

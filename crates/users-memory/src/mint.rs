@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use rand::Rng as _;
-use users_domain::{ApiKeyId, ApiKeyName, ApiKeySecret, Email};
+use users_domain::{ApiKeyId, ApiKeyName, ApiKeySecret, Email, MemberId, TeamId, UserId};
 
 /// The characters of a generated secret: those of a classic W&B key.
 const SECRET_ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
@@ -19,17 +19,37 @@ pub(crate) fn key_id(n: u64) -> ApiKeyId {
     ApiKeyId::parse(opaque_id("ApiKey", n)).expect("base64 text is a valid api key id")
 }
 
-/// The serial number of a key id this server minted (`ApiKey:n`).
-pub(crate) fn key_serial(id: &ApiKeyId) -> Option<u64> {
-    let bytes = STANDARD.decode(id.as_str()).ok()?;
+/// The serial number of an id this server minted for `kind` (`Kind:n`).
+fn serial(kind: &str, id: &str) -> Option<u64> {
+    let bytes = STANDARD.decode(id).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
-    let serial: u64 = text.strip_prefix("ApiKey:")?.parse().ok()?;
+    let serial: u64 = text.strip_prefix(kind)?.strip_prefix(':')?.parse().ok()?;
     // `ApiKey:01` is not an id this server minted.
-    (key_id(serial) == *id).then_some(serial)
+    (opaque_id(kind, serial) == id).then_some(serial)
 }
 
-pub(crate) fn user_id(n: u64) -> users_domain::UserId {
-    users_domain::UserId::parse(opaque_id("User", n)).expect("base64 text is a valid user id")
+/// The serial number of a key id this server minted (`ApiKey:n`).
+pub(crate) fn key_serial(id: &ApiKeyId) -> Option<u64> {
+    serial("ApiKey", id.as_str())
+}
+
+pub(crate) fn user_id(n: u64) -> UserId {
+    UserId::parse(opaque_id("User", n)).expect("base64 text is a valid user id")
+}
+
+/// The user's place (from 0) that a user id or a joined member's id names.
+pub(crate) fn user_place(id: &str) -> Option<usize> {
+    let n = serial("User", id)?;
+    usize::try_from(n).ok()?.checked_sub(1)
+}
+
+/// A member's id: the user's own, as W&B lists a member who joined.
+pub(crate) fn member_id(n: u64) -> MemberId {
+    MemberId::parse(opaque_id("User", n)).expect("base64 text is a valid member id")
+}
+
+pub(crate) fn team_id(n: u64) -> TeamId {
+    TeamId::parse(opaque_id("Entity", n)).expect("base64 text is a valid team id")
 }
 
 /// A fresh random secret of 40 characters from `[a-z0-9]`.
@@ -66,6 +86,29 @@ pub(crate) fn username_base(email: &Email) -> String {
             }
         })
         .collect()
+}
+
+/// The username a new service account gets before it is made unique: its
+/// description lower-cased, each run of characters outside `[a-z0-9]` made
+/// one `-`, at most 32 characters; `service-account` when nothing is left.
+pub(crate) fn service_username_base(description: &str) -> String {
+    let mut slug = String::new();
+    for c in description.chars().map(|c| c.to_ascii_lowercase()) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+        if slug.len() >= 32 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "service-account".to_owned()
+    } else {
+        slug.to_owned()
+    }
 }
 
 /// `base`, else the first of `base-2`, `base-3`… that `taken` refuses.
@@ -128,6 +171,29 @@ mod tests {
             let email = Email::parse(email).unwrap();
             assert_eq!(username_base(&email), expected);
         }
+    }
+
+    #[test]
+    fn ids_read_back_only_as_this_server_mints_them() {
+        assert_eq!(user_place(user_id(1).as_str()), Some(0));
+        assert_eq!(user_place(member_id(42).as_str()), Some(41));
+        assert_eq!(user_place(&opaque_id("User", 0)), None);
+        assert_eq!(user_place(&STANDARD.encode("User:01")), None);
+        assert_eq!(user_place(key_id(1).as_str()), None);
+        assert_eq!(user_place("not base64!"), None);
+        assert_eq!(team_id(3).as_str(), "RW50aXR5OjM=");
+        assert_eq!(key_serial(&key_id(1830)), Some(1830));
+    }
+
+    #[test]
+    fn service_usernames_are_slugs_of_the_description() {
+        assert_eq!(service_username_base("CI runner"), "ci-runner");
+        assert_eq!(
+            service_username_base("  Nightly -- eval #3 "),
+            "nightly-eval-3"
+        );
+        assert_eq!(service_username_base("!!!"), "service-account");
+        assert_eq!(service_username_base(&"x".repeat(100)).len(), 32);
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Seed data: the users, teams and keys a world starts with.
+//! Seed data: the roles, teams, users and keys a world starts with.
 //!
 //! Plain strings on purpose, so that a seed reads well as JSON; every field is
 //! parsed into the domain's types when the world is built (see
 //! [`InMemoryWorld::from_seed`](crate::InMemoryWorld::from_seed)).
 
 pub(crate) mod import;
+mod membership;
 pub(crate) mod stream;
 pub(crate) mod synthetic;
 
@@ -12,10 +13,21 @@ use std::fmt;
 
 use serde::Deserialize;
 
-/// The users a world starts with, in creation order.
+pub use membership::SeedMembership;
+
+#[doc = include_str!("../docs/seed.md")]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seed {
+    /// The custom team roles the world knows besides `admin`, `member` and
+    /// `viewer`; parsed as [`RoleName`](users_domain::RoleName)s.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Teams made before any user, in this order (which decides their ids
+    /// and the order `User.teams` lists them in); a team a user names that
+    /// is not listed here is made when first named.
+    #[serde(default)]
+    pub teams: Vec<String>,
     /// The users, in the order the world creates them (which decides their
     /// ids: the first is `User:1`). Missing from JSON means none.
     #[serde(default)]
@@ -34,30 +46,54 @@ impl Seed {
         self.users.push(user);
         self
     }
+
+    /// Adds a custom team role the world knows.
+    #[must_use]
+    pub fn role(mut self, name: impl Into<String>) -> Self {
+        self.roles.push(name.into());
+        self
+    }
+
+    /// Adds a team made before the users, after those already listed.
+    #[must_use]
+    pub fn team(mut self, name: impl Into<String>) -> Self {
+        self.teams.push(name.into());
+        self
+    }
 }
 
-/// One user of a seed.
+/// One user of a seed: a person, or a service account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedUser {
-    /// The user's email, the one required field; parsed as an
-    /// [`Email`](users_domain::Email) and unique ignoring case.
-    pub email: String,
+    /// The user's email, parsed as an [`Email`](users_domain::Email) and
+    /// unique ignoring case. Required of a person; a service account may
+    /// have none.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `user` (a person, when absent) or `service` (a service account),
+    /// in any case.
+    #[serde(default)]
+    pub account_type: Option<String>,
     /// Derived from the email's local part when absent, as for a created user.
     #[serde(default)]
     pub username: Option<String>,
-    /// The display name; empty when absent.
+    /// The display name; empty when absent. A service account's name is its
+    /// description, and its username is made from it when absent.
     #[serde(default)]
     pub name: Option<String>,
     /// Whether the user is an instance admin (may search and create users,
     /// and delete anyone's keys); `false` when absent.
     #[serde(default)]
     pub admin: bool,
-    /// The teams the user belongs to, each listed once; parsed as
-    /// [`TeamName`](users_domain::TeamName)s.
+    /// The teams the user belongs to, each listed once, with the user's role
+    /// in each; a team not made yet is made here. A service account must be
+    /// in at least one: the team it was made in.
     #[serde(default)]
-    pub teams: Vec<String>,
-    /// The user is soft-deleted when set: listed, but unable to authenticate.
+    pub teams: Vec<SeedMembership>,
+    /// The user is deactivated (soft-deleted) when set: listed, but their
+    /// keys do not authenticate. A [`Timestamp`](users_domain::Timestamp):
+    /// RFC 3339, or without an offset for UTC.
     #[serde(default)]
     pub deleted_at: Option<String>,
     /// Feature flags as JSON text.
@@ -69,10 +105,20 @@ pub struct SeedUser {
 }
 
 impl SeedUser {
-    /// A user with this email and every other field at its default.
+    /// A person with this email and every other field at its default.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
-            email: email.into(),
+            email: Some(email.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A service account described by `description` (its name), with no
+    /// email; give it a team with [`team`](Self::team).
+    pub fn service_account(description: impl Into<String>) -> Self {
+        Self {
+            account_type: Some("service".to_owned()),
+            name: Some(description.into()),
             ..Self::default()
         }
     }
@@ -98,14 +144,22 @@ impl SeedUser {
         self
     }
 
-    /// Adds the user to one more team.
+    /// Adds the user to one more team, as a plain member.
     #[must_use]
     pub fn team(mut self, team: impl Into<String>) -> Self {
-        self.teams.push(team.into());
+        self.teams.push(SeedMembership::new(team));
         self
     }
 
-    /// Marks the user soft-deleted at this timestamp.
+    /// Adds the user to one more team with `role` (`admin`, `member`,
+    /// `viewer` or a custom role of the seed).
+    #[must_use]
+    pub fn team_role(mut self, team: impl Into<String>, role: impl Into<String>) -> Self {
+        self.teams.push(SeedMembership::new(team).role(role));
+        self
+    }
+
+    /// Marks the user deactivated (soft-deleted) at this timestamp.
     #[must_use]
     pub fn deleted_at(mut self, timestamp: impl Into<String>) -> Self {
         self.deleted_at = Some(timestamp.into());
@@ -216,20 +270,44 @@ mod tests {
     #[test]
     fn a_seed_reads_from_json_with_defaults() {
         let json = format!(
-            r#"{{"users": [{{"email": "ada@example.com", "admin": true, "teams": ["ml"],
+            r#"{{"roles": ["auditor"], "teams": ["empty"],
+                "users": [{{"email": "ada@example.com", "admin": true,
+                "teams": ["ml", {{"team": "ops", "role": "admin"}}],
                 "keys": [{{"secret": "{SECRET}", "description": "laptop"}}]}},
-                {{"email": "bob@example.com"}}]}}"#
+                {{"email": "bob@example.com"}},
+                {{"account_type": "service", "name": "CI runner", "teams": ["ml"]}}]}}"#
         );
         let seed: Seed = serde_json::from_str(&json).unwrap();
         let expected = Seed::new()
+            .role("auditor")
+            .team("empty")
             .user(
                 SeedUser::new("ada@example.com")
                     .admin(true)
                     .team("ml")
+                    .team_role("ops", "admin")
                     .key(SeedKey::new(SECRET).description("laptop")),
             )
-            .user(SeedUser::new("bob@example.com"));
+            .user(SeedUser::new("bob@example.com"))
+            .user(SeedUser::service_account("CI runner").team("ml"));
         assert_eq!(seed, expected);
+    }
+
+    #[test]
+    fn the_documented_example_seeds_a_world() {
+        let doc = include_str!("../docs/seed.md");
+        let example = doc
+            .split("```json")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("the seed doc has a json example");
+
+        let world = crate::InMemoryWorld::read_seed(example.as_bytes()).unwrap();
+
+        assert_eq!(
+            format!("{world:?}"),
+            "InMemoryWorld { users: 4, teams: 3, keys: 3 }"
+        );
     }
 
     #[test]

@@ -9,23 +9,31 @@
 //! It is laid out for instances of millions of users: ids are not stored but
 //! made from a user's place and a key's serial number, the hash indexes hold
 //! 64-bit hashes (each hit checked against the user itself) rather than
-//! copies of the text, and the search's names live in one buffer.
+//! copies of the text, and the search's names live in one buffer. A user in
+//! no team pays nothing for teams but an empty list; see `state/teams.rs`.
 
-use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::Arc;
 
 use secrecy::ExposeSecret as _;
 use users_domain::{
-    ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, TeamName, User, Username,
+    AccountType, ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, Result, Timestamp, User,
+    Username,
 };
 
+use crate::fault::LostAnswers;
 use crate::mint;
 
+mod hash_index;
 mod search;
+mod teams;
+
+use hash_index::HashIndex;
 
 pub(crate) use search::Index;
 use search::SearchIndex;
+use teams::Teams;
+pub(crate) use teams::{Membership, Role, TeamPlace};
 
 /// Every user ever created, in creation order (soft-deleted ones included).
 ///
@@ -48,78 +56,63 @@ pub(crate) struct State {
     usernames: HashIndex,
     /// The search rule's indexes.
     search: SearchIndex,
+    /// The teams, their members and the roles the world knows.
+    teams: Teams,
+    /// Ticks once for every user made and every deactivation: the world's
+    /// own clock, so that its timestamps are the same on every run.
+    clock: u32,
+    /// The mutations whose next answer is to be lost.
+    pub(crate) lost_answers: LostAnswers,
     /// Keys the hashes, differently for every state.
     hasher: RandomState,
+}
+
+/// The instant the world's clock starts at: 2024-01-01T00:00:00Z.
+const EPOCH_SECONDS: i64 = 1_704_067_200;
+
+/// The instant `tick` of the world's clock: a second after the one before.
+pub(crate) fn timestamp(tick: u32) -> Timestamp {
+    Timestamp::from_unix_seconds(EPOCH_SECONDS + i64::from(tick))
+        .unwrap_or_else(|_| unreachable!("2024 plus at most 136 years is a valid instant"))
 }
 
 /// The owner of a deleted key.
 const NO_OWNER: Index = Index::MAX;
 
-/// Hashes to the users whose text has that hash: almost always one; a
-/// collision lists several, each checked by the caller.
-#[derive(Default)]
-struct HashIndex {
-    first: HashMap<u64, Index>,
-    more: HashMap<u64, Vec<Index>>,
-}
-
-impl HashIndex {
-    fn insert(&mut self, hash: u64, index: Index) {
-        if let Some(&taken) = self.first.get(&hash) {
-            if taken != index {
-                self.more.entry(hash).or_default().push(index);
-            }
-        } else {
-            self.first.insert(hash, index);
-        }
-    }
-
-    fn candidates(&self, hash: u64) -> impl Iterator<Item = Index> + '_ {
-        let more = self.more.get(&hash).map_or(&[][..], Vec::as_slice);
-        self.first
-            .get(&hash)
-            .copied()
-            .into_iter()
-            .chain(more.iter().copied())
-    }
-
-    fn remove(&mut self, hash: u64, index: Index) {
-        if let Some(more) = self.more.get_mut(&hash) {
-            if let Some(at) = more.iter().position(|&other| other == index) {
-                more.swap_remove(at);
-                if more.is_empty() {
-                    self.more.remove(&hash);
-                }
-                return;
-            }
-        }
-        if self.first.get(&hash) == Some(&index) {
-            match self.more.get_mut(&hash) {
-                Some(more) => {
-                    let next = more.swap_remove(0);
-                    if more.is_empty() {
-                        self.more.remove(&hash);
-                    }
-                    self.first.insert(hash, next);
-                }
-                None => {
-                    self.first.remove(&hash);
-                }
-            }
-        }
-    }
-}
-
 /// A user as the server stores it; its id is made from its place.
 pub(crate) struct StoredUser {
     pub(crate) name: String,
     pub(crate) username: Username,
-    pub(crate) email: Email,
-    pub(crate) admin: bool,
+    /// `None` for a service account made without one.
+    pub(crate) email: Option<Email>,
     pub(crate) flags: Option<String>,
-    pub(crate) deleted_at: Option<String>,
-    pub(crate) teams: Vec<TeamName>,
+    pub(crate) deleted_at: Option<Timestamp>,
+    /// The teams the user is in with their role, ascending by team place
+    /// (which is creation order): empty, and no allocation, for most users.
+    pub(crate) teams: Vec<Membership>,
     pub(crate) keys: Vec<StoredKey>,
+    /// The tick of the world's clock the user was made at.
+    pub(crate) created: u32,
+    pub(crate) admin: bool,
+    /// A service account rather than a person.
+    pub(crate) service: bool,
+}
+
+impl StoredUser {
+    pub(crate) fn account_type(&self) -> AccountType {
+        if self.service {
+            AccountType::Service
+        } else {
+            AccountType::User
+        }
+    }
+
+    /// How to refer to the user in a message: the email, else the username.
+    pub(crate) fn label(&self) -> String {
+        self.email
+            .as_ref()
+            .map_or_else(|| self.username.to_string(), ToString::to_string)
+    }
 }
 
 /// A live key: what the server lists, and the secret it checks. Its id is
@@ -142,15 +135,16 @@ impl StoredKey {
     }
 }
 
-/// A user about to be stored: everything but the ids, which the state mints.
+/// A user about to be stored: everything but the ids and the teams, which
+/// the state mints and joins.
 pub(crate) struct NewUser {
     pub(crate) name: String,
     pub(crate) username: Username,
-    pub(crate) email: Email,
+    pub(crate) email: Option<Email>,
     pub(crate) admin: bool,
+    pub(crate) service: bool,
     pub(crate) flags: Option<String>,
-    pub(crate) deleted_at: Option<String>,
-    pub(crate) teams: Vec<TeamName>,
+    pub(crate) deleted_at: Option<Timestamp>,
     pub(crate) keys: Vec<NewKey>,
 }
 
@@ -163,6 +157,11 @@ pub(crate) struct NewKey {
 /// A user's place as a `usize`, for indexing.
 fn at(index: Index) -> usize {
     usize::try_from(index).unwrap_or(usize::MAX)
+}
+
+/// The serial number in the id of the user at `index`: ids count from 1.
+pub(crate) fn serial_of(index: usize) -> u64 {
+    u64::try_from(index).map_or(u64::MAX, |n| n + 1)
 }
 
 impl State {
@@ -187,17 +186,83 @@ impl State {
     pub(crate) fn to_user(&self, index: usize) -> User {
         let stored = &self.users[index];
         User {
-            id: mint::user_id(u64::try_from(index).map_or(u64::MAX, |n| n + 1)),
+            id: mint::user_id(serial_of(index)),
             name: stored.name.clone(),
             username: stored.username.clone(),
-            email: Some(stored.email.clone()),
+            email: stored.email.clone(),
             admin: stored.admin,
+            account_type: Some(stored.account_type()),
+            created_at: Some(timestamp(stored.created)),
+            // Nobody logs in to a world in memory: keys are all it knows.
+            logged_in_at: None,
             flags: stored.flags.clone(),
             entity: Some(stored.username.to_string()),
-            deleted_at: stored.deleted_at.clone(),
+            deleted_at: stored.deleted_at,
             api_keys: Some(stored.keys.iter().map(StoredKey::meta).collect()),
-            teams: Some(stored.teams.clone()),
+            teams: Some(
+                stored
+                    .teams
+                    .iter()
+                    .map(|membership| self.team(membership.team).name.clone())
+                    .collect(),
+            ),
         }
+    }
+
+    /// The index of the user with this id (or joined member's id).
+    pub(crate) fn user_with_id(&self, id: &str) -> Option<usize> {
+        mint::user_place(id).filter(|&index| index < self.users.len())
+    }
+
+    /// The index of the user with this username, ignoring ASCII case.
+    pub(crate) fn user_named(&self, username: &str) -> Option<usize> {
+        let lower = username.to_ascii_lowercase();
+        self.usernames
+            .candidates(self.hash(&lower))
+            .map(at)
+            .find(|&index| {
+                self.users[index]
+                    .username
+                    .as_str()
+                    .eq_ignore_ascii_case(&lower)
+            })
+    }
+
+    /// The index of the user with this email, ignoring ASCII case.
+    pub(crate) fn user_with_email(&self, email: &str) -> Option<usize> {
+        let lower = email.to_ascii_lowercase();
+        self.emails
+            .candidates(self.hash(&lower))
+            .map(at)
+            .find(|&index| {
+                self.users[index]
+                    .email
+                    .as_ref()
+                    .is_some_and(|theirs| theirs.eq_ignore_case(&lower))
+            })
+    }
+
+    /// The next tick of the world's clock.
+    pub(crate) fn tick(&mut self) -> u32 {
+        self.clock = self.clock.saturating_add(1);
+        self.clock
+    }
+
+    /// Deactivates the user at `index`, unless they are already.
+    pub(crate) fn deactivate(&mut self, index: usize) {
+        if self.users[index].deleted_at.is_none() {
+            let now = timestamp(self.tick());
+            self.users[index].deleted_at = Some(now);
+        }
+    }
+
+    /// Reactivates the user at `index`: their keys work again.
+    pub(crate) fn reactivate(&mut self, index: usize) {
+        self.users[index].deleted_at = None;
+    }
+
+    pub(crate) fn set_admin(&mut self, index: usize, admin: bool) {
+        self.users[index].admin = admin;
     }
 
     /// The indexes of the users the search rule matches with `query` (not
@@ -212,6 +277,7 @@ impl State {
         self.search.settle();
         self.users.shrink_to_fit();
         self.owners.shrink_to_fit();
+        self.teams.settle();
     }
 
     fn hash(&self, text: impl Hash) -> u64 {
@@ -231,7 +297,7 @@ impl State {
                 })?;
         if self.users[index].deleted_at.is_some() {
             return Err(Error::Unauthenticated {
-                reason: "the api key belongs to a deleted user".into(),
+                reason: "the api key belongs to a deactivated user; an instance admin can reactivate them".into(),
             });
         }
         Ok(index)
@@ -253,9 +319,12 @@ impl State {
     /// Whether a user (soft-deleted or not) has this email, ignoring ASCII case.
     pub(crate) fn email_taken(&self, email: &str) -> bool {
         let lower = email.to_ascii_lowercase();
-        self.emails
-            .candidates(self.hash(&lower))
-            .any(|index| self.user(index).email.eq_ignore_case(&lower))
+        self.emails.candidates(self.hash(&lower)).any(|index| {
+            self.user(index)
+                .email
+                .as_ref()
+                .is_some_and(|theirs| theirs.eq_ignore_case(&lower))
+        })
     }
 
     /// Whether a user (soft-deleted or not) has this username, ignoring ASCII case.
@@ -283,21 +352,29 @@ impl State {
     pub(crate) fn insert(&mut self, new: NewUser) -> usize {
         let index = self.users.len();
         let place = Index::try_from(index).unwrap_or(NO_OWNER);
-        let email_hash = self.hash(new.email.as_str().to_ascii_lowercase());
+        if let Some(email) = &new.email {
+            let email_hash = self.hash(email.as_str().to_ascii_lowercase());
+            self.emails.insert(email_hash, place);
+        }
         let username_hash = self.hash(new.username.as_str().to_ascii_lowercase());
-        self.emails.insert(email_hash, place);
         self.usernames.insert(username_hash, place);
-        self.search
-            .insert(place, new.username.as_str(), new.email.as_str());
+        self.search.insert(
+            place,
+            new.username.as_str(),
+            new.email.as_ref().map(Email::as_str),
+        );
+        let created = self.tick();
         self.users.push(StoredUser {
             name: new.name,
             username: new.username,
             email: new.email,
-            admin: new.admin,
             flags: new.flags,
             deleted_at: new.deleted_at,
-            teams: new.teams,
+            teams: Vec::new(),
             keys: Vec::new(),
+            created,
+            admin: new.admin,
+            service: new.service,
         });
         for key in new.keys {
             self.store_key(index, key);

@@ -8,9 +8,9 @@ use users_domain::{ApiKeySecret, User};
 use crate::seed::stream::{self, SeedReadError};
 use crate::seed::{import, synthetic::synthetic_user};
 use crate::state::State;
-use crate::{InMemoryUserRepository, Seed, SeedError, SeedUser, mint};
+use crate::{InMemoryUserRepository, Mutation, Seed, SeedError, SeedUser, mint};
 
-/// One in-memory W&B server: its users, teams and keys.
+/// One in-memory W&B server: its users, teams, roles and keys.
 ///
 /// Cloning gives another handle on the same world, so repositories connected
 /// through different clones, acting as different principals, see each other's
@@ -26,15 +26,23 @@ impl InMemoryWorld {
         Self::default()
     }
 
-    /// A world holding the seed's users, in the seed's order.
+    /// A world holding the seed's roles, teams and users, in the seed's
+    /// order (see [`Seed`] for the format).
     ///
     /// # Errors
     ///
-    /// A [`SeedError`] naming the first user and field that cannot be parsed
-    /// through the domain's types, or that clashes with an earlier user
-    /// (same email or username ignoring case, a secret held twice).
+    /// A [`SeedError`] naming the first role, team or user and field that
+    /// cannot be parsed through the domain's types, or that clashes with an
+    /// earlier one (same email or username ignoring case, a secret held
+    /// twice, a team named as a user).
     pub fn from_seed(seed: Seed) -> Result<Self, SeedError> {
         let mut state = State::default();
+        for (index, role) in seed.roles.into_iter().enumerate() {
+            import::role(&mut state, index, role)?;
+        }
+        for (index, team) in seed.teams.into_iter().enumerate() {
+            import::team(&mut state, index, team)?;
+        }
         for user in seed.users {
             import::insert(&mut state, user)?;
         }
@@ -44,14 +52,15 @@ impl InMemoryWorld {
         })
     }
 
-    /// A world read from a seed file's JSON, `{"users": [...]}`, one user at
-    /// a time: memory holds the world, never the file.
+    /// A world read from a seed file's JSON (see [`Seed`] for the format),
+    /// one element at a time: memory holds the world, never the file.
     ///
     /// # Errors
     ///
     /// [`SeedReadError::Format`] naming the line and column where the file
     /// is not the seed format (quoting none of it), or
-    /// [`SeedReadError::User`] as [`from_seed`](Self::from_seed) refuses a user.
+    /// [`SeedReadError::User`] as [`from_seed`](Self::from_seed) refuses a
+    /// role, team or user; `roles` and `teams` must come before `users`.
     pub fn read_seed(reader: impl Read) -> Result<Self, SeedReadError> {
         let mut state = State::default();
         stream::read(&mut state, reader)?;
@@ -92,7 +101,8 @@ impl InMemoryWorld {
         self.lock().user_count()
     }
 
-    /// Adds one user, as an operator would on the server: no permission is checked.
+    /// Adds one user, as an operator would on the server: no permission is
+    /// checked. The teams it names that do not exist yet are made.
     ///
     /// # Errors
     ///
@@ -108,6 +118,16 @@ impl InMemoryWorld {
     /// key is checked on every call, as the server checks every request.
     pub fn connect(&self, secret: ApiKeySecret) -> InMemoryUserRepository {
         InMemoryUserRepository::new(self.clone(), secret)
+    }
+
+    /// Loses the answer to the next call of `mutation`, for tests of the
+    /// uncertain branches of the ports' contracts: that call (by any caller
+    /// whose key the world recognises) is carried out as usual, whatever its
+    /// outcome, and then answered [`Ambiguous`](users_domain::Error::Ambiguous),
+    /// as a server is whose answer never reaches the client. One call only;
+    /// arming it again before then changes nothing.
+    pub fn lose_next_answer(&self, mutation: Mutation) {
+        self.lock().lost_answers.arm(mutation);
     }
 
     /// A fresh random key: 40 characters from `[a-z0-9]`, valid by the format
@@ -136,10 +156,13 @@ impl fmt::Debug for InMemoryWorld {
             }
         };
         out.field("users", &state.user_count())
+            .field("teams", &state.team_count())
             .field("keys", &state.key_count())
             .finish()
     }
 }
 
+#[cfg(test)]
+mod seed_tests;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,6 @@
-//! The contract suite every [`UserRepository`] adapter must pass.
+//! The contract suite every [`Backend`] adapter must pass: the `# Errors`
+//! clauses of the user, key and team ports, and the service's rules on top
+//! of them (the last active admin, offboarding).
 //!
 //! An adapter's tests implement [`Harness`] (how to start a fresh server
 //! world from a [`Seed`]) and [`World`] (how to reach that world as the holder
@@ -7,43 +9,47 @@
 //!
 //! ```
 //! use async_trait::async_trait;
-//! use users_domain::{ApiKeySecret, UserRepository};
+//! use users_domain::{ApiKeySecret, Backend};
 //! use users_memory::InMemoryWorld;
 //! use users_testkit::{Harness, Seed, World};
 //!
-//! struct MemoryHarness;
-//! struct MemoryWorld(InMemoryWorld);
+//! struct MyHarness;
+//! struct MyWorld(InMemoryWorld);
 //!
 //! #[async_trait]
-//! impl Harness for MemoryHarness {
+//! impl Harness for MyHarness {
 //!     async fn start(&self, seed: Seed) -> Box<dyn World> {
-//!         Box::new(MemoryWorld(InMemoryWorld::from_seed(seed).unwrap()))
+//!         Box::new(MyWorld(InMemoryWorld::from_seed(seed).unwrap()))
 //!     }
 //! }
 //!
-//! impl World for MemoryWorld {
-//!     fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+//! impl World for MyWorld {
+//!     fn connect(&self, secret: ApiKeySecret) -> Box<dyn Backend> {
 //!         Box::new(self.0.connect(secret))
 //!     }
 //! }
 //!
 //! // In the adapter's tests: one `#[tokio::test]` per behaviour, named after it.
 //! mod contract {
-//!     users_testkit::contract_suite!(super::MemoryHarness);
+//!     users_testkit::contract_suite!(super::MyHarness);
 //! }
 //!
 //! // Or one behaviour alone, from any async context:
 //! # fn main() {
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! users_testkit::behaviours::search_ignores_case(&MemoryHarness).await;
+//! users_testkit::behaviours::search_ignores_case(&MyHarness).await;
 //! # });
 //! # }
 //! ```
 //!
+//! The in-memory adapter's own harness is [`MemoryHarness`].
+//!
 //! A world that can make its transport fail on demand overrides
 //! [`World::stage`], so that the behaviours about a lost answer or a hidden
-//! secret ([`Fault`]) run their uncertain branch too; a world that cannot (the
-//! in-memory one) runs the fault-free half of those clauses.
+//! secret ([`Fault`]) run their uncertain branch too; a world that cannot
+//! runs the fault-free half of those clauses. Failures a behaviour needs
+//! whatever the world (a step of an offboarding that fails, carrying out
+//! nothing) it brings about itself, by wrapping the adapter.
 //!
 //! Every behaviour is also a plain `pub async fn(&dyn Harness)` in
 //! [`behaviours`], so a harness can run one alone. The behaviours compare only
@@ -51,14 +57,20 @@
 //! suite as the in-memory one.
 
 pub mod behaviours;
+mod failing;
 mod fixture;
+mod memory;
 mod setup;
 mod suite;
 
 use async_trait::async_trait;
-use users_domain::{ApiKeySecret, UserRepository};
+use users_domain::{ApiKeySecret, Backend};
 
-pub use fixture::{Fixture, Member, MemberKey};
+pub use fixture::{Fixture, Member, MemberKey, ServiceAccount};
+pub use memory::MemoryHarness;
+/// The ports' mutations, as [`Fault::LoseAnswer`] names them: the in-memory
+/// world's own list, so that its harness stages them as they are.
+pub use users_memory::Mutation;
 pub use users_memory::Seed;
 
 /// How to start a fresh server world for one behaviour.
@@ -75,11 +87,11 @@ pub trait Harness: Send + Sync {
 pub trait World: Send + Sync {
     /// An adapter acting as the holder of `secret`. Never fails here: an
     /// unknown key fails each call with `Unauthenticated`.
-    fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository>;
+    fn connect(&self, secret: ApiKeySecret) -> Box<dyn Backend>;
 
     /// Arms `fault` for the next matching call on this world, and says whether
-    /// it could. A world without a transport to fail (the in-memory one)
-    /// cannot: the behaviours then check the fault-free half of the clause.
+    /// it could. A world that cannot stage it makes the behaviours check the
+    /// fault-free half of the clause.
     fn stage(&self, fault: Fault) -> bool {
         let _ = fault;
         false
@@ -106,18 +118,6 @@ pub enum Fault {
     RepeatCursor,
 }
 
-/// The port's mutations, as [`Fault::LoseAnswer`] names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Mutation {
-    /// [`UserRepository::create_user`] (`createUser` on the wire).
-    CreateUser,
-    /// [`UserRepository::generate_api_key`] (`generateApiKey` on the wire).
-    GenerateApiKey,
-    /// [`UserRepository::delete_api_key`] (`deleteApiKey` on the wire).
-    DeleteApiKey,
-}
-
 /// The names of all behaviours, in the order [`contract_suite!`] declares them.
 pub const BEHAVIOURS: &[&str] = __behaviours! { names };
 
@@ -129,12 +129,20 @@ mod tests {
     fn defined() -> BTreeSet<String> {
         let sources = [
             include_str!("behaviours/act_as.rs"),
+            include_str!("behaviours/admin_rules.rs"),
             include_str!("behaviours/create.rs"),
             include_str!("behaviours/delete.rs"),
             include_str!("behaviours/generate.rs"),
+            include_str!("behaviours/lifecycle.rs"),
             include_str!("behaviours/listing.rs"),
+            include_str!("behaviours/members.rs"),
+            include_str!("behaviours/offboarding.rs"),
+            include_str!("behaviours/roles.rs"),
             include_str!("behaviours/search.rs"),
             include_str!("behaviours/service.rs"),
+            include_str!("behaviours/service_accounts.rs"),
+            include_str!("behaviours/team_service.rs"),
+            include_str!("behaviours/teams.rs"),
             include_str!("behaviours/viewer.rs"),
         ];
         sources
@@ -159,7 +167,18 @@ mod tests {
     }
 
     #[test]
-    fn the_suite_has_at_least_25_behaviours() {
-        assert!(super::BEHAVIOURS.len() >= 25, "{}", super::BEHAVIOURS.len());
+    fn the_suite_has_at_least_100_behaviours() {
+        assert!(
+            super::BEHAVIOURS.len() >= 100,
+            "{}",
+            super::BEHAVIOURS.len()
+        );
     }
+}
+
+/// The whole suite on the in-memory adapter, so that this crate proves its
+/// behaviours pass without another crate's harness.
+#[cfg(test)]
+mod on_memory {
+    crate::contract_suite!(crate::MemoryHarness);
 }

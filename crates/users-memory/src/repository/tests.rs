@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use secrecy::ExposeSecret as _;
-use users_domain::{ApiKeySecret, Email, Error, UserRepository};
+use users_domain::{ApiKeySecret, Backend as _, Email, Error, KeyRepository as _, UserRepository};
 
 use crate::{InMemoryUserRepository, InMemoryWorld, Seed, SeedKey, SeedUser};
 
@@ -64,7 +64,10 @@ async fn a_soft_deleted_user_cannot_authenticate_but_is_listed() {
     assert!(matches!(error, Error::Unauthenticated { .. }), "{error:?}");
     let found = s.admin.search_users("gone").await.unwrap();
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].deleted_at.as_deref(), Some("2024-01-02T03:04:05Z"));
+    assert_eq!(
+        found[0].deleted_at.map(|at| at.to_string()).as_deref(),
+        Some("2024-01-02T03:04:05Z")
+    );
 }
 
 #[tokio::test]
@@ -238,7 +241,7 @@ async fn debug_shows_the_world_but_not_the_key() {
     let debug = format!("{:?}", s.ada);
     assert_eq!(
         debug,
-        "InMemoryUserRepository { world: InMemoryWorld { users: 4, keys: 4 }, secret: ApiKeySecret([redacted]) }"
+        "InMemoryUserRepository { world: InMemoryWorld { users: 4, teams: 1, keys: 4 }, secret: ApiKeySecret([redacted]) }"
     );
 }
 

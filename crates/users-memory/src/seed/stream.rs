@@ -1,10 +1,12 @@
-//! Reading a seed file as a stream: each user is parsed and stored as soon as
-//! it is read, so a file of a million users never sits in memory twice (as
+//! Reading a seed file as a stream: each role, team and user is parsed and
+//! stored as soon as it is read, so a file of a million users never sits in memory twice (as
 //! text and as a `Seed`) before the world is built.
 
 use std::fmt;
 use std::io::Read;
+use std::marker::PhantomData;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use users_domain::without_quoted_text;
 
@@ -28,12 +30,13 @@ pub enum SeedReadError {
         /// What is wrong there.
         reason: String,
     },
-    /// A user of the file cannot be stored.
+    /// A role, team or user of the file cannot be stored.
     #[error(transparent)]
     User(#[from] SeedError),
 }
 
-/// Reads `{"users": [...]}` from `reader` into `state`, user by user.
+/// Reads `{"roles": [...], "teams": [...], "users": [...]}` from `reader`
+/// into `state`, one element at a time.
 pub(crate) fn read(state: &mut State, reader: impl Read) -> Result<(), SeedReadError> {
     let mut failed: Option<SeedError> = None;
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
@@ -60,13 +63,16 @@ pub(crate) fn read(state: &mut State, reader: impl Read) -> Result<(), SeedReadE
     })
 }
 
-/// The top-level object; only `users` is known, as `Seed` allows.
+/// The top-level object: `roles` and `teams` (before `users`, which refer
+/// to them) and `users`, as `Seed` allows.
 struct Document<'s> {
     state: &'s mut State,
-    /// A user that could not be stored: the reason, kept whole (serde's
+    /// A part that could not be stored: the reason, kept whole (serde's
     /// custom errors would flatten it to text).
     failed: &'s mut Option<SeedError>,
 }
+
+const FIELDS: &[&str] = &["roles", "teams", "users"];
 
 impl<'de> DeserializeSeed<'de> for Document<'_> {
     type Value = ();
@@ -80,34 +86,79 @@ impl<'de> Visitor<'de> for Document<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a seed object: {\"users\": [...]}")
+        f.write_str("a seed object: {\"roles\": [...], \"teams\": [...], \"users\": [...]}")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen_users = false;
+        let mut seen = [false; 3];
         while let Some(key) = map.next_key::<String>()? {
-            if key != "users" {
-                return Err(de::Error::unknown_field(&key, &["users"]));
+            let Some(at) = FIELDS.iter().position(|&field| field == key) else {
+                return Err(de::Error::unknown_field(&key, FIELDS));
+            };
+            if seen[at] {
+                return Err(de::Error::duplicate_field(FIELDS[at]));
             }
-            if seen_users {
-                return Err(de::Error::duplicate_field("users"));
+            if at < 2 && seen[2] {
+                return Err(de::Error::custom(format_args!(
+                    "`{key}` must come before `users` in a seed file, as users refer to them; move it up"
+                )));
             }
-            seen_users = true;
-            map.next_value_seed(Users {
-                state: &mut *self.state,
-                failed: &mut *self.failed,
-            })?;
+            seen[at] = true;
+            let (state, failed) = (&mut *self.state, &mut *self.failed);
+            match at {
+                0 => map.next_value_seed(Each::new(
+                    state,
+                    failed,
+                    "custom role names",
+                    import::role,
+                ))?,
+                1 => map.next_value_seed(Each::new(state, failed, "team names", import::team))?,
+                _ => map.next_value_seed(Each::new(
+                    state,
+                    failed,
+                    "seed users",
+                    |state, _, user: SeedUser| import::insert(state, user).map(drop),
+                ))?,
+            }
         }
         Ok(())
     }
 }
 
-struct Users<'s> {
+/// A list whose elements are stored one by one as they are read.
+struct Each<'s, T, F> {
     state: &'s mut State,
     failed: &'s mut Option<SeedError>,
+    what: &'static str,
+    store: F,
+    element: PhantomData<fn() -> T>,
 }
 
-impl<'de> DeserializeSeed<'de> for Users<'_> {
+impl<'s, T, F> Each<'s, T, F>
+where
+    F: FnMut(&mut State, usize, T) -> Result<(), SeedError>,
+{
+    fn new(
+        state: &'s mut State,
+        failed: &'s mut Option<SeedError>,
+        what: &'static str,
+        store: F,
+    ) -> Self {
+        Self {
+            state,
+            failed,
+            what,
+            store,
+            element: PhantomData,
+        }
+    }
+}
+
+impl<'de, T, F> DeserializeSeed<'de> for Each<'_, T, F>
+where
+    T: Deserialize<'de>,
+    F: FnMut(&mut State, usize, T) -> Result<(), SeedError>,
+{
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -115,20 +166,26 @@ impl<'de> DeserializeSeed<'de> for Users<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for Users<'_> {
+impl<'de, T, F> Visitor<'de> for Each<'_, T, F>
+where
+    T: Deserialize<'de>,
+    F: FnMut(&mut State, usize, T) -> Result<(), SeedError>,
+{
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of seed users")
+        write!(f, "a list of {}", self.what)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(user) = seq.next_element::<SeedUser>()? {
-            if let Err(error) = import::insert(self.state, user) {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        while let Some(element) = seq.next_element::<T>()? {
+            if let Err(error) = (self.store)(self.state, index, element) {
                 // Stop reading: the rest of the file cannot matter now.
                 *self.failed = Some(error);
-                return Err(de::Error::custom("a seed user cannot be stored"));
+                return Err(de::Error::custom("a part of the seed cannot be stored"));
             }
+            index += 1;
         }
         Ok(())
     }
@@ -159,6 +216,57 @@ mod tests {
         assert_eq!(*line, 2);
         assert!(reason.contains("expected a boolean"), "{reason}");
         assert!(!error.to_string().contains("s3cr3t"), "{error}");
+    }
+
+    #[test]
+    fn roles_and_teams_are_read_before_the_users_that_name_them() {
+        let file = br#"{"roles": ["auditor"], "teams": ["empty"], "users": [
+            {"email": "ada@x.io", "teams": [{"team": "ml", "role": "auditor"}]},
+            {"account_type": "service", "name": "CI bot", "teams": ["ml"]}]}"#;
+
+        let world = InMemoryWorld::read_seed(&file[..]).unwrap();
+
+        assert_eq!(
+            format!("{world:?}"),
+            "InMemoryWorld { users: 2, teams: 2, keys: 0 }"
+        );
+    }
+
+    #[test]
+    fn roles_or_teams_after_the_users_are_refused_with_what_to_do() {
+        let file = br#"{"users": [], "roles": ["auditor"]}"#;
+
+        let error = InMemoryWorld::read_seed(&file[..]).unwrap_err();
+
+        assert!(
+            error
+                .to_string()
+                .contains("`roles` must come before `users` in a seed file"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_bad_role_or_team_entry_is_named_by_its_place() {
+        let cases: [(&[u8], &str); 3] = [
+            (br#"{"roles": ["ok", "two words"]}"#, "seed roles[1]: "),
+            (
+                br#"{"roles": ["admin"]}"#,
+                "seed roles[0]: admin, member and viewer are built in",
+            ),
+            (
+                br#"{"teams": ["ml", "ML"]}"#,
+                "seed teams[1]: a user or an earlier team",
+            ),
+        ];
+        for (file, expected) in cases {
+            let error = InMemoryWorld::read_seed(file).unwrap_err();
+            assert!(error.to_string().starts_with(expected), "{error}");
+            assert!(matches!(
+                error,
+                SeedReadError::User(SeedError::Entry { .. })
+            ));
+        }
     }
 
     #[test]

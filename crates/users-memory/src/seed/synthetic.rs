@@ -13,7 +13,7 @@ pub const SYNTHETIC_DOMAINS: u32 = 10;
 /// - email `user<n>@corp<n mod 10>.example`, username `user<n>`, name `User <n>`;
 /// - one key, labelled `key-<n>`, described `synthetic`, whose secret is
 ///   [`synthetic_secret`]`(n)`;
-/// - every third user (`n` a multiple of 3) in team `team-<n mod 100>`;
+/// - every third user (`n` a multiple of 3) a member of team `team-<n mod 100>`;
 /// - nobody an admin, nobody soft-deleted.
 ///
 /// [`InMemoryWorld::synthetic`]: crate::InMemoryWorld::synthetic
@@ -41,14 +41,18 @@ pub fn synthetic_secret(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SeedMembership;
     use users_domain::ApiKeySecret;
 
     #[test]
     fn synthetic_users_are_valid_distinct_and_the_same_every_time() {
         assert_eq!(synthetic_user(7), synthetic_user(7));
         assert_ne!(synthetic_user(7).email, synthetic_user(17).email);
-        assert_eq!(synthetic_user(12).email, "user12@corp2.example");
-        assert_eq!(synthetic_user(12).teams, ["team-12"]);
+        assert_eq!(
+            synthetic_user(12).email.as_deref(),
+            Some("user12@corp2.example")
+        );
+        assert_eq!(synthetic_user(12).teams, [SeedMembership::new("team-12")]);
         assert!(synthetic_user(13).teams.is_empty());
         for n in [1, 999, u32::MAX] {
             assert!(ApiKeySecret::parse(synthetic_secret(n)).is_ok(), "{n}");

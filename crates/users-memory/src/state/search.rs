@@ -103,9 +103,9 @@ impl Names {
 }
 
 impl SearchIndex {
-    /// Indexes user `index` by its username and email.
-    pub(crate) fn insert(&mut self, index: Index, username: &str, email: &str) {
-        for name in [username, email] {
+    /// Indexes user `index` by its username and email (a service account may have none).
+    pub(crate) fn insert(&mut self, index: Index, username: &str, email: Option<&str>) {
+        for name in std::iter::once(username).chain(email) {
             let lower = name.to_lowercase();
             let reversed: String = lower.chars().rev().collect();
             self.forward.push(&lower, index);
@@ -157,9 +157,10 @@ mod tests {
 
     fn index() -> SearchIndex {
         let mut index = SearchIndex::default();
-        index.insert(0, "ada", "ada@example.com");
-        index.insert(1, "adam", "adam@other.org");
-        index.insert(2, "Zoë", "ZOË.x@example.com");
+        index.insert(0, "ada", Some("ada@example.com"));
+        index.insert(1, "adam", Some("adam@other.org"));
+        index.insert(2, "Zoë", Some("ZOË.x@example.com"));
+        index.insert(3, "ci-bot", None);
         index
     }
 
@@ -177,6 +178,7 @@ mod tests {
             assert_eq!(*index.matching("zoë"), [2]);
             assert_eq!(*index.matching("ë.X@"), Vec::<Index>::new());
             assert!(index.matching("xample").is_empty());
+            assert_eq!(*index.matching("ci-"), [3]);
         }
     }
 
@@ -184,15 +186,16 @@ mod tests {
     fn a_new_user_is_seen_by_the_next_search() {
         let mut index = index();
         assert_eq!(*index.matching("new"), Vec::<Index>::new());
-        index.insert(3, "newton", "newton@example.com");
-        assert_eq!(*index.matching("new"), [3]);
+        index.insert(4, "newton", Some("newton@example.com"));
+        assert_eq!(*index.matching("new"), [4]);
     }
 
     #[test]
     fn names_merged_in_many_rounds_stay_in_order() {
         let mut index = SearchIndex::default();
         for n in (0..5000).rev() {
-            index.insert(n, &format!("u{n}"), &format!("u{n}@corp{}.example", n % 7));
+            let email = format!("u{n}@corp{}.example", n % 7);
+            index.insert(n, &format!("u{n}"), Some(&email));
         }
         index.settle();
         assert_eq!(index.matching("corp3.example").len(), 714);

@@ -11,11 +11,11 @@ fn new_user(email: &str, username: &str, secrets: &[&ApiKeySecret]) -> NewUser {
     NewUser {
         name: String::new(),
         username: Username::parse(username).unwrap(),
-        email: Email::parse(email).unwrap(),
+        email: Some(Email::parse(email).unwrap()),
         admin: false,
+        service: false,
         flags: None,
         deleted_at: None,
-        teams: Vec::new(),
         keys: secrets.iter().map(|secret| new_key(secret)).collect(),
     }
 }
@@ -56,7 +56,7 @@ fn assert_indexes_match_a_scan(state: &State, secrets: &[ApiKeySecret], ids: &[A
         let scanned = state
             .users()
             .iter()
-            .any(|user| user.email.eq_ignore_case(probe));
+            .any(|user| user.email.as_ref().is_some_and(|e| e.eq_ignore_case(probe)));
         assert_eq!(state.email_taken(probe), scanned, "{probe}");
     }
     for probe in ["ada", "ADA", "zoë", "ZOË", "bob", "ada-2"] {
@@ -135,4 +135,50 @@ fn a_hash_shared_by_several_users_keeps_each_until_removed() {
     index.remove(42, 7);
     assert_eq!(listed(&index), Vec::<Index>::new());
     assert_eq!(index.candidates(41).count(), 0);
+}
+
+#[test]
+fn a_stored_user_stays_small() {
+    // The bulk of a world of millions: every byte here is a megabyte there.
+    // Teams, account type and creation time fit in what the user took before.
+    assert!(
+        std::mem::size_of::<super::StoredUser>() <= 168,
+        "{}",
+        std::mem::size_of::<super::StoredUser>()
+    );
+}
+
+#[test]
+fn a_user_without_email_is_found_by_username_only() {
+    let mut state = State::default();
+    let bot = state.insert(NewUser {
+        email: None,
+        service: true,
+        ..new_user("unused@example.com", "ci-bot", &[])
+    });
+
+    assert_eq!(state.user_named("CI-BOT"), Some(bot));
+    assert_eq!(state.user_with_email("unused@example.com"), None);
+    assert!(!state.email_taken("unused@example.com"));
+    assert_eq!(
+        state.to_user(bot).account_type,
+        Some(users_domain::AccountType::Service)
+    );
+}
+
+#[test]
+fn deactivation_is_stamped_by_the_worlds_clock_and_undone_by_reactivation() {
+    let mut state = State::default();
+    let ada = state.insert(new_user("ada@example.com", "ada", &[]));
+    let created = state.to_user(ada).created_at.unwrap();
+
+    state.deactivate(ada);
+    let deleted = state.to_user(ada).deleted_at.unwrap();
+    state.deactivate(ada);
+
+    assert_eq!(created.to_string(), "2024-01-01T00:00:01Z");
+    assert!(deleted > created);
+    assert_eq!(state.to_user(ada).deleted_at, Some(deleted), "stamped once");
+    state.reactivate(ada);
+    assert_eq!(state.to_user(ada).deleted_at, None);
 }

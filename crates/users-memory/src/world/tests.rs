@@ -1,5 +1,5 @@
 use secrecy::ExposeSecret as _;
-use users_domain::{ApiKeySecret, UserRepository as _};
+use users_domain::{ApiKeySecret, Backend as _, KeyRepository as _, UserRepository as _};
 
 use super::*;
 use crate::SeedKey;
@@ -14,7 +14,10 @@ fn field_of(error: &SeedError) -> (usize, &str) {
     match error {
         SeedError::Invalid { index, field, .. } => (*index, field.as_str()),
         SeedError::EmailTaken { index, .. } => (*index, "email"),
-        SeedError::UsernameTaken { index, .. } => (*index, "username"),
+        SeedError::UsernameTaken { index, .. } | SeedError::TeamNameTaken { index, .. } => {
+            (*index, "username")
+        }
+        other => panic!("not a user's error: {other}"),
     }
 }
 
@@ -226,7 +229,10 @@ fn a_refused_user_leaves_the_world_unchanged() {
         .seed_user(SeedUser::new("bob@example.com").key(SeedKey::new("short")))
         .unwrap_err();
     assert_eq!(field_of(&error), (1, "keys[0].secret"));
-    assert_eq!(format!("{world:?}"), "InMemoryWorld { users: 1, keys: 0 }");
+    assert_eq!(
+        format!("{world:?}"),
+        "InMemoryWorld { users: 1, teams: 0, keys: 0 }"
+    );
     let bob = world.seed_user(SeedUser::new("bob@example.com")).unwrap();
     assert_eq!(bob.id.as_str(), "VXNlcjoy");
 }
@@ -236,7 +242,10 @@ fn clones_share_one_world() {
     let world = InMemoryWorld::new();
     let other = world.clone();
     other.seed_user(SeedUser::new("ada@example.com")).unwrap();
-    assert_eq!(format!("{world:?}"), "InMemoryWorld { users: 1, keys: 0 }");
+    assert_eq!(
+        format!("{world:?}"),
+        "InMemoryWorld { users: 1, teams: 0, keys: 0 }"
+    );
 }
 
 #[test]
@@ -248,7 +257,10 @@ fn debug_does_not_wait_for_a_lock_already_held() {
 
     drop(guard);
     assert_eq!(debug, "InMemoryWorld { state: <locked> }");
-    assert_eq!(format!("{world:?}"), "InMemoryWorld { users: 0, keys: 0 }");
+    assert_eq!(
+        format!("{world:?}"),
+        "InMemoryWorld { users: 0, teams: 0, keys: 0 }"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@
 
 use async_trait::async_trait;
 use secrecy::ExposeSecret;
-use users_domain::{ApiKeySecret, UserRepository};
+use users_domain::{ApiKeySecret, Backend};
 use users_emulator::{Emulator, Faults, MutationKind, RunningEmulator};
 use users_graphql::GraphqlUserRepository;
 use users_testkit::{Fault, Harness, Mutation, Seed, World};
@@ -60,7 +60,7 @@ impl Harness for GraphqlHarness {
 }
 
 impl World for GraphqlWorld {
-    fn connect(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+    fn connect(&self, secret: ApiKeySecret) -> Box<dyn Backend> {
         // Same client, same connection pool, other credentials.
         self.admin.act_as(secret)
     }
@@ -82,6 +82,14 @@ impl World for GraphqlWorld {
             Fault::LoseAnswer(Mutation::CreateUser) => MutationKind::CreateUser,
             Fault::LoseAnswer(Mutation::GenerateApiKey) => MutationKind::GenerateApiKey,
             Fault::LoseAnswer(Mutation::DeleteApiKey) => MutationKind::DeleteApiKey,
+            Fault::LoseAnswer(Mutation::CreateTeam) => MutationKind::CreateTeam,
+            Fault::LoseAnswer(Mutation::AddMember) => MutationKind::CreateInvite,
+            Fault::LoseAnswer(Mutation::RemoveMember) => MutationKind::DeleteInvite,
+            Fault::LoseAnswer(Mutation::SetMemberRole) => MutationKind::UpdateMember,
+            Fault::LoseAnswer(Mutation::CreateServiceAccount) => MutationKind::CreateServiceAccount,
+            Fault::LoseAnswer(Mutation::DeactivateUser) => MutationKind::DeleteUser,
+            Fault::LoseAnswer(Mutation::ReactivateUser) => MutationKind::UndeleteUser,
+            Fault::LoseAnswer(Mutation::SetInstanceAdmin) => MutationKind::UpdateUser,
             // A fault added to the suite later, which the emulator cannot stage yet.
             _ => return false,
         };

@@ -1,5 +1,8 @@
 //! Proof of fidelity: the official W&B SDK (`wandb==0.31.0` from the Python
-//! package index) manages users and keys on the emulator as it would on W&B.
+//! package index) manages users, keys and teams on the emulator as it would on
+//! W&B, and W&B's lifecycle mutations (sent as raw GraphQL through the SDK's
+//! client, since no SDK method sends them) deactivate, reactivate, promote
+//! and demote.
 //!
 //! Opt-in, so that a plain `cargo test` never reaches the network: it runs
 //! only with [`OPT_IN`]`=1`, which `cargo xtask ci` sets; without it the test
@@ -64,10 +67,38 @@ const REQUIRED_CHECKS: &[&str] = &[
     "a non-admin cannot search users",
     "a non-admin generates a key for themself",
     "Api() from WANDB_BASE_URL and WANDB_API_KEY",
+    "create_team makes a team whose one member is its admin, the caller",
+    "create_team of a taken name loads the team that has it",
+    "create_team of a username makes no team (entity is null)",
+    "an unknown team is null, which the SDK's Team cannot load",
+    "team(name).members of a seeded team",
+    "a seeded service account is a member of its team",
+    "a seeded deactivated user is listed with deletedAt",
+    "a seeded deactivated user's key does not authenticate",
+    "Team.invite by username",
+    "Team.invite by email, as a team admin",
+    "Team.invite of a member again returns False",
+    "Team.invite of nobody returns False",
+    "Team.invite by a non-member returns False and adds nobody",
+    "Team.create_service_account returns the new account, listed last",
+    "members never carry an api key",
+    "User.teams lists the teams a user joined",
+    "Member.delete removes the member",
+    "Member.delete of a member gone returns False",
+    "User.teams after leaving",
+    "deleteUser deactivates a user, who stays listed",
+    "a deactivated user's key no longer authenticates",
+    "deleteUser of a deactivated user succeeds",
+    "undeleteUser reactivates, and the key works again",
+    "updateUser admin=true makes an instance admin",
+    "updateUser admin=false demotes",
+    "updateUser without an id changes the caller",
+    "a non-admin cannot deactivate anyone",
+    "deleteUser of an unknown id is not found",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_official_sdk_manages_users_and_keys_on_the_emulator() {
+async fn the_official_sdk_manages_users_keys_and_teams_on_the_emulator() {
     let Some(venv_python) = sdk_or_skip("run the official SDK against the emulator").await else {
         return;
     };
@@ -189,14 +220,25 @@ async fn logged_in_through_the_sdk(venv_python: &Path, host: &str) {
     assert_eq!(viewer.username.as_str(), "bob");
 }
 
-/// Bob: a non-admin in two teams, holding one key labelled `ci`.
+/// Dora's key: seeded, but she is deactivated, so it does not authenticate.
+const DORA_KEY: &str = "doradoradoradoradoradoradoradoradora0006";
+
+/// Bob: a non-admin in two teams, holding one key labelled `ci`; dora,
+/// deactivated, holding one key; and a service account made in `research`.
 fn seed() -> Seed {
-    Seed::new().user(
-        SeedUser::new("bob@example.com")
-            .team("ml")
-            .team("research")
-            .key(SeedKey::new(BOB_KEY).name("ci")),
-    )
+    Seed::new()
+        .user(
+            SeedUser::new("bob@example.com")
+                .team("ml")
+                .team("research")
+                .key(SeedKey::new(BOB_KEY).name("ci")),
+        )
+        .user(
+            SeedUser::new("dora@example.com")
+                .deleted_at("2024-01-02T03:04:05Z")
+                .key(SeedKey::new(DORA_KEY)),
+        )
+        .user(SeedUser::service_account("Nightly job").team("research"))
 }
 
 /// The venv's Python with the SDK installed, or `None` (having said why on
@@ -357,6 +399,7 @@ fn drive(venv_python: &Path, base_url: &str) -> Output {
         .env("WBUSERS_BASE_URL", base_url)
         .env("WBUSERS_ADMIN_KEY", ADMIN_KEY)
         .env("WBUSERS_BOB_KEY", BOB_KEY)
+        .env("WBUSERS_DORA_KEY", DORA_KEY)
         .output()
         .expect("the venv's python runs")
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use users_domain::{
-    ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Email, Error, GeneratedApiKey, User, UserAdmin,
-    UserId, UserRepository, Username, find_key,
+    ApiKey, ApiKeyId, ApiKeyName, ApiKeySecret, Backend, Email, Error, GeneratedApiKey,
+    KeyRepository, User, UserAdmin, UserId, UserRepository, Username, find_key,
 };
 use users_memory::{InMemoryUserRepository, InMemoryWorld, Seed, SeedKey, SeedUser};
 
@@ -50,6 +50,9 @@ fn user_with_keys(keys: Option<Vec<ApiKey>>) -> User {
         username: Username::parse("lee").expect("valid username"),
         email: Some(Email::parse("lee@example.com").expect("valid email")),
         admin: false,
+        account_type: None,
+        created_at: None,
+        logged_in_at: None,
         flags: None,
         entity: Some("lee".into()),
         deleted_at: None,

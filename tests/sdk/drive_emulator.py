@@ -2,10 +2,16 @@
 
 Run by `tests/it/sdk.rs` with the venv's Python. Reads the emulator's base URL
 and keys from the environment (WBUSERS_BASE_URL, WBUSERS_ADMIN_KEY,
-WBUSERS_BOB_KEY); bob is a seeded non-admin in teams "ml" and "research" whose
-one key is labelled "ci". Prints one JSON object per check on stdout,
+WBUSERS_BOB_KEY, WBUSERS_DORA_KEY); bob is a seeded non-admin in teams "ml"
+and "research" whose one key is labelled "ci"; dora is seeded deactivated,
+holding one key; a service account "Nightly job" is seeded in "research". Prints one JSON object per check on stdout,
 {"check": name, "ok": bool, "detail": text}, then {"done": true, "failed": n},
 and exits 1 if any check failed. Never prints a key.
+
+Users and keys go through the SDK's `Api` and `User`; teams through its `Team`
+and `Member` (`wandb/apis/public/teams.py`), and the lifecycle mutations,
+which no SDK method sends, as raw GraphQL through the SDK's own client
+(`Api._service_api.execute_graphql`, the path every SDK call takes).
 """
 
 from __future__ import annotations
@@ -117,7 +123,8 @@ def main() -> int:
     check(
         "users by suffix",
         lambda: (
-            emails("example.com") == ["ada@example.com", "bob@example.com", "grace@example.com"],
+            emails("example.com")
+            == ["ada@example.com", "bob@example.com", "dora@example.com", "grace@example.com"],
             str(emails("example.com")),
         ),
     )
@@ -223,7 +230,233 @@ def main() -> int:
             del os.environ["WANDB_API_KEY"]
 
     check("Api() from WANDB_BASE_URL and WANDB_API_KEY", from_environment)
+
+    seeded_lifecycle(api, connect, os.environ["WBUSERS_DORA_KEY"])
+    if bob_api is not None:
+        teams(api, bob_api)
+        lifecycle(api, bob_api, connect, bob_key)
     return finish()
+
+
+def usernames(team) -> list:
+    return [member.username for member in team.members]
+
+
+def teams(api, bob_api) -> None:
+    """The SDK's Team API: create, load, invite, service accounts, removal."""
+    from wandb.apis.public.teams import Team
+
+    def create():
+        team = api.create_team("sdk-team")
+        (admin,) = team.members
+        ok = (
+            team.name == "sdk-team"
+            and team.is_team is True
+            and bool(team.id)
+            and admin.username == "admin"
+            and admin.admin is True
+            and admin.account_type == "USER"
+            and admin.api_key is None
+        )
+        return ok, f"{team!r} members={usernames(team)} admin={admin.admin}", team
+
+    team = check("create_team makes a team whose one member is its admin, the caller", create)
+    if team is None:
+        return
+
+    def create_again():
+        again = api.create_team("sdk-team")
+        return usernames(again) == ["admin"], f"members={usernames(again)}"
+
+    check("create_team of a taken name loads the team that has it", create_again)
+    check(
+        "create_team of a username makes no team (entity is null)",
+        lambda: raises(lambda: api.create_team("bob"), KeyError, "members"),
+    )
+    check(
+        "an unknown team is null, which the SDK's Team cannot load",
+        lambda: raises(lambda: api.team("no-such-team"), KeyError, "members"),
+    )
+
+    def seeded():
+        ml = api.team("ml")
+        return "bob" in usernames(ml) and ml.is_team is True, f"ml members={usernames(ml)}"
+
+    check("team(name).members of a seeded team", seeded)
+
+    def seeded_service_account():
+        research = api.team("research").members
+        last = research[-1]
+        ok = last.account_type == "SERVICE" and last.name == "Nightly job" and last.api_key is None
+        return ok, f"research members={[repr(member) for member in research]}"
+
+    check("a seeded service account is a member of its team", seeded_service_account)
+
+    def invite(who: str, admin: bool, username: str):
+        def run():
+            ok = team.invite(who, admin=admin) is True
+            members = {member.username: member for member in api.team("sdk-team").members}
+            joined = members.get(username)
+            ok = ok and joined is not None and joined.admin is admin and joined.pending is False
+            return ok, f"members={sorted(members)} admin={getattr(joined, 'admin', None)}"
+
+        return run
+
+    check("Team.invite by username", invite("ada", False, "ada"))
+    check("Team.invite by email, as a team admin", invite("grace@example.com", True, "grace"))
+    check(
+        "Team.invite of a member again returns False",
+        lambda: (team.invite("ada") is False and team.invite("GRACE@example.com") is False, "ada, grace"),
+    )
+    check(
+        "Team.invite of nobody returns False",
+        lambda: (team.invite("nobody@example.com") is False and team.invite("nobody") is False, "nobody"),
+    )
+
+    def bob_invites():
+        # Loaded by hand: whether bob may even see the team is the server's rule.
+        as_bob = Team(bob_api._service_api, "sdk-team", attrs={"members": []})
+        refused = as_bob.invite("bob") is False
+        return refused and "bob" not in usernames(api.team("sdk-team")), f"refused={refused}"
+
+    check("Team.invite by a non-member returns False and adds nobody", bob_invites)
+
+    def service_account():
+        account = team.create_service_account("CI bot")
+        listed = api.team("sdk-team").members
+        ok = (
+            account is not None
+            and account.account_type == "SERVICE"
+            and account.name == "CI bot"
+            and account.api_key is None
+            and decoded(account.id).startswith("User:")
+            and listed[-1].id == account.id
+            and usernames(api.team("sdk-team"))[:3] == ["admin", "ada", "grace"]
+        )
+        return ok, f"{account!r} last={listed[-1]!r} of {len(listed)}", account
+
+    account = check("Team.create_service_account returns the new account, listed last", service_account)
+
+    def no_secrets():
+        members = api.team("sdk-team").members
+        return all(member.api_key is None for member in members), f"{len(members)} members"
+
+    check("members never carry an api key", no_secrets)
+
+    def user_teams():
+        grace, ada = api.user("grace"), api.user("ada")
+        ok = grace.teams == ["sdk-team"] and ada.teams == ["sdk-team"]
+        detail = f"grace={grace.teams} ada={ada.teams}"
+        if account is not None:
+            bot = api.user(account.username)
+            ok = ok and bot is not None and bot.teams == ["sdk-team"]
+            detail += f" {account.username}={getattr(bot, 'teams', None)}"
+        return ok, detail
+
+    check("User.teams lists the teams a user joined", user_teams)
+
+    def remove():
+        ada = next(member for member in api.team("sdk-team").members if member.username == "ada")
+        removed = ada.delete() is True
+        left = usernames(api.team("sdk-team"))
+        return removed and "ada" not in left, f"members={left}", ada
+
+    ada = check("Member.delete removes the member", remove)
+    if ada is not None:
+        check("Member.delete of a member gone returns False", lambda: (ada.delete() is False, repr(ada)))
+        check("User.teams after leaving", lambda: (api.user("ada").teams == [], str(api.user("ada").teams)))
+
+
+def seeded_lifecycle(api, connect, dora_key: str) -> None:
+    """A user seeded deactivated: listed, and locked out."""
+    from wandb.errors import AuthenticationError
+
+    def listed():
+        dora = api.user("dora")
+        return dora is not None and dora.deleted_at is not None, f"deletedAt={getattr(dora, 'deleted_at', None)}"
+
+    check("a seeded deactivated user is listed with deletedAt", listed)
+    check(
+        "a seeded deactivated user's key does not authenticate",
+        lambda: raises(lambda: connect(dora_key), AuthenticationError),
+    )
+
+
+DELETE_USER = "mutation DeleteUser($id: ID!) { deleteUser(input: {id: $id}) { user { id deletedAt } } }"
+UNDELETE_USER = "mutation UndeleteUser($id: ID!) { undeleteUser(input: {id: $id}) { user { id deletedAt } } }"
+UPDATE_USER = (
+    "mutation UpdateUser($id: ID, $admin: Boolean) "
+    "{ updateUser(input: {id: $id, admin: $admin}) { user { id admin } } }"
+)
+
+
+def lifecycle(api, bob_api, connect, bob_key: str) -> None:
+    """deleteUser / undeleteUser / updateUser, as raw GraphQL through the SDK's client."""
+    from datetime import datetime
+
+    from wandb.errors import AuthenticationError
+    from wandb.sdk.lib.service.service_connection import WandbApiFailedError
+
+    def execute(on, document: str, **variables):
+        return on._service_api.execute_graphql(document, variables)
+
+    bob_id = api.user("bob").id
+
+    def deactivate():
+        user = execute(api, DELETE_USER, id=bob_id)["deleteUser"]["user"]
+        listed = api.user("bob")
+        deleted_at = datetime.fromisoformat(user["deletedAt"].replace("Z", "+00:00"))
+        ok = user["id"] == bob_id and listed is not None and listed.deleted_at is not None
+        return ok, f"deletedAt={deleted_at.isoformat()} listed={listed.deleted_at}"
+
+    check("deleteUser deactivates a user, who stays listed", deactivate)
+    check(
+        "a deactivated user's key no longer authenticates",
+        lambda: raises(lambda: connect(bob_key), AuthenticationError),
+    )
+    check(
+        "deleteUser of a deactivated user succeeds",
+        lambda: (execute(api, DELETE_USER, id=bob_id)["deleteUser"]["user"]["deletedAt"] is not None, ""),
+    )
+
+    def reactivate():
+        user = execute(api, UNDELETE_USER, id=bob_id)["undeleteUser"]["user"]
+        again = connect(bob_key)
+        ok = user["deletedAt"] is None and again.viewer.username == "bob" and api.user("bob").deleted_at is None
+        return ok, f"deletedAt={user['deletedAt']} viewer={again.viewer!r}"
+
+    check("undeleteUser reactivates, and the key works again", reactivate)
+
+    def promote(admin: bool):
+        def run():
+            user = execute(api, UPDATE_USER, id=bob_id, admin=admin)["updateUser"]["user"]
+            listed = api.user("bob").admin
+            return user["admin"] is admin and listed is admin, f"answered {user['admin']}, listed {listed}"
+
+        return run
+
+    check("updateUser admin=true makes an instance admin", promote(True))
+    check("updateUser admin=false demotes", promote(False))
+
+    def caller_by_default():
+        user = execute(api, UPDATE_USER, id=None, admin=True)["updateUser"]["user"]
+        return user["id"] == api.viewer.id and user["admin"] is True, f"{user['id']} admin={user['admin']}"
+
+    check("updateUser without an id changes the caller", caller_by_default)
+    check(
+        "a non-admin cannot deactivate anyone",
+        lambda: raises(
+            lambda: execute(bob_api, DELETE_USER, id=api.user("grace").id), WandbApiFailedError, "permission denied"
+        ),
+    )
+    check(
+        "deleteUser of an unknown id is not found",
+        lambda: raises(
+            lambda: execute(api, DELETE_USER, id=base64.b64encode(b"User:999999").decode()),
+            WandbApiFailedError,
+            "not found",
+        ),
+    )
 
 
 def finish() -> int:

@@ -7,7 +7,7 @@ use std::{
 
 use secrecy::ExposeSecret;
 use tokio::{net::TcpListener, sync::oneshot};
-use users_domain::{ApiKeySecret, User, UserRepository};
+use users_domain::{ApiKeySecret, Backend, User};
 use users_memory::{InMemoryWorld, Seed, SeedError, SeedKey, SeedUser};
 
 use crate::{EmulatorError, Faults, RunningEmulator, http, serve};
@@ -44,7 +44,7 @@ pub struct EmulatorBuilder {
     listen: Option<SocketAddr>,
     seed: Option<Seed>,
     admin_key: Option<ApiKeySecret>,
-    repository: Option<Arc<dyn UserRepository>>,
+    repository: Option<Arc<dyn Backend>>,
     world: Option<InMemoryWorld>,
     limits: Limits,
 }
@@ -133,7 +133,7 @@ impl EmulatorBuilder {
     /// Serves `root` instead of the in-memory repository: each request acts
     /// through `root.act_as(<the request's key>)`.
     #[must_use]
-    pub fn repository(mut self, root: Arc<dyn UserRepository>) -> Self {
+    pub fn repository(mut self, root: Arc<dyn Backend>) -> Self {
         self.repository = Some(root);
         self
     }
@@ -171,7 +171,7 @@ impl EmulatorBuilder {
                 Some((index, holder)) => check_holder(index, &holder)?,
                 None => add_bootstrap_admin(&world, &key)?,
             }
-            let root: Arc<dyn UserRepository> = Arc::new(world.connect(key.clone()));
+            let root: Arc<dyn Backend> = Arc::new(world.connect(key.clone()));
             (root, key)
         };
         let addr = self

@@ -17,16 +17,40 @@ pub enum MutationKind {
     GenerateApiKey,
     /// `deleteApiKey`.
     DeleteApiKey,
+    /// `createTeam`.
+    CreateTeam,
+    /// `createInvite` (adding a member).
+    CreateInvite,
+    /// `deleteInvite` (removing a member).
+    DeleteInvite,
+    /// `createServiceAccount`.
+    CreateServiceAccount,
+    /// `updateMember` (a member's role).
+    UpdateMember,
+    /// `deleteUser` (deactivation).
+    DeleteUser,
+    /// `undeleteUser` (reactivation).
+    UndeleteUser,
+    /// `updateUser` (the instance-admin flag).
+    UpdateUser,
 }
 
 impl MutationKind {
-    const COUNT: usize = 3;
+    const COUNT: usize = 11;
 
     fn index(self) -> usize {
         match self {
             Self::CreateUser => 0,
             Self::GenerateApiKey => 1,
             Self::DeleteApiKey => 2,
+            Self::CreateTeam => 3,
+            Self::CreateInvite => 4,
+            Self::DeleteInvite => 5,
+            Self::CreateServiceAccount => 6,
+            Self::UpdateMember => 7,
+            Self::DeleteUser => 8,
+            Self::UndeleteUser => 9,
+            Self::UpdateUser => 10,
         }
     }
 }

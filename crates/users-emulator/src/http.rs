@@ -16,7 +16,7 @@ use axum::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use users_domain::UserRepository;
+use users_domain::Backend;
 
 use crate::{
     Faults, auth,
@@ -33,13 +33,13 @@ pub mod fuzzing;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 struct AppState {
-    root: Arc<dyn UserRepository>,
+    root: Arc<dyn Backend>,
     schema: UsersSchema,
 }
 
 /// The emulator's routes over `root`: `POST /graphql`, and 404 elsewhere.
 /// Serve it with `ConnectInfo<Peer>` (a [`CuttableListener`](crate::connection::CuttableListener)).
-pub(crate) fn router(root: Arc<dyn UserRepository>, faults: Faults, limits: Limits) -> Router {
+pub(crate) fn router(root: Arc<dyn Backend>, faults: Faults, limits: Limits) -> Router {
     let state = Arc::new(AppState {
         root,
         schema: schema::build(faults),
@@ -131,7 +131,7 @@ async fn serve(
     // Authenticated before the body is even parsed: an unknown key gets one
     // small 401 whatever its document asks (introspection and aliases
     // included), as W&B answers.
-    let caller: Arc<dyn UserRepository> = Arc::from(state.root.act_as(secret));
+    let caller: Arc<dyn Backend> = Arc::from(state.root.act_as(secret));
     match caller.viewer().await {
         Ok(_) => {}
         Err(error @ users_domain::Error::Unauthenticated { .. }) => {

@@ -1,14 +1,23 @@
-//! A local W&B users server: the GraphQL dialect of the official SDK, served
-//! over any [`UserRepository`](users_domain::UserRepository) (the in-memory
-//! one by default), so that user administration can be developed and tested
-//! offline and the GraphQL adapter can be tested end to end.
+//! A local W&B server for administration: the GraphQL dialect of the
+//! official SDK for users, keys and teams, and W&B's lifecycle mutations,
+//! served over any [`Backend`](users_domain::Backend) (the in-memory one by
+//! default), so that administration can be developed and tested offline and
+//! the GraphQL adapter can be tested end to end.
 //!
 //! It speaks `POST /graphql` with HTTP Basic `api:<key>` credentials. Failures
 //! come in the GraphQL error shape with W&B's statuses: 401 unknown or missing
-//! credentials, 403 not allowed, 404 no such key, 409 already exists, 400 bad
-//! input or a malformed body, 413 a body over [`MAX_BODY_BYTES`]. Each error
-//! carries `extensions.code` (`UNAUTHENTICATED`, `PERMISSION_DENIED`,
-//! `NOT_FOUND`, `ALREADY_EXISTS`, `INVALID_INPUT`, ...).
+//! credentials (a deactivated user's keys included), 403 not allowed, 404 no
+//! such key, user or team, 409 already exists (a user, a team name, a
+//! member), 400 bad input or a malformed body, 413 a body over
+//! [`MAX_BODY_BYTES`]. Each error carries `extensions.code`
+//! (`UNAUTHENTICATED`, `PERMISSION_DENIED`, `NOT_FOUND`, `ALREADY_EXISTS`,
+//! `INVALID_INPUT`, ...).
+//!
+//! What the SDK's `Team` API expects is served as it expects it:
+//! `entity(name)` is `null` for an unknown team and answers every field the
+//! SDK's model requires; `members` is a plain list whose `apiKey` is always
+//! `null`; a new service account (`accountType: SERVICE`) is listed last;
+//! `deleteInvite` answers `success: false` for someone who is not a member.
 //!
 //! [`RunningEmulator::faults`] stages failures that a client must survive: a
 //! mutation whose answer is lost (the connection closes after it ran) and a

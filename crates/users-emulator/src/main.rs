@@ -25,7 +25,7 @@ struct Args {
     /// Address to listen on; port 0 picks a free port (the chosen address is printed).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// JSON file of the users, teams and keys to start with.
+    /// JSON file of the users, teams, service accounts and keys to start with.
     #[arg(long, value_name = "FILE", long_help = SEED_HELP)]
     seed: Option<PathBuf>,
     /// File holding the admin API key; without it a key is generated and printed once.
@@ -65,9 +65,16 @@ fn parse_latency(text: &str) -> Result<Duration, String> {
         })
 }
 
-const SEED_HELP: &str = "JSON file of the users, teams and keys to start with: \
-{\"users\": [{\"email\", \"username\", \"name\", \"admin\", \"teams\", \"deleted_at\", \"flags\", \
-\"keys\": [{\"secret\", \"name\", \"description\"}]}]}; only \"email\" and a key's \"secret\" are required";
+const SEED_HELP: &str = "JSON file of the world to start with: custom team roles, teams, \
+users (people and service accounts, active or deactivated) and their keys. The format, with an \
+example, is in crates/users-memory/docs/seed.md; in short: \
+{\"roles\": [custom role names], \"teams\": [names of teams made first], \
+\"users\": [{\"email\", \"account_type\": \"user\" or \"service\", \"username\", \"name\", \"admin\", \
+\"teams\": [\"ml\" or {\"team\": \"ml\", \"role\": \"admin\", \"member\", \"viewer\" or a custom role}], \
+\"deleted_at\": RFC 3339 (deactivated since), \"flags\", \
+\"keys\": [{\"secret\", \"name\", \"description\"}]}]}. \
+\"roles\" and \"teams\" come before \"users\". A person needs \"email\", a service account a \
+team, a key its \"secret\"; the rest is optional";
 
 /// Why the emulator could not start, and the exit status that deserves: 2
 /// for bad input, 1 otherwise.

@@ -17,6 +17,8 @@ use serde_json::json;
 const BINARY: &str = env!("CARGO_BIN_EXE_wbusers-emulator");
 const BOB_KEY: &str = "bobbobbobbobbobbobbobbobbobbobbobbob0002";
 const FILE_KEY: &str = "filekeyfilekeyfilekeyfilekeyfilekey00004";
+const ROBOT_KEY: &str = "robotrobotrobotrobotrobotrobotrobot00005";
+const DORA_KEY: &str = "doradoradoradoradoradoradoradoradora0006";
 
 /// A started binary, killed if the test fails before stopping it.
 struct Server {
@@ -70,6 +72,18 @@ async fn viewer_email(base_url: &str, key: &str) -> (u16, serde_json::Value) {
         .post(format!("{base_url}/graphql"))
         .basic_auth("api", Some(key))
         .json(&json!({ "query": "{ viewer { email } }" }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn graphql(base_url: &str, key: &str, query: &str) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{base_url}/graphql"))
+        .basic_auth("api", Some(key))
+        .json(&json!({ "query": query }))
         .send()
         .await
         .unwrap();
@@ -232,4 +246,78 @@ fn a_bad_admin_key_file_exits_2_naming_the_file() {
     assert!(error.contains(key_file.to_str().unwrap()), "{error}");
     assert!(error.contains("40+ characters"), "{error}");
     assert!(!error.contains("too-short"), "{error}");
+}
+
+#[tokio::test]
+async fn it_serves_teams_roles_service_accounts_and_deactivated_users_from_a_seed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        json!({
+            "roles": ["auditor"],
+            "teams": ["platform"],
+            "users": [
+                { "email": "ops@example.com", "admin": true, "keys": [{ "secret": FILE_KEY }],
+                  "teams": [{ "team": "platform", "role": "admin" }] },
+                { "email": "bob@example.com", "keys": [{ "secret": BOB_KEY }],
+                  "teams": ["platform", { "team": "ml", "role": "auditor" }] },
+                { "account_type": "service", "name": "CI runner", "teams": ["platform"],
+                  "keys": [{ "secret": ROBOT_KEY }] },
+                { "email": "dora@example.com", "deleted_at": "2024-01-02T03:04:05Z",
+                  "keys": [{ "secret": DORA_KEY }] }
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut server = Server::start(&["--seed", seed.to_str().unwrap()]);
+    let base_url = server
+        .line()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+
+    let (_, platform) = graphql(
+        &base_url,
+        FILE_KEY,
+        "{ entity(name: \"platform\") { isTeam members { username admin accountType apiKey } } }",
+    )
+    .await;
+    let (_, robot) = graphql(
+        &base_url,
+        ROBOT_KEY,
+        "{ viewer { accountType teams { edges { node { name } } } } }",
+    )
+    .await;
+    let (dora, _) = viewer_email(&base_url, DORA_KEY).await;
+    let (_, listed) = graphql(
+        &base_url,
+        FILE_KEY,
+        "{ users(query: \"dora\") { edges { node { deletedAt } } } }",
+    )
+    .await;
+
+    let members = platform["data"]["entity"]["members"].as_array().unwrap();
+    let usernames: Vec<&str> = members
+        .iter()
+        .map(|m| m["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(&usernames[..2], ["ops", "bob"], "{platform}");
+    assert_eq!(members.len(), 3, "{platform}");
+    assert_eq!(members[0]["admin"], true);
+    assert_eq!(members[2]["accountType"], "SERVICE");
+    assert!(members.iter().all(|m| m["apiKey"].is_null()), "{platform}");
+    assert_eq!(robot["data"]["viewer"]["accountType"], "SERVICE", "{robot}");
+    assert_eq!(
+        robot["data"]["viewer"]["teams"]["edges"][0]["node"]["name"],
+        "platform"
+    );
+    assert_eq!(dora, 401, "a deactivated user's key does not authenticate");
+    assert_eq!(
+        listed["data"]["users"]["edges"][0]["node"]["deletedAt"], "2024-01-02T03:04:05Z",
+        "{listed}"
+    );
+    let (code, _) = server.stop_with("TERM");
+    assert_eq!(code, Some(0));
 }

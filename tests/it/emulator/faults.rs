@@ -107,6 +107,40 @@ async fn a_lost_create_answer_fails_in_transport_yet_the_user_is_created() {
 }
 
 #[tokio::test]
+async fn a_lost_team_or_lifecycle_answer_fails_in_transport_yet_the_change_is_made() {
+    use super::lifecycle::DELETE_USER;
+    use super::teams::{CREATE_SERVICE_ACCOUNT, CREATE_TEAM, team, usernames};
+
+    let emulator = start().await;
+    let client = reqwest::Client::new();
+    let (_, bob) = search_users(&emulator, ADMIN_KEY, json!({ "query": "bob" })).await;
+    let bob_id = bob["data"]["users"]["edges"][0]["node"]["id"].clone();
+
+    emulator.faults().lose_next_answer(MutationKind::CreateTeam);
+    let new_team = json!({ "teamName": "ops" });
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, CREATE_TEAM, new_team).await;
+    emulator
+        .faults()
+        .lose_next_answer(MutationKind::CreateServiceAccount);
+    let account = json!({ "entity": "ops", "description": "CI bot" });
+    assert_answer_lost(
+        &client,
+        &emulator,
+        ADMIN_KEY,
+        CREATE_SERVICE_ACCOUNT,
+        account,
+    )
+    .await;
+    emulator.faults().lose_next_answer(MutationKind::DeleteUser);
+    let deactivate = json!({ "id": bob_id });
+    assert_answer_lost(&client, &emulator, ADMIN_KEY, DELETE_USER, deactivate).await;
+
+    let (_, ops) = team(&emulator, ADMIN_KEY, "ops").await;
+    assert_eq!(usernames(&ops).len(), 2, "{ops}");
+    assert_eq!(viewer_status(&emulator, BOB_KEY).await, 401);
+}
+
+#[tokio::test]
 async fn a_lost_answer_is_lost_once_and_the_client_goes_on() {
     let emulator = start().await;
     let client = reqwest::Client::new();

@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header::AUTHORIZATION};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
-use users_domain::{ApiKeySecret, UserRepository};
+use users_domain::{ApiKeySecret, Backend};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
 
 use super::{AppState, serve};
@@ -100,7 +100,7 @@ pub fn request(data: &[u8]) {
     }
     let world = InMemoryWorld::from_seed(seed()).expect("the fuzz seed is valid");
     let admin = ApiKeySecret::parse(ADMIN_KEY).expect("the admin key is valid");
-    let root: Arc<dyn UserRepository> = Arc::new(world.connect(admin));
+    let root: Arc<dyn Backend> = Arc::new(world.connect(admin));
     let state = AppState {
         root,
         schema: SCHEMA.clone(),

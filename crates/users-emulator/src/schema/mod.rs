@@ -1,28 +1,44 @@
-//! The GraphQL schema: the subset of W&B's that the official SDK uses for users.
+//! The GraphQL schema: the subset of W&B's that the official SDK uses for
+//! users, keys and teams, and the lifecycle mutations of W&B's schema.
 //!
 //! Resolvers only translate: every rule (who may do what, how usernames are
-//! derived, what a search matches) lives behind the [`UserRepository`] port.
+//! derived, what a search matches, where a service account is listed) lives
+//! behind the [`Backend`] ports.
 
+mod entity;
+mod lifecycle;
 mod mutation;
 mod query;
+mod teams;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
-use users_domain::{Error, UserRepository};
+use async_graphql::{EmptySubscription, ErrorExtensions, MergedObject, Schema};
+use users_domain::{Backend, Error};
 
 use crate::Faults;
 
-pub(crate) use mutation::MutationRoot;
-pub(crate) use query::QueryRoot;
+/// Every query the emulator answers.
+#[derive(MergedObject)]
+#[graphql(name = "Query")]
+pub(crate) struct QueryRoot(query::UserQuery, teams::TeamQuery);
+
+/// Every mutation the emulator answers.
+#[derive(MergedObject)]
+#[graphql(name = "Mutation")]
+pub(crate) struct MutationRoot(
+    mutation::UserMutation,
+    teams::TeamMutation,
+    lifecycle::LifecycleMutation,
+);
 
 /// The schema the emulator serves.
 pub(crate) type UsersSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// The repository acting as the caller of one request, for the resolvers.
+/// The server acting as the caller of one request, for the resolvers.
 #[derive(Clone)]
-pub(crate) struct Caller(pub(crate) Arc<dyn UserRepository>);
+pub(crate) struct Caller(pub(crate) Arc<dyn Backend>);
 
 /// Far deeper than any operation of the SDK (five levels), shallow enough to
 /// refuse a hostile document cheaply.
@@ -35,7 +51,13 @@ const MAX_DEPTH: usize = 16;
 const MAX_COMPLEXITY: usize = 1_000;
 
 pub(crate) fn build(faults: Faults) -> UsersSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    let query = QueryRoot(query::UserQuery, teams::TeamQuery);
+    let mutation = MutationRoot(
+        mutation::UserMutation,
+        teams::TeamMutation,
+        lifecycle::LifecycleMutation,
+    );
+    Schema::build(query, mutation, EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .data(faults)

@@ -13,10 +13,11 @@ use super::{Caller, ErrorCode, coded, domain_error};
 /// The message W&B gives a non-admin, which SDK users will have seen.
 const CREATE_USER_DENIED: &str = "only admins can use createUser()";
 
-pub(crate) struct MutationRoot;
+/// Users and their keys: the mutations of the SDK's `Api` and `User`.
+pub(crate) struct UserMutation;
 
 #[Object]
-impl MutationRoot {
+impl UserMutation {
     /// Creates a user. Instance admins only.
     async fn create_user(
         &self,
@@ -88,7 +89,7 @@ impl MutationRoot {
 /// A caller the repository did not recognise never got as far as the
 /// mutation (the server answers 401 before anything else), so the fault stays
 /// armed for a request that does.
-fn take_lost_answer<T>(
+pub(crate) fn take_lost_answer<T>(
     ctx: &Context<'_>,
     mutation: MutationKind,
     outcome: &users_domain::Result<T>,

@@ -6,10 +6,11 @@ use super::types::{GqlUser, PageInfo, UserConnection, UserEdge, page_size};
 use super::{Caller, ErrorCode, coded, domain_error};
 use crate::Faults;
 
-pub(crate) struct QueryRoot;
+/// Users: the SDK's `viewer` and `users`.
+pub(crate) struct UserQuery;
 
 #[Object]
-impl QueryRoot {
+impl UserQuery {
     /// The user the credentials belong to.
     async fn viewer(&self, ctx: &Context<'_>) -> Result<Option<GqlUser>> {
         let caller = ctx.data::<Caller>()?;

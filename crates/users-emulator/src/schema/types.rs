@@ -1,10 +1,56 @@
 //! The wire types, named as on W&B so that `__typename` and fragments
 //! (`... on User`) read as the SDK expects.
 
-use async_graphql::{ComplexObject, ID, InputObject, SimpleObject};
-use users_domain::{ApiKey, PageSize, TeamName, User};
+use async_graphql::{
+    ComplexObject, Enum, ID, InputObject, InputValueError, InputValueResult, Scalar, ScalarType,
+    SimpleObject, Value,
+};
+use users_domain::{AccountType, ApiKey, Member, PageSize, Timestamp, User};
 
+use super::entity::Entity;
 use super::{ErrorCode, coded};
+
+/// W&B's `DateTime`: RFC 3339 in UTC on the way out; RFC 3339, or without an
+/// offset (taken as UTC), on the way in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DateTime(pub(crate) Timestamp);
+
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => Timestamp::parse(text)
+                .map(Self)
+                .map_err(|error| InputValueError::custom(error.to_string())),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_string())
+    }
+}
+
+/// W&B's `UserAccountType`.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "UserAccountType")]
+pub(crate) enum UserAccountType {
+    User,
+    Service,
+    Viewer,
+    Anonymous,
+}
+
+impl From<AccountType> for UserAccountType {
+    fn from(kind: AccountType) -> Self {
+        match kind {
+            AccountType::User => Self::User,
+            AccountType::Service => Self::Service,
+            AccountType::Viewer => Self::Viewer,
+            AccountType::Anonymous => Self::Anonymous,
+        }
+    }
+}
 
 #[derive(SimpleObject)]
 #[graphql(name = "User", complex)]
@@ -17,7 +63,10 @@ pub(crate) struct GqlUser {
     /// Feature flags as JSON text.
     flags: Option<String>,
     entity: Option<String>,
-    deleted_at: Option<String>,
+    account_type: Option<UserAccountType>,
+    created_at: Option<DateTime>,
+    logged_in_at: Option<DateTime>,
+    deleted_at: Option<DateTime>,
     /// `None` when the repository did not load the keys: unknown, not none.
     #[graphql(skip)]
     keys: Option<Vec<ApiKey>>,
@@ -87,16 +136,42 @@ impl From<User> for GqlUser {
             admin: Some(user.admin),
             flags: user.flags,
             entity: user.entity,
-            deleted_at: user.deleted_at,
+            account_type: user.account_type.map(UserAccountType::from),
+            created_at: user.created_at.map(DateTime),
+            logged_in_at: user.logged_in_at.map(DateTime),
+            deleted_at: user.deleted_at.map(DateTime),
             keys: user.api_keys,
             teams: user.teams.map(|teams| EntityConnection {
                 edges: teams
                     .into_iter()
                     .map(|team| EntityEdge {
-                        node: Some(team.into()),
+                        node: Some(Entity::named(team)),
                     })
                     .collect(),
             }),
+        }
+    }
+}
+
+impl From<&Member> for GqlUser {
+    /// The user a team member is, with what a member listing tells of them
+    /// (the rest unknown): what `createServiceAccount` and an invite's
+    /// `toUser` answer.
+    fn from(member: &Member) -> Self {
+        Self {
+            id: ID(member.id.to_string()),
+            name: member.name.clone(),
+            username: member.username.as_ref().map(ToString::to_string),
+            email: member.email.as_ref().map(ToString::to_string),
+            admin: None,
+            flags: None,
+            entity: None,
+            account_type: member.account_type.map(UserAccountType::from),
+            created_at: None,
+            logged_in_at: None,
+            deleted_at: None,
+            keys: None,
+            teams: None,
         }
     }
 }
@@ -171,20 +246,7 @@ pub(crate) struct ApiKeyEdge {
     node: Option<GqlApiKey>,
 }
 
-/// A team, as the `teams` connection of a user lists it.
-#[derive(SimpleObject)]
-pub(crate) struct Entity {
-    name: String,
-}
-
-impl From<TeamName> for Entity {
-    fn from(team: TeamName) -> Self {
-        Self {
-            name: team.to_string(),
-        }
-    }
-}
-
+/// The teams a user is in: edges only, as in W&B's schema.
 #[derive(SimpleObject)]
 pub(crate) struct EntityConnection {
     edges: Vec<EntityEdge>,

@@ -1,8 +1,8 @@
 //! What every behaviour does first, and the checks they share.
 
 use users_domain::{
-    ApiKey, ApiKeySecret, Backend, Invitee, Member as TeamMember, Team, TeamName, TeamRole, User,
-    UserAdmin,
+    ApiKey, ApiKeySecret, Backend, Invitee, Member as TeamMember, PageRequest, PageSize, Team,
+    TeamName, TeamRole, User, UserAdmin,
 };
 
 use crate::failing::FailOnce;
@@ -86,6 +86,24 @@ impl Setup {
             .filter(|user| user.username.as_str() == username)
             .collect();
         assert_eq!(exact.len(), 1, "one user named {username}: {exact:?}");
+        exact.remove(0)
+    }
+
+    /// The one user named `username`, as the admin's paged listing shows
+    /// them: the listing is where a server says each user's account type
+    /// (the SDK's own search and viewer documents do not ask for it).
+    pub(crate) async fn listed(&self, username: &str) -> User {
+        let page = self
+            .admin()
+            .list_users(username, &PageRequest::first(PageSize::DEFAULT))
+            .await
+            .expect("admin listing");
+        let mut exact: Vec<User> = page
+            .users()
+            .filter(|user| user.username.as_str() == username)
+            .cloned()
+            .collect();
+        assert_eq!(exact.len(), 1, "one user listed as {username}: {exact:?}");
         exact.remove(0)
     }
 

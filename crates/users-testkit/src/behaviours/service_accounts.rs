@@ -28,7 +28,7 @@ pub async fn create_service_account_returns_the_account_listed_last(harness: &dy
         .username
         .clone()
         .expect("a joined member has a username");
-    let user = s.user(username.as_str()).await;
+    let user = s.listed(username.as_str()).await;
     assert!(user.is_service_account(), "{user:?}");
     assert_eq!(user.name, "Nightly evals");
     assert_eq!(member_id(&user), created.id);
@@ -125,10 +125,12 @@ pub async fn a_service_accounts_key_authenticates_as_the_account(harness: &dyn H
 
     assert_eq!(me.username.as_str(), "ci-bot");
     assert_eq!(me.name, "CI runner");
-    assert!(me.is_service_account(), "{me:?}");
     assert_eq!(teams_of(&me), ["ml"]);
-    let person = s.as_(&s.fx.adam).viewer().await.expect("viewer");
-    assert_eq!(person.account_type, Some(AccountType::User));
+    assert!(s.listed("ci-bot").await.is_service_account());
+    assert_eq!(
+        s.listed(s.fx.adam.username).await.account_type,
+        Some(AccountType::User)
+    );
 }
 
 /// `service_account_secret` reveals nothing, or the account's own working

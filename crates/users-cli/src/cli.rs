@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, ValueHint};
 use clap_complete::Shell;
-use users_domain::PageSize;
+use users_domain::{ApiKeySecret, Invitee, PageSize, TeamName, TeamRole, Username};
 use users_graphql::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, SDK_USER_AGENT};
 
 use crate::exit;
@@ -23,9 +23,10 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          --user-agent '{SDK_USER_AGENT}' (what the official SDK sends).\n\n\
          --json prints one JSON document on stdout per command (provision: a JSON line per \
          row, then a summary line); --jsonl prints JSON lines (user search and key list \
-         --all: one per user as it arrives, then a summary line; any other command: its \
-         document on one line): `null` means not known, never none, and a secret appears \
-         only as the `secret` of key generate and key rotate; every shape is in \
+         --all: one per user as it arrives, team list --all: one per team, then a summary \
+         line; any other command: its document on one line): `null` means not known, never \
+         none, and a secret appears only as the `secret` of key generate, key rotate and \
+         service-account create --with-key; every shape is in \
          users-cli/docs/json.md in the wbusers repository. \
          Errors are one line on stderr (a JSON object with --json); text from the server \
          or a file shows control characters escaped (\\u{{1b}}, \\n).\n\n{}",
@@ -43,7 +44,7 @@ static PROVISION_HELP: LazyLock<String> = LazyLock::new(|| {
          again: existing users are skipped, so a rerun finishes what a failed or interrupted \
          run left undone, and settles unknown rows, without creating anything twice.\n\n\
          Ctrl-C or SIGTERM stops it starting rows: the rows in flight are finished and \
-         reported, then it says after which line rows were not started, and exits 9. A \
+         reported, then it says after which line rows were not started, and exits 130. A \
          second Ctrl-C stops at once; the rows still in flight are then reported unknown.\n\n\
          A file is read through once before anything is sent, so a file that cannot be \
          provisioned is refused whole; standard input is read as it comes, and a problem \
@@ -135,10 +136,11 @@ pub(crate) struct Global {
     pub(crate) user_agent: Option<String>,
     /// How long the whole command may take, retries and waits included; each
     /// request gets at most 30 s of it. A key generate or rotate whose answer
-    /// is lost can take minutes to reconcile: give it more. For provision, the
-    /// budget of each request of each row, and for user search and key list
-    /// --all, of each page (the batch or listing itself runs until done;
-    /// Ctrl-C stops it)
+    /// is lost can take minutes to reconcile: give it more. For provision,
+    /// team add|remove, user deactivate|reactivate|promote|demote and user
+    /// offboard, the budget of each request of each row or step, and for user
+    /// search, key list --all and team list --all, of each page (the batch or
+    /// listing itself runs until done; Ctrl-C stops it)
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub(crate) timeout: u64,
     /// Refuse an answer from the server longer than this many bytes
@@ -181,6 +183,57 @@ fn page_size(text: &str) -> Result<PageSize, String> {
     PageSize::new(size).map_err(|error| error.to_string())
 }
 
+/// Refuses a value shaped like an api key's secret, without echoing it:
+/// clap quotes the value before this message, masked (see `main.rs`).
+fn not_a_secret(text: &str, what: &str) -> Result<(), String> {
+    if ApiKeySecret::is_key_shaped(text.trim()) {
+        return Err(format!(
+            "looks like an api key's secret, not {what}; nothing was sent (clear it from \
+             your shell history)"
+        ));
+    }
+    Ok(())
+}
+
+/// A user to add to a team or to act on: a username, or an email when the
+/// value holds an '@' (the official SDK's rule).
+fn invitee(text: &str) -> Result<Invitee, String> {
+    not_a_secret(text, "a username or an email")?;
+    Invitee::parse(text).map_err(|_| {
+        "is neither a username nor an email address: give a username (no white space) \
+         or an email such as ada@example.com"
+            .to_owned()
+    })
+}
+
+fn team_name(text: &str) -> Result<TeamName, String> {
+    not_a_secret(text, "a team's name")?;
+    TeamName::parse(text.trim()).map_err(|error| format!("is not a team's name: {error}"))
+}
+
+fn username(text: &str) -> Result<Username, String> {
+    not_a_secret(text, "a username")?;
+    Username::parse(text.trim()).map_err(|error| format!("is not a username: {error}"))
+}
+
+fn role(text: &str) -> Result<TeamRole, String> {
+    not_a_secret(text, "a role")?;
+    TeamRole::parse(text.trim()).map_err(|_| {
+        "is not a team role: use admin, member, viewer, or a custom role's name \
+         (no white space)"
+            .to_owned()
+    })
+}
+
+/// A service account's description, which is also its name: not blank, not a key.
+fn description(text: &str) -> Result<String, String> {
+    not_a_secret(text, "a description")?;
+    if text.trim().is_empty() {
+        return Err("is empty; say what the account is for, such as 'nightly CI'".to_owned());
+    }
+    Ok(text.trim().to_owned())
+}
+
 /// The longest `--timeout`: a day, the longest wait the client accepts.
 pub(crate) const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 
@@ -204,9 +257,15 @@ fn user_agent(text: &str) -> Result<String, String> {
 pub(crate) enum Command {
     /// Show the user the credentials belong to
     Whoami,
-    /// Look up, search and create users
+    /// Look up, search and create users; deactivate, promote and offboard them
     #[command(subcommand)]
     User(UserCommand),
+    /// List and show teams, create them, and manage their members
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Create and list service accounts: accounts for automation, made in a team
+    #[command(subcommand)]
+    ServiceAccount(ServiceAccountCommand),
     /// List, generate, delete and rotate API keys
     #[command(subcommand)]
     Key(KeyCommand),
@@ -252,6 +311,150 @@ pub(crate) enum UserCommand {
         /// Make the new user an instance admin
         #[arg(long)]
         admin: bool,
+    },
+    /// Deactivate users: they stay listed, cannot log in, and their keys stop
+    /// working until reactivated (admins only)
+    ///
+    /// Each user's outcome is reported; one already deactivated is reported
+    /// so. Deactivating yourself or the last active instance admin is refused.
+    Deactivate(Users),
+    /// Reactivate deactivated users: their keys work again (admins only)
+    Reactivate(Users),
+    /// Make users instance admins (admins only)
+    Promote(Users),
+    /// Take instance admin away from users (admins only)
+    ///
+    /// Demoting yourself or the last active instance admin is refused.
+    Demote(Users),
+    /// Offboard a leaver: revoke every key they hold, take them out of every
+    /// team, deactivate them (admins only)
+    ///
+    /// Shows the plan first, read from the server just now, and asks before
+    /// doing it when standard input is a terminal; without one, --yes is
+    /// needed. Every step's outcome is reported; a step that fails does not
+    /// stop the others, and the exit code is then 8. Running it again does
+    /// only what is left, and says so when nothing is.
+    Offboard {
+        /// A username, or an email (a value with '@'), named exactly
+        #[arg(value_name = "USER", value_parser = invitee)]
+        user: Invitee,
+        /// Do it without asking (what a script must pass)
+        #[arg(short, long)]
+        yes: bool,
+        /// Show what it would do, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// The users a lifecycle command acts on, each named exactly.
+#[derive(Debug, Args)]
+pub(crate) struct Users {
+    /// Each a username, or an email (a value with '@'), named exactly
+    #[arg(value_name = "USER", required = true, value_parser = invitee)]
+    pub(crate) users: Vec<Invitee>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TeamCommand {
+    /// List your teams, or with --all every team any user is in (admins only)
+    List {
+        /// Every user's teams, read page by page as `user search` reads users
+        #[arg(long)]
+        all: bool,
+        #[arg(
+            long,
+            value_name = "N",
+            value_parser = page_size,
+            requires = "all",
+            help = PAGE_SIZE_HELP.as_str()
+        )]
+        page_size: Option<PageSize>,
+    },
+    /// Show a team and its members
+    Show {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+    },
+    /// Create a team, with you (or --admin) as its first member and admin
+    ///
+    /// A team's name is shared with the users' names: a team cannot be named
+    /// as an existing user or team.
+    Create {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+        /// The team's admin and first member [default: you]
+        #[arg(long, value_name = "USERNAME", value_parser = username)]
+        admin: Option<Username>,
+    },
+    /// Add users to a team (team admins and instance admins)
+    ///
+    /// Each user's outcome is reported; one already a member is a failure
+    /// (exit code 5), as is one nobody is named by (3).
+    Add {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+        /// Each a username, or an email (a value with '@')
+        #[arg(value_name = "USER", required = true, value_parser = invitee)]
+        users: Vec<Invitee>,
+        /// Their role: admin, member, viewer, or a custom role's name
+        #[arg(long, value_name = "ROLE", default_value = "member", value_parser = role)]
+        role: TeamRole,
+    },
+    /// Take users out of a team (team admins and instance admins)
+    Remove {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+        /// Each a username, or an email (a value with '@')
+        #[arg(value_name = "USER", required = true, value_parser = invitee)]
+        users: Vec<Invitee>,
+    },
+    /// Change a member's role in a team (team admins and instance admins)
+    Role {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+        /// A username, or an email (a value with '@')
+        #[arg(value_name = "USER", value_parser = invitee)]
+        user: Invitee,
+        /// admin, member, viewer, or a custom role's name
+        #[arg(value_name = "ROLE", value_parser = role)]
+        role: TeamRole,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ServiceAccountCommand {
+    /// Create a service account in a team, and print it (team admins and instance admins)
+    ///
+    /// With --with-key, also a key for it, whose secret is printed once. W&B
+    /// makes keys only for their holder, so the key is made by acting as the
+    /// account, with the key the server shows its team's admins; where the
+    /// server shows none, the account is created and printed all the same,
+    /// then an error says so (exit code 11).
+    Create {
+        /// The team's name
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: TeamName,
+        /// What the account is for; it is also the account's name
+        #[arg(value_name = "DESCRIPTION", value_parser = description)]
+        description: String,
+        /// Also make a key for the account, and print its secret once
+        #[arg(long)]
+        with_key: bool,
+        /// A note saying what the key is for
+        #[arg(long, value_name = "TEXT", requires = "with_key")]
+        key_description: Option<String>,
+    },
+    /// List the service accounts of a team, or of each of your teams
+    List {
+        /// [default: each of your teams]
+        #[arg(value_name = "TEAM", value_parser = team_name)]
+        team: Option<TeamName>,
     },
 }
 
@@ -345,11 +548,75 @@ mod tests {
         let mut names = Vec::new();
         collect_long_names(&command, &mut names);
         assert!(
-            names
-                .iter()
-                .all(|name| name == "api-key-file" || !name.contains("key")),
+            names.iter().all(|name| !name.contains("key")
+                || ["api-key-file", "with-key", "key-description"].contains(&name.as_str())),
             "{names:?}"
         );
+    }
+
+    #[test]
+    fn users_teams_and_roles_are_parsed_by_the_domain_s_rules() {
+        let parsed = Cli::try_parse_from([
+            "wbusers",
+            "team",
+            "add",
+            "ml",
+            "ada",
+            "bo@example.com",
+            "--role",
+            "VIEWER",
+        ])
+        .unwrap();
+
+        let Command::Team(TeamCommand::Add { team, users, role }) = parsed.command else {
+            panic!("{parsed:?}");
+        };
+        assert_eq!(team.as_str(), "ml");
+        assert!(matches!(users[0], Invitee::Username(_)));
+        assert!(matches!(users[1], Invitee::Email(_)));
+        assert_eq!(role, TeamRole::Viewer);
+        for bad in [
+            &["team", "add", "ml", "a b"][..],
+            &["team", "add", "m l", "ada"],
+            &["team", "role", "ml", "ada", "two words"],
+            &["team", "add", "ml"],
+            &["user", "deactivate"],
+            &["user", "offboard", "@"],
+            &["service-account", "create", "ml", " "],
+            &[
+                "service-account",
+                "create",
+                "ml",
+                "ci",
+                "--key-description",
+                "x",
+            ],
+        ] {
+            let error = Cli::try_parse_from(std::iter::once("wbusers").chain(bad.iter().copied()));
+            assert!(error.is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_given_as_a_user_team_or_role_is_refused_without_being_repeated() {
+        let key = "0123456789abcdefghij0123456789abcdefghij";
+        for args in [
+            vec!["team", "show", key],
+            vec!["team", "add", "ml", key],
+            vec!["team", "role", "ml", "ada", key],
+            vec!["team", "create", "ml", "--admin", key],
+            vec!["user", "offboard", key],
+            vec!["user", "deactivate", "ada", key],
+            vec!["service-account", "create", "ml", key],
+        ] {
+            let error = Cli::try_parse_from(std::iter::once("wbusers").chain(args.iter().copied()))
+                .unwrap_err();
+            let message = error.to_string();
+            assert!(
+                message.contains("looks like an api key's secret"),
+                "{args:?}: {message}"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub(crate) enum Exit {
     Unavailable,
     Ambiguous,
     Partial,
+    Refused,
+    Unsupported,
     Interrupted,
 }
 
@@ -30,7 +32,7 @@ pub(crate) struct Row {
 
 impl Exit {
     /// Every exit, in the order of its code (as `--help` lists them).
-    pub(crate) const ALL: [Self; 10] = [
+    pub(crate) const ALL: [Self; 12] = [
         Self::Ok,
         Self::Failure,
         Self::Usage,
@@ -40,6 +42,8 @@ impl Exit {
         Self::Unavailable,
         Self::Ambiguous,
         Self::Partial,
+        Self::Refused,
+        Self::Unsupported,
         Self::Interrupted,
     ];
 
@@ -53,7 +57,11 @@ impl Exit {
                 "usage",
                 "bad command line or bad input (arguments, key file, provisioning file)",
             ),
-            Self::NotFound => (3, "not_found", "the user or key does not exist"),
+            Self::NotFound => (
+                3,
+                "not_found",
+                "the user, key, team or member does not exist",
+            ),
             Self::Auth => (
                 4,
                 "auth",
@@ -62,7 +70,7 @@ impl Exit {
             Self::Conflict => (
                 5,
                 "conflict",
-                "already exists, or a name matches several users or keys",
+                "already exists (a user, a team, a member), or a name matches several users or keys",
             ),
             Self::Unavailable => (
                 6,
@@ -77,10 +85,20 @@ impl Exit {
             Self::Partial => (
                 8,
                 "partial",
-                "provision: some rows failed; user search, key list --all: some users could not be read (every one is reported)",
+                "some rows or steps failed, or a listing could not read some users (every one is reported)",
+            ),
+            Self::Refused => (
+                10,
+                "refused",
+                "refused by a safety rule (yourself, the last active admin): nothing was sent",
+            ),
+            Self::Unsupported => (
+                11,
+                "unsupported",
+                "the server offers no way to do this (a service account's key)",
             ),
             Self::Interrupted => (
-                9,
+                130,
                 "interrupted",
                 "provision: stopped by Ctrl-C or SIGTERM (the rows done are reported; run again to finish)",
             ),
@@ -120,12 +138,25 @@ mod tests {
 
     #[test]
     fn every_exit_has_its_own_code_and_kind_in_order() {
-        for (position, exit) in Exit::ALL.iter().enumerate() {
+        let codes: Vec<u8> = Exit::ALL.iter().map(|exit| exit.code()).collect();
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "{codes:?}");
+        for exit in Exit::ALL {
             let row = exit.row();
-            assert_eq!(usize::from(row.code), position, "{exit:?}");
             let same_kind = Exit::ALL.iter().filter(|e| e.row().kind == row.kind);
             assert_eq!(same_kind.count(), 1, "{exit:?}");
         }
+    }
+
+    /// Kept free: `plan` is to exit with it when changes are pending, and a
+    /// script must not meet it meaning anything else before then.
+    const RESERVED: u8 = 9;
+
+    #[test]
+    fn the_reserved_code_is_nobody_s_and_an_interruption_is_128_plus_sigint() {
+        assert!(Exit::ALL.iter().all(|exit| exit.code() != RESERVED));
+        assert_eq!(Exit::Interrupted.code(), 128 + 2);
+        assert_eq!(Exit::Refused.code(), 10);
+        assert_eq!(Exit::Unsupported.code(), 11);
     }
 
     #[test]

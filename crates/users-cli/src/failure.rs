@@ -7,7 +7,7 @@
 use std::io::{self, Write as _};
 
 use serde::Serialize;
-use users_domain::{ApiKey, Email, Error, Unreadable};
+use users_domain::{ApiKey, Email, Error, TeamName, Unreadable};
 use users_graphql::{CaSource, ConfigError, KeySource, SDK_USER_AGENT};
 
 use crate::exit::Exit;
@@ -63,6 +63,9 @@ enum Cause {
     /// A provisioning batch that ran, in part or whole, with rows that
     /// failed or are unknown, or stopped short.
     Batch { file: String, batch: Batch },
+    /// A command acting on several rows (users, an offboarding's steps)
+    /// that reported every row, some of which failed.
+    Incomplete(Incomplete),
     /// A listing that went to its end, with users in it the adapter could
     /// not read (each reported as it came, see [`unreadable_line`]).
     Unreadable {
@@ -85,9 +88,37 @@ pub(crate) enum During {
     /// Walking a listing that had printed `listed` users when it failed
     /// (a failure before its first page is [`During::Command`]).
     Listing { listed: u64 },
+    /// `team create`: the advice says where to see the team.
+    CreatingTeam(TeamName),
+    /// Changing a team's members, or reading them: a team admin may do it
+    /// too, and the advice says where to see the team.
+    ManagingTeam(TeamName),
+    /// `service-account create --with-key`: the account was made, and it
+    /// stays, whatever happens to its key.
+    ServiceAccountKey {
+        /// How the account is named (its label).
+        account: String,
+    },
     /// A step of `wbusers demo`, which reads no setting: no advice.
     #[cfg(feature = "demo")]
     DemoStep(&'static str),
+}
+
+/// What a multi-row command left undone: every row was reported already.
+#[derive(Debug, Clone)]
+pub(crate) enum Incomplete {
+    /// `failed` of `total` rows, each naming one of `noun` (`users`).
+    Rows {
+        failed: usize,
+        total: usize,
+        noun: &'static str,
+    },
+    /// An offboarding of `user` in which `failed` of `total` steps failed.
+    Offboarding {
+        user: String,
+        failed: usize,
+        total: usize,
+    },
 }
 
 /// Where this run's key came from, in the words of the person who gave it:
@@ -194,6 +225,13 @@ impl Failure {
         )
     }
 
+    /// The same failure, met while doing `during` (which changes its advice).
+    #[must_use]
+    pub(crate) fn while_doing(mut self, during: During) -> Self {
+        self.0.during = during;
+        self
+    }
+
     /// The provisioning file `input` cannot be provisioned.
     pub(crate) fn file(input: &Input, error: FileError) -> Self {
         Self::of(
@@ -237,6 +275,11 @@ impl Failure {
         ))
     }
 
+    /// A multi-row command reported every row, and some failed.
+    pub(crate) fn incomplete(what: Incomplete) -> Self {
+        Self::of(Cause::Incomplete(what), During::Command)
+    }
+
     /// A listing went to its end, but `unreadable` of its `of` users could
     /// not be read: an audit that skipped them would be wrong.
     pub(crate) fn unreadable(unreadable: u64, of: u64) -> Self {
@@ -254,6 +297,41 @@ impl Failure {
             "name the key by its id, which 'wbusers key list' shows \
              (and clear the secret from your shell history)",
         )
+    }
+
+    /// A search for `typed` found one user, `found`, who is not named so
+    /// exactly: a change is never made to a user who only resembles the name.
+    pub(crate) fn not_named_exactly(typed: &str, found: &str) -> Self {
+        Self::advised(
+            Exit::NotFound,
+            format!(
+                "no user is named exactly '{}'; nothing was changed",
+                redact::mask_keys(typed)
+            ),
+            format!("did you mean {found}? name the user by username or email exactly"),
+        )
+    }
+
+    /// `user offboard` without `--yes`, and no terminal to ask at.
+    pub(crate) fn unconfirmable() -> Self {
+        Self::advised(
+            Exit::Usage,
+            "user offboard asks before it changes anything, and standard input is not a \
+             terminal; nothing was changed",
+            "pass --yes to offboard without being asked, or --dry-run to see what it would do",
+        )
+    }
+
+    /// `user offboard`: the person at the terminal did not say yes (or the
+    /// question could not be asked, `error`).
+    pub(crate) fn not_confirmed(user: &str, error: Option<&io::Error>) -> Self {
+        let message = match error {
+            None => format!("not confirmed: {user} was left as is"),
+            Some(error) => {
+                format!("cannot ask for confirmation ({error}): {user} was left as is")
+            }
+        };
+        Self::new(Exit::Failure, message)
     }
 
     /// Stdout went away after part of a change's report was written: said,
@@ -301,8 +379,9 @@ impl Failure {
                 new_key,
                 revoked,
                 kept,
-            } => secret_not_shown(write, new_key, revoked.as_ref(), kept.as_ref()),
+            } => secret_not_shown(write, new_key, revoked.as_ref(), kept.as_ref(), during),
             Cause::File { file, error } => file_line(file, error),
+            Cause::Incomplete(what) => incomplete_line(what),
             Cause::Batch { file, batch } => batch_line(file, batch),
             Cause::Unreadable { unreadable, of } => Line {
                 exit: Exit::Partial,
@@ -326,6 +405,13 @@ impl Failure {
             };
         }
         line
+    }
+
+    /// The report as text shows it: `error: MESSAGE; HINT`.
+    #[cfg(feature = "demo")]
+    pub(crate) fn text(&self) -> String {
+        let line = self.line();
+        text_line(&line.message, line.hint.as_deref())
     }
 
     /// Writes the one-line report to stderr (a JSON object with `--json`),
@@ -435,6 +521,43 @@ fn domain(error: &Error, during: &During, key: &KeyOrigin) -> Line {
                 "run 'wbusers user get {email}' to see whether it was created"
             )),
         ),
+        (During::CreatingTeam(team), Error::AlreadyExists { .. }) => (
+            error.to_string(),
+            Some(format!(
+                "nothing was changed; teams and users share one namespace: see it with \
+                 'wbusers team show {team}' or 'wbusers user get {team}'"
+            )),
+        ),
+        (During::ManagingTeam(team), Error::AlreadyExists { .. }) => (
+            error.to_string(),
+            Some(format!(
+                "nothing was changed; 'wbusers team show {team}' lists its members"
+            )),
+        ),
+        (During::CreatingTeam(_) | During::ManagingTeam(_), Error::NotFound { .. }) => (
+            error.to_string(),
+            Some(
+                "check the names: 'wbusers team list --all' lists the teams, 'wbusers team \
+                 show TEAM' a team's members, 'wbusers user search' the users"
+                    .to_owned(),
+            ),
+        ),
+        (
+            During::CreatingTeam(team) | During::ManagingTeam(team),
+            Error::PermissionDenied { .. },
+        ) => (
+            error.to_string(),
+            Some(format!(
+                "use the API key of an instance admin or of an admin of team {team}"
+            )),
+        ),
+        (During::ServiceAccountKey { account }, _) => (
+            error.to_string(),
+            Some(format!(
+                "service account {account} was created all the same, without a key; \
+                 running the command again would make another"
+            )),
+        ),
         (During::Listing { listed }, _) => (
             format!(
                 "the listing stopped after {}: {error}",
@@ -476,6 +599,8 @@ fn exit_of(error: &Error) -> Exit {
         | Error::Protocol { .. }
         | Error::NotListed { .. } => Exit::Unavailable,
         Error::Ambiguous { .. } => Exit::Ambiguous,
+        Error::Refused { .. } => Exit::Refused,
+        Error::Unsupported { .. } => Exit::Unsupported,
         _ => Exit::Failure,
     }
 }
@@ -518,6 +643,8 @@ fn advice(error: &Error, key: &KeyOrigin) -> Option<String> {
         Error::Ambiguous { .. } => {
             "check the current state ('wbusers user get', 'wbusers key list') before retrying"
         }
+        // The reason says what to do instead.
+        Error::Refused { .. } => "nothing was changed",
         _ => return None,
     };
     Some(text.to_owned())
@@ -529,10 +656,23 @@ fn secret_not_shown(
     new_key: &ApiKey,
     revoked: Result<&(), &Error>,
     kept: Option<&ApiKey>,
+    during: &During,
 ) -> Line {
-    let kept = kept.map_or_else(String::new, |old| {
-        format!("; the old key {} was kept and still works", key_label(old))
-    });
+    let (kept, again) = if let During::ServiceAccountKey { account } = during {
+        (
+            format!("; service account {account} was created and stays"),
+            "give it a key from its team's settings page (running the command again \
+             would make another account)",
+        )
+    } else {
+        (
+            kept.map_or_else(String::new, |old| {
+                format!("; the old key {} was kept and still works", key_label(old))
+            }),
+            "nothing else changed; run it again with standard output going where it can be \
+             written",
+        )
+    };
     let unwritten = format!("cannot write the new key's secret to standard output ({write})");
     match revoked {
         Ok(()) => Line {
@@ -541,11 +681,7 @@ fn secret_not_shown(
                 "{unwritten}, so the new key {} was revoked{kept}",
                 key_label(new_key)
             ),
-            hint: Some(
-                "nothing else changed; run it again with standard output going \
-                 where it can be written"
-                    .to_owned(),
-            ),
+            hint: Some(again.to_owned()),
         },
         Err(error) => {
             let exit = exit_of(error);
@@ -561,12 +697,49 @@ fn secret_not_shown(
                      with a secret nobody saw{kept}",
                     key_label(new_key)
                 ),
-                hint: Some(format!(
-                    "delete it with 'wbusers key delete {}'",
-                    new_key.id
-                )),
+                hint: Some(match during {
+                    During::ServiceAccountKey { account } => format!(
+                        "delete it with 'wbusers key delete {} --user {account}'",
+                        new_key.id
+                    ),
+                    _ => format!("delete it with 'wbusers key delete {}'", new_key.id),
+                }),
             }
         }
+    }
+}
+
+/// A multi-row command with failed rows: each was reported with its reason.
+fn incomplete_line(what: &Incomplete) -> Line {
+    match what {
+        Incomplete::Rows {
+            failed,
+            total,
+            noun,
+        } => Line {
+            exit: Exit::Partial,
+            message: format!("{failed} of {total} {noun} failed"),
+            hint: Some(
+                "each is reported above with its outcome; fix the failed ones and run \
+                 the command again for them"
+                    .to_owned(),
+            ),
+        },
+        Incomplete::Offboarding {
+            user,
+            failed,
+            total,
+        } => Line {
+            exit: Exit::Partial,
+            message: format!(
+                "offboarding {user} is incomplete: {failed} of {total} steps failed \
+                 (each is reported above)"
+            ),
+            hint: Some(format!(
+                "run 'wbusers user offboard {user}' again: it plans from what is left and \
+                 does only that"
+            )),
+        },
     }
 }
 

@@ -1,9 +1,12 @@
-//! What the unit tests build their users and keys from: one way each.
+//! What the unit tests build their users, keys and members from: one way each.
 
-use users_domain::{ApiKey, ApiKeyId, ApiKeyName, User, UserId, Username};
+use users_domain::{
+    AccountType, ApiKey, ApiKeyId, ApiKeyName, Member, MemberId, TeamRole, Timestamp, User, UserId,
+    Username,
+};
 
 /// A user named `name`, holding the keys `keys` (`None`: not listed by the
-/// server), soft-deleted if `deleted`.
+/// server), deactivated if `deleted`.
 pub(crate) fn user(name: &str, keys: Option<&[&str]>, deleted: bool) -> User {
     User {
         id: UserId::parse(format!("id-{name}")).unwrap(),
@@ -11,8 +14,11 @@ pub(crate) fn user(name: &str, keys: Option<&[&str]>, deleted: bool) -> User {
         email: None,
         name: String::new(),
         admin: false,
+        account_type: Some(AccountType::User),
+        created_at: None,
+        logged_in_at: None,
         entity: None,
-        deleted_at: deleted.then(|| "2024-01-01T00:00:00".to_owned()),
+        deleted_at: deleted.then(|| Timestamp::parse("2024-01-01T00:00:00Z").unwrap()),
         teams: None,
         api_keys: keys.map(|keys| keys.iter().map(|name| key(name)).collect()),
         flags: None,
@@ -25,5 +31,18 @@ pub(crate) fn key(name: &str) -> ApiKey {
         id: ApiKeyId::parse(format!("id-{name}")).unwrap(),
         name: ApiKeyName::parse(name).unwrap(),
         description: None,
+    }
+}
+
+/// A member named `name` (the user `user(name, ..)`, by id) with `role`.
+pub(crate) fn member(name: &str, role: TeamRole) -> Member {
+    Member {
+        id: MemberId::parse(format!("id-{name}")).unwrap(),
+        name: name.to_owned(),
+        username: Some(Username::parse(name).unwrap()),
+        email: None,
+        role,
+        pending: false,
+        account_type: Some(AccountType::User),
     }
 }

@@ -1,4 +1,4 @@
-//! A user listing (`user search`, `key list --all`) printed as it is walked,
+//! A user listing (`user search`, `key list --all`, `team list --all`) printed as it is walked,
 //! page by page: memory holds one page however many users there are. Each
 //! page's output is written (and flushed) as soon as the page arrives, as
 //! rows of a table, as pieces of one JSON document (`--json`), or as a JSON
@@ -29,8 +29,10 @@ pub(crate) trait Listing {
     /// The field of the JSON document holding one element per user.
     const ELEMENTS: &'static str;
 
-    /// The user as an element of the document (with `--jsonl`, a line).
-    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u;
+    /// The user's elements of the document (with `--jsonl`, a line each),
+    /// after [`tally`](Self::tally) saw the user: one for a listing of
+    /// users; for `team list --all`, one per team not seen before.
+    fn elements<'a>(&'a self, user: &'a User) -> impl Iterator<Item = impl Serialize + 'a>;
 
     /// Counts the user in the totals.
     fn tally(&mut self, user: &User);
@@ -158,6 +160,8 @@ struct Writer {
     users: u64,
     /// Users that could not be read so far.
     unreadable: u64,
+    /// Elements written so far (JSON).
+    elements: u64,
 }
 
 #[derive(Debug)]
@@ -214,6 +218,7 @@ impl Writer {
             form,
             users: 0,
             unreadable: 0,
+            elements: 0,
         }
     }
 
@@ -252,23 +257,25 @@ impl Writer {
             Form::Document { .. } => {
                 for user in users {
                     listing.tally(user);
-                    buffer.extend_from_slice(if self.users == 0 { b"\n" } else { b",\n" });
-                    indent(buffer, 2);
-                    let mut json =
-                        serde_json::Serializer::with_formatter(&mut *buffer, Indented::at(2));
-                    listing
-                        .element(user)
-                        .serialize(&mut json)
-                        .map_err(cannot_render)?;
+                    for element in listing.elements(user) {
+                        buffer.extend_from_slice(if self.elements == 0 { b"\n" } else { b",\n" });
+                        indent(buffer, 2);
+                        let mut json =
+                            serde_json::Serializer::with_formatter(&mut *buffer, Indented::at(2));
+                        element.serialize(&mut json).map_err(cannot_render)?;
+                        self.elements += 1;
+                    }
                     self.users += 1;
                 }
             }
             Form::Lines => {
                 for user in users {
                     listing.tally(user);
-                    serde_json::to_writer(&mut *buffer, &listing.element(user))
-                        .map_err(cannot_render)?;
-                    buffer.push(b'\n');
+                    for element in listing.elements(user) {
+                        serde_json::to_writer(&mut *buffer, &element).map_err(cannot_render)?;
+                        buffer.push(b'\n');
+                        self.elements += 1;
+                    }
                     self.users += 1;
                 }
             }
@@ -318,7 +325,7 @@ impl Writer {
                 }
             }
             Form::Document { unreadable } => {
-                if self.users > 0 {
+                if self.elements > 0 {
                     buffer.push(b'\n');
                     indent(buffer, 1);
                 }

@@ -121,6 +121,9 @@ mod tests {
             vec!["wbusers", key],
             vec!["wbusers", "provision", "x", "--format", key],
             vec!["wbusers", &format!("--{key}")],
+            vec!["wbusers", "team", "add", "ml", key],
+            vec!["wbusers", "user", "offboard", key],
+            vec!["wbusers", "team", "create", "ml", "--admin", key],
         ] {
             let error = cli::Cli::try_parse_from(&args).unwrap_err();
             let line = usage_failure(&error).line();

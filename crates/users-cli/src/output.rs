@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use std::io::{self, Write as _};
 
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 use time::macros::format_description;
-use time::{OffsetDateTime, PrimitiveDateTime};
 use unicode_width::UnicodeWidthStr as _;
+use users_domain::Timestamp;
 
 use crate::failure::Failure;
 
@@ -283,22 +283,15 @@ fn line(widths: &[usize], row: &[Cow<'_, str>], text: &mut String) {
     text.push('\n');
 }
 
-/// A server timestamp as people read it (`2024-05-01 12:00:00 UTC`). The
-/// server's text is shown unchanged when it is not a timestamp this tool knows.
-pub(crate) fn timestamp(text: &str) -> String {
-    let parsed = OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
-        // W&B sends naive UTC timestamps, with or without fractions of a second.
-        let naive = format_description!(
-            "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-        );
-        PrimitiveDateTime::parse(text, naive)
-            .ok()
-            .map(PrimitiveDateTime::assume_utc)
-    });
+/// A server timestamp as people read it (`2024-05-01 12:00:00 UTC`), to
+/// the second.
+pub(crate) fn timestamp(at: Timestamp) -> String {
     let shown = format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
-    parsed
-        .and_then(|at| at.to_offset(time::UtcOffset::UTC).format(shown).ok())
-        .unwrap_or_else(|| text.to_owned())
+    OffsetDateTime::from_unix_timestamp(at.unix_seconds())
+        .ok()
+        .and_then(|at| at.format(shown).ok())
+        // Within the years a `Timestamp` holds, neither step fails.
+        .unwrap_or_else(|| at.to_string())
 }
 
 /// `yes`/`no`, for booleans in text output.
@@ -454,14 +447,14 @@ mod tests {
 
     #[test]
     fn timestamps_read_as_utc_whatever_form_the_server_used() {
+        let shown = |text| timestamp(Timestamp::parse(text).unwrap());
         assert_eq!(
-            timestamp("2024-05-01T12:30:00+02:00"),
+            shown("2024-05-01T12:30:00+02:00"),
             "2024-05-01 10:30:00 UTC"
         );
         assert_eq!(
-            timestamp("2024-05-01T12:30:00.123456"),
+            shown("2024-05-01T12:30:00.123456"),
             "2024-05-01 12:30:00 UTC"
         );
-        assert_eq!(timestamp("yesterday"), "yesterday");
     }
 }

@@ -1,10 +1,16 @@
 //! The JSON shapes of users and keys (documented in `docs/json.md`) and their
-//! text renderings. Key names go out masked; no view here holds a secret.
+//! text renderings; teams and members in [`teams`], offboarding plans and
+//! reports in [`offboard`], the rows of multi-row commands in [`rows`]. Key
+//! names go out masked; no view here holds a secret.
+
+pub(crate) mod offboard;
+pub(crate) mod rows;
+pub(crate) mod teams;
 
 use std::borrow::Cow;
 
 use serde::{Serialize, Serializer};
-use users_domain::{ApiKey, Email, TeamName, User};
+use users_domain::{AccountType, ApiKey, Email, TeamName, Timestamp, User};
 
 use crate::output::{fields, table, timestamp, yes_no};
 
@@ -17,8 +23,11 @@ pub(crate) struct UserView<'u> {
     pub(crate) email: Option<&'u str>,
     pub(crate) name: &'u str,
     pub(crate) admin: bool,
+    pub(crate) account_type: Option<&'static str>,
+    pub(crate) created_at: Option<At>,
+    pub(crate) logged_in_at: Option<At>,
     pub(crate) entity: Option<&'u str>,
-    pub(crate) deleted_at: Option<&'u str>,
+    pub(crate) deleted_at: Option<At>,
     pub(crate) teams: Option<Each<'u, TeamName>>,
     pub(crate) api_keys: Option<Each<'u, ApiKey>>,
     pub(crate) flags: Option<&'u str>,
@@ -30,6 +39,22 @@ pub(crate) struct KeyView<'k> {
     /// Masked when it is a legacy secret-shaped name.
     pub(crate) name: Cow<'k, str>,
     pub(crate) description: Option<&'k str>,
+}
+
+/// A timestamp as JSON shows it: RFC 3339 in UTC (`2024-01-02T03:04:05Z`),
+/// written straight into the document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct At(pub(crate) Timestamp);
+
+impl Serialize for At {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+/// An account type as JSON and tables show it: `user`, `service`, ...
+pub(crate) fn account_word(kind: Option<AccountType>) -> Option<&'static str> {
+    kind.map(AccountType::as_word)
 }
 
 /// A list serialized as a JSON array of its items' views, without
@@ -57,8 +82,11 @@ impl<'u> From<&'u User> for UserView<'u> {
             email: user.email.as_ref().map(Email::as_str),
             name: &user.name,
             admin: user.admin,
+            account_type: account_word(user.account_type),
+            created_at: user.created_at.map(At),
+            logged_in_at: user.logged_in_at.map(At),
             entity: user.entity.as_deref(),
-            deleted_at: user.deleted_at.as_deref(),
+            deleted_at: user.deleted_at.map(At),
             teams: user.teams.as_deref().map(Each),
             api_keys: user.api_keys.as_deref().map(Each),
             flags: user.flags.as_deref(),
@@ -108,8 +136,17 @@ pub(crate) fn user_text(user: &User) -> String {
         ("teams", teams_text(user)),
         ("api keys", keys_summary(user)),
     ];
-    if let Some(deleted_at) = &user.deleted_at {
-        pairs.push(("deleted", timestamp(deleted_at)));
+    if let Some(kind) = user.account_type {
+        pairs.insert(5, ("type", kind.to_string()));
+    }
+    if let Some(at) = user.created_at {
+        pairs.push(("created", timestamp(at)));
+    }
+    if let Some(at) = user.logged_in_at {
+        pairs.push(("last login", timestamp(at)));
+    }
+    if let Some(at) = user.deleted_at {
+        pairs.push(("deactivated", timestamp(at)));
     }
     fields(&pairs)
 }
@@ -124,12 +161,14 @@ pub(crate) fn created_text(user: &User) -> String {
     ])
 }
 
-fn or_dash(text: &str) -> String {
+pub(crate) fn or_dash(text: &str) -> String {
     if text.is_empty() { "-" } else { text }.to_owned()
 }
 
 /// The columns of a table of users.
-pub(crate) const USER_COLUMNS: &[&str] = &["USERNAME", "EMAIL", "ADMIN", "KEYS", "TEAMS", "STATUS"];
+pub(crate) const USER_COLUMNS: &[&str] = &[
+    "USERNAME", "EMAIL", "ADMIN", "TYPE", "KEYS", "TEAMS", "STATUS",
+];
 
 /// Users as a table (the demo's; the listing commands print theirs a page
 /// at a time).
@@ -147,15 +186,26 @@ pub(crate) fn user_row(user: &User) -> Vec<String> {
             .as_ref()
             .map_or_else(|| "-".to_owned(), ToString::to_string),
         yes_no(user.admin),
+        account_text(user.account_type),
         user.api_keys
             .as_ref()
             .map_or_else(|| "?".to_owned(), |keys| keys.len().to_string()),
         teams_text(user),
-        user.deleted_at.as_deref().map_or_else(
-            || "active".to_owned(),
-            |at| format!("deleted {}", timestamp(at)),
-        ),
+        status_text(user),
     ]
+}
+
+/// `active`, or `deactivated` and when.
+pub(crate) fn status_text(user: &User) -> String {
+    user.deleted_at.map_or_else(
+        || "active".to_owned(),
+        |at| format!("deactivated {}", timestamp(at)),
+    )
+}
+
+/// An account type in a table: its word, or `?` where the server did not say.
+pub(crate) fn account_text(kind: Option<AccountType>) -> String {
+    account_word(kind).unwrap_or("?").to_owned()
 }
 
 /// Keys as a table.

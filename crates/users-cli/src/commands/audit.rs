@@ -1,6 +1,6 @@
 //! `key list --all`: who holds which key, across every user. For audits, so a
 //! user whose keys the server did not list is reported as unknown, never as
-//! holding none, and soft-deleted users who still hold keys stand out.
+//! holding none, and deactivated users and service accounts stand out.
 
 use serde::Serialize;
 use serde_json::json;
@@ -9,13 +9,17 @@ use users_domain::{ApiKey, PageSize, User, UserAdmin, UserRepository};
 use crate::failure::{Failure, count};
 use crate::listing::{self, Listing};
 use crate::output::Output;
-use crate::views::{Each, NOT_LOADED};
+use crate::views::{Each, NOT_LOADED, account_text, account_word};
 
 /// An element of `holders`.
 #[derive(Serialize)]
 struct HolderView<'u> {
     user: &'u str,
     username: &'u str,
+    /// `user`, `service`, ...; `null` where the server did not say.
+    account_type: Option<&'static str>,
+    deactivated: bool,
+    /// The same as `deactivated`: its first name, kept for scripts that read it.
     deleted: bool,
     /// `null` when the server did not list this user's keys.
     keys: Option<Each<'u, ApiKey>>,
@@ -30,7 +34,9 @@ impl<'u> From<&'u User> for HolderView<'u> {
                 .as_ref()
                 .map_or(user.username.as_str(), |email| email.as_str()),
             username: user.username.as_str(),
-            deleted: user.deleted_at.is_some(),
+            account_type: account_word(user.account_type),
+            deactivated: !user.is_active(),
+            deleted: !user.is_active(),
             keys: user.api_keys.as_deref().map(Each),
         }
     }
@@ -66,11 +72,12 @@ pub(super) async fn run<R: UserRepository>(
 }
 
 impl Listing for Audit {
-    const COLUMNS: &'static [&'static str] = &["USER", "STATUS", "KEY", "ID", "DESCRIPTION"];
+    const COLUMNS: &'static [&'static str] =
+        &["USER", "TYPE", "STATUS", "KEY", "ID", "DESCRIPTION"];
     const ELEMENTS: &'static str = "holders";
 
-    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u {
-        HolderView::from(user)
+    fn elements<'a>(&'a self, user: &'a User) -> impl Iterator<Item = impl Serialize + 'a> {
+        std::iter::once(HolderView::from(user))
     }
 
     fn tally(&mut self, user: &User) {
@@ -86,14 +93,16 @@ impl Listing for Audit {
 
     /// One row per key; a user with unlisted keys gets one row saying so.
     fn rows(&self, user: &User, rows: &mut Vec<Vec<String>>) {
-        let status = if user.deleted_at.is_some() {
-            "deleted"
-        } else {
+        let status = if user.is_active() {
             "active"
+        } else {
+            "deactivated"
         };
+        let kind = account_text(user.account_type);
         match user.api_keys.as_deref() {
             None => rows.push(vec![
                 user.label(),
+                kind,
                 status.to_owned(),
                 NOT_LOADED.to_owned(),
                 String::new(),
@@ -102,6 +111,7 @@ impl Listing for Audit {
             Some(keys) => rows.extend(keys.iter().map(|key| {
                 vec![
                     user.label(),
+                    kind.clone(),
                     status.to_owned(),
                     key.name.to_string(),
                     key.id.to_string(),
@@ -177,7 +187,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1 + 3 + 1 + 1, "{text}");
         assert!(
-            lines[3].starts_with("gone  ") && lines[3].contains("deleted"),
+            lines[3].starts_with("gone  ") && lines[3].contains("  deactivated  "),
             "{text}"
         );
         assert!(lines[4].contains("(not listed by the server)"), "{text}");
@@ -185,6 +195,21 @@ mod tests {
             lines[5],
             "3 keys held by 2 of 4 users; the server did not list the keys of 1 user"
         );
+    }
+
+    #[test]
+    fn each_holder_says_what_kind_of_account_it_is_and_whether_it_is_deactivated() {
+        let mut ci = user("ci", Some(&["token"]), true);
+        ci.account_type = Some(users_domain::AccountType::Service);
+
+        let shown = text(std::slice::from_ref(&ci));
+        let json = serde_json::to_value(HolderView::from(&ci)).unwrap();
+
+        let row = shown.lines().nth(1).unwrap();
+        assert!(row.contains("  service  deactivated  token"), "{shown}");
+        assert_eq!(json["account_type"], "service");
+        assert_eq!(json["deactivated"], true);
+        assert_eq!(json["deleted"], true);
     }
 
     #[test]

@@ -6,8 +6,8 @@
 
 use serde::Serialize;
 use users_domain::{
-    ApiKey, ApiKeySecret, ExposeSecret as _, GeneratedApiKey, User, UserAdmin, UserRepository,
-    find_key,
+    ApiKey, ApiKeySecret, ExposeSecret as _, GeneratedApiKey, KeyRepository, User, UserAdmin,
+    UserRepository, find_key,
 };
 
 use crate::cli::KeyCommand;
@@ -15,7 +15,7 @@ use crate::failure::{During, Failure};
 use crate::output::{JsonFields, Output, fields, write_out};
 use crate::views::{Each, KeyView, key_label, keys_table};
 
-const SHOWN_ONCE: &str =
+pub(super) const SHOWN_ONCE: &str =
     "store the secret now: it is shown this once and cannot be retrieved again";
 
 #[derive(Serialize)]
@@ -36,7 +36,7 @@ struct DeletedView<'a> {
     deleted: KeyView<'a>,
 }
 
-pub(super) async fn run<R: UserRepository>(
+pub(super) async fn run<R: UserRepository + KeyRepository>(
     admin: &UserAdmin<R>,
     command: &KeyCommand,
     out: Output,
@@ -104,7 +104,7 @@ pub(super) async fn run<R: UserRepository>(
 /// `key rotate`, as [`UserAdmin::rotate_api_key`] does it but for the order:
 /// generate, print the new secret, and only then revoke the old key. A new
 /// secret that cannot be printed is revoked, and the old key kept.
-async fn rotate<R: UserRepository>(
+async fn rotate<R: UserRepository + KeyRepository>(
     admin: &UserAdmin<R>,
     name_or_id: &str,
     description: Option<&str>,
@@ -178,7 +178,7 @@ async fn owner<R: UserRepository>(
 
 /// With `--quiet`, the secret alone, so that `$(wbusers key generate -q)` is
 /// the key. The labels are as wide as `key rotate`'s `revoked` line after.
-fn generated_text(generated: &GeneratedApiKey, out: Output) -> String {
+pub(super) fn generated_text(generated: &GeneratedApiKey, out: Output) -> String {
     let secret = generated.secret.expose_secret();
     if out.quiet {
         return secret.to_owned();

@@ -3,16 +3,20 @@
 
 mod audit;
 mod keys;
+pub(crate) mod lifecycle;
+mod offboard;
 mod provision;
+mod service_accounts;
+pub(crate) mod teams;
 mod users;
 
 use std::time::{Duration, Instant};
 
 use clap::CommandFactory as _;
-use users_domain::UserAdmin;
+use users_domain::{Invitee, User, UserAdmin, UserRepository};
 use users_graphql::{Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy};
 
-use crate::cli::{Cli, Command, Global, KeyCommand, UserCommand};
+use crate::cli::{Cli, Command, Global, KeyCommand, TeamCommand, UserCommand};
 use crate::exit::Exit;
 use crate::failure::{Failure, KeyOrigin};
 use crate::input::Input;
@@ -63,6 +67,8 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Whoami => users::whoami(&admin, out).await,
         Command::User(command) => users::run(&admin, command, out).await,
         Command::Key(command) => keys::run(&admin, command, out).await,
+        Command::Team(command) => teams::run(&admin, command, out).await,
+        Command::ServiceAccount(command) => service_accounts::run(&admin, command, out).await,
         Command::Provision(args) => provision::run(&admin, args, out).await,
         // Answered above, without a server.
         Command::Completions { .. } | Command::Demo => Ok(()),
@@ -70,17 +76,51 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
     result.map_err(|failure| failure.key_from(&key))
 }
 
-/// Whether `--timeout` bounds the whole command. A batch (`provision`) runs
-/// until it is done, and so does a listing, a page at a time (a million
-/// users take minutes); Ctrl-C stops either: `--timeout` is then the budget
-/// of each request.
+/// Whether `--timeout` bounds the whole command. A batch (`provision`, a
+/// command on several users, an offboarding's steps) runs until it is done,
+/// and so does a listing, a page at a time (a million users take minutes);
+/// Ctrl-C stops either: `--timeout` is then the budget of each request. An
+/// offboarding may also wait for its confirmation, as long as the person
+/// takes.
 fn is_bounded_whole(command: &Command) -> bool {
     !matches!(
         command,
         Command::Provision(_)
-            | Command::User(UserCommand::Search { .. })
+            | Command::User(
+                UserCommand::Search { .. }
+                    | UserCommand::Deactivate(_)
+                    | UserCommand::Reactivate(_)
+                    | UserCommand::Promote(_)
+                    | UserCommand::Demote(_)
+                    | UserCommand::Offboard { .. }
+            )
             | Command::Key(KeyCommand::List { all: true, .. })
+            | Command::Team(
+                TeamCommand::List { all: true, .. }
+                    | TeamCommand::Add { .. }
+                    | TeamCommand::Remove { .. }
+            )
     )
+}
+
+/// The user `who` names exactly: by username, or by email ignoring case.
+/// A change is never made to a user found by a search that only resembles
+/// the name given.
+///
+/// # Errors
+///
+/// As [`UserAdmin::user`]; and a `NotFound` failure, naming the one user
+/// found, when that user's username or email is not exactly `who`.
+pub(super) async fn exact_user<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    who: &Invitee,
+) -> Result<User, Failure> {
+    let typed = who.to_string();
+    let user = admin.user(&typed).await?;
+    if user.is_named(&typed) {
+        return Ok(user);
+    }
+    Err(Failure::not_named_exactly(&typed, &user.label()))
 }
 
 /// `wbusers demo` in a build without the emulator.
@@ -217,6 +257,10 @@ mod tests {
             &["provision", "users.csv"][..],
             &["user", "search"],
             &["key", "list", "--all"],
+            &["team", "list", "--all"],
+            &["team", "add", "ml", "ada"],
+            &["user", "deactivate", "ada"],
+            &["user", "offboard", "ada"],
         ] {
             assert!(!is_bounded_whole(&command(per_request)), "{per_request:?}");
         }
@@ -225,6 +269,8 @@ mod tests {
             &["user", "get", "ada"],
             &["key", "list"],
             &["key", "generate"],
+            &["team", "show", "ml"],
+            &["service-account", "create", "ml", "ci", "--with-key"],
         ] {
             assert!(is_bounded_whole(&command(whole)), "{whole:?}");
         }

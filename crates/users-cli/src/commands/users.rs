@@ -2,8 +2,11 @@
 
 use serde::Serialize;
 use serde_json::json;
-use users_domain::{Email, User, UserAdmin, UserRepository, echo_safe};
+use users_domain::{
+    Email, KeyRepository, TeamRepository, User, UserAdmin, UserRepository, echo_safe,
+};
 
+use super::lifecycle::{self, Change};
 use crate::cli::UserCommand;
 use crate::exit::Exit;
 use crate::failure::{During, Failure};
@@ -37,8 +40,8 @@ impl Listing for Search<'_> {
     const COLUMNS: &'static [&'static str] = USER_COLUMNS;
     const ELEMENTS: &'static str = "users";
 
-    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u {
-        UserView::from(user)
+    fn elements<'a>(&'a self, user: &'a User) -> impl Iterator<Item = impl Serialize + 'a> {
+        std::iter::once(UserView::from(user))
     }
 
     fn tally(&mut self, _user: &User) {
@@ -67,12 +70,27 @@ impl Listing for Search<'_> {
     }
 }
 
-pub(super) async fn run<R: UserRepository>(
+pub(super) async fn run<R: UserRepository + KeyRepository + TeamRepository>(
     admin: &UserAdmin<R>,
     command: &UserCommand,
     out: Output,
 ) -> Result<(), Failure> {
     match command {
+        UserCommand::Deactivate(users) => {
+            lifecycle::run(admin, Change::Deactivate, &users.users, out).await
+        }
+        UserCommand::Reactivate(users) => {
+            lifecycle::run(admin, Change::Reactivate, &users.users, out).await
+        }
+        UserCommand::Promote(users) => {
+            lifecycle::run(admin, Change::Promote, &users.users, out).await
+        }
+        UserCommand::Demote(users) => {
+            lifecycle::run(admin, Change::Demote, &users.users, out).await
+        }
+        UserCommand::Offboard { user, yes, dry_run } => {
+            super::offboard::run(admin, user, *yes, *dry_run, out).await
+        }
         UserCommand::Get { user } => {
             let user = admin.user(user).await?;
             out.result(&UserView::from(&user), &user_text(&user))

@@ -1,12 +1,19 @@
 //! The story itself: what an administrator does, step by step.
 
-use users_domain::{ApiKeySecret, Email, Error, UserAdmin, UserRepository};
+use users_domain::{
+    ApiKeySecret, Backend, Email, Error, Invitee, TeamName, TeamRole, UserAdmin, UserRepository,
+    Username,
+};
 
 use super::{Narrator, broke, masked, unexpected};
 use crate::cli::FileFormat;
-use crate::failure::Failure;
+use crate::commands::lifecycle::{self, Change};
+use crate::commands::teams;
+use crate::failure::{During, Failure};
 use crate::output::fields;
 use crate::provision::{self, Options, row_text, summary_text};
+use crate::views::offboard::{plan_text, report_text};
+use crate::views::teams::{service_account_text, team_text};
 use crate::views::{key_label, keys_table, users_table};
 
 /// The provisioning file of the story: good rows, one that exists, a
@@ -18,7 +25,7 @@ const BATCH: &str = "email,admin\n\
     lin@example.com,false\n\
     not-an-email,false\n";
 
-pub(super) async fn tell<R: UserRepository>(
+pub(super) async fn tell<R: Backend>(
     admin: &UserAdmin<R>,
     ada_key: ApiKeySecret,
     base_url: &str,
@@ -83,8 +90,11 @@ pub(super) async fn tell<R: UserRepository>(
         .map_err(|e| broke("search", e))?;
     narrator.step("Search users matching 'example.com'", &users_table(&found))?;
 
-    keys(admin, ada_key, narrator).await?;
+    keys(admin, ada_key.clone(), narrator).await?;
     provisioning(admin, narrator).await?;
+    team(admin, narrator).await?;
+    guard_rails(admin, narrator).await?;
+    offboarding(admin, ada_key, narrator).await?;
     narrator.step(
         "Done",
         "the emulator shuts down; try the same commands against a server:\n\
@@ -93,7 +103,7 @@ pub(super) async fn tell<R: UserRepository>(
 }
 
 /// Ada's keys: generate, use, rotate; the admin lists and deletes.
-async fn keys<R: UserRepository>(
+async fn keys<R: Backend>(
     admin: &UserAdmin<R>,
     ada_key: ApiKeySecret,
     narrator: &mut Narrator,
@@ -218,6 +228,150 @@ async fn provisioning<R: UserRepository>(
             again_counts.failed,
         ),
     )
+}
+
+/// The team of the story: made with Grace as its admin, joined by Ada and
+/// Alan, and given a service account for CI.
+async fn team<R: Backend>(admin: &UserAdmin<R>, narrator: &mut Narrator) -> Result<(), Failure> {
+    const STEP: &str = "teams";
+    let research = name_of(TeamName::parse("research"))?;
+    let grace = name_of(Username::parse("grace"))?;
+    let made = admin
+        .create_team(&research, Some(grace))
+        .await
+        .map_err(|e| broke(STEP, e))?;
+    narrator.step(
+        "Create team 'research' with Grace as its admin ('wbusers team create research --admin grace')",
+        &team_text(&made),
+    )?;
+
+    let joining = [invitee("ada")?, invitee("alan@example.com")?];
+    let added = teams::added(admin, &research, &joining, &TeamRole::Member).await;
+    let again = teams::added(admin, &research, &joining[..1], &TeamRole::Member).await;
+    let refused = match again.rows.into_iter().next().map(|row| row.outcome) {
+        Some(crate::views::rows::Outcome::Failed(failure)) => failure.text(),
+        _ => return Err(unexpected(STEP, "ada was added twice")),
+    };
+    let now = admin.team(&research).await.map_err(|e| broke(STEP, e))?;
+    narrator.step(
+        "Add Ada (by username) and Alan (by email) to it ('wbusers team add research ada alan@example.com')",
+        &format!(
+            "{}\nadding ada again is refused (exit code 5):\n{refused}\n\n{}",
+            added.text(),
+            team_text(&now)
+        ),
+    )?;
+
+    let account = admin
+        .create_service_account(&research, "nightly CI")
+        .await
+        .map_err(|e| broke(STEP, e))?;
+    let key = match admin.service_account_key(&research, &account, None).await {
+        Err(error @ Error::Unsupported { .. }) => {
+            let failure = Failure::during(
+                error,
+                During::ServiceAccountKey {
+                    account: account.label(),
+                },
+            );
+            format!(
+                "the emulator, like most servers, does not reveal a service account's key, \
+                 so --with-key ends with (exit code 11):\n{}",
+                failure.text()
+            )
+        }
+        Err(error) => return Err(broke(STEP, error)),
+        Ok(generated) => format!("its new key: {}", masked(&generated.secret)),
+    };
+    narrator.step(
+        "Create a service account for CI in it ('wbusers service-account create research \"nightly CI\" --with-key')",
+        &format!("{}\n{key}", service_account_text(&research, &account)),
+    )
+}
+
+/// What the service refuses everywhere: the caller locking themselves out,
+/// and the last active admin going.
+async fn guard_rails<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    narrator: &mut Narrator,
+) -> Result<(), Failure> {
+    let me = admin.viewer().await.map_err(|e| broke("guard rails", e))?;
+    let rows =
+        lifecycle::changed(admin, Change::Deactivate, &[invitee(me.username.as_str())?]).await;
+    let refused = match rows.rows.into_iter().next().map(|row| row.outcome) {
+        Some(crate::views::rows::Outcome::Failed(failure)) => failure.text(),
+        _ => {
+            return Err(unexpected(
+                "guard rails",
+                "the caller deactivated themselves",
+            ));
+        }
+    };
+    narrator.step(
+        &format!(
+            "The admin tries to deactivate themselves ('wbusers user deactivate {}')",
+            me.username
+        ),
+        &format!("refused, nothing sent (exit code 10):\n{refused}"),
+    )
+}
+
+/// Ada leaves: every key revoked, every team left, the account deactivated;
+/// a second run finds nothing to do.
+async fn offboarding<R: Backend>(
+    admin: &UserAdmin<R>,
+    ada_key: ApiKeySecret,
+    narrator: &mut Narrator,
+) -> Result<(), Failure> {
+    const STEP: &str = "offboard";
+    let ada = admin.user("ada").await.map_err(|e| broke(STEP, e))?;
+    let plan = admin
+        .plan_offboarding(&ada)
+        .await
+        .map_err(|e| broke(STEP, e))?;
+    let planned = plan_text(&plan);
+    let report = admin.offboard(plan).await;
+    if !report.is_complete() {
+        return Err(unexpected(STEP, "a step of the offboarding failed"));
+    }
+    let refused = match admin.act_as(ada_key).viewer().await {
+        Err(error @ Error::Unauthenticated { .. }) => {
+            format!("ada's workstation key is now refused: {error}")
+        }
+        Err(error) => return Err(broke(STEP, error)),
+        Ok(_) => return Err(unexpected(STEP, "ada's key still authenticates")),
+    };
+    let ada = admin.user("ada").await.map_err(|e| broke(STEP, e))?;
+    let again = admin
+        .plan_offboarding(&ada)
+        .await
+        .map_err(|e| broke(STEP, e))?;
+    if !again.is_done() {
+        return Err(unexpected(STEP, "the second offboarding found work left"));
+    }
+    narrator.step(
+        "Offboard Ada ('wbusers user offboard ada --yes'): the plan, then each step's outcome",
+        &format!(
+            "{planned}\n\n{}\n{refused}\nrunning it again: {}",
+            report_text(&report),
+            plan_text(&again)
+        ),
+    )
+}
+
+fn name_of<T, E: std::fmt::Display>(parsed: Result<T, E>) -> Result<T, Failure> {
+    parsed.map_err(|e| {
+        broke(
+            "teams",
+            Error::InvalidInput {
+                reason: e.to_string(),
+            },
+        )
+    })
+}
+
+fn invitee(text: &str) -> Result<Invitee, Failure> {
+    name_of(Invitee::parse(text))
 }
 
 fn email_of(text: &str) -> Result<Email, Failure> {

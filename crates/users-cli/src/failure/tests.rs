@@ -522,3 +522,124 @@ fn an_unreadable_sdk_settings_file_says_how_to_name_the_server_instead() {
     );
     assert!(line.hint.unwrap().contains("--base-url"));
 }
+
+#[test]
+fn a_refusal_and_an_impossibility_have_codes_of_their_own() {
+    let refused = Failure::from(Error::Refused {
+        reason: "ada is the last active instance admin: promote another user first".into(),
+    })
+    .line();
+    let unsupported = Failure::from(Error::Unsupported {
+        what: "a new key for service account ci".into(),
+        reason: "the server does not reveal it".into(),
+    })
+    .line();
+
+    assert_eq!(refused.exit, Exit::Refused);
+    assert_eq!(refused.exit.code(), 10);
+    assert_eq!(refused.hint.as_deref(), Some("nothing was changed"));
+    assert_eq!(unsupported.exit, Exit::Unsupported);
+    assert_eq!(unsupported.exit.code(), 11);
+    assert_eq!(
+        unsupported.message,
+        "a new key for service account ci is not possible: the server does not reveal it"
+    );
+}
+
+#[test]
+fn team_failures_say_who_may_manage_the_team_and_where_to_look() {
+    let team = TeamName::parse("ml").unwrap();
+    let during = || During::ManagingTeam(team.clone());
+    let denied = Failure::during(Error::PermissionDenied { reason: "x".into() }, during()).line();
+    let exists = Failure::during(
+        Error::AlreadyExists {
+            what: "member 'ada' of team ml".into(),
+        },
+        during(),
+    )
+    .line();
+    let missing = Failure::during(
+        Error::NotFound {
+            what: "team ml".into(),
+        },
+        during(),
+    )
+    .line();
+    let taken = Failure::during(
+        Error::AlreadyExists {
+            what: "a team or user named ml".into(),
+        },
+        During::CreatingTeam(team.clone()),
+    )
+    .line();
+
+    assert_eq!(denied.exit, Exit::Auth);
+    assert_eq!(
+        denied.hint.as_deref(),
+        Some("use the API key of an instance admin or of an admin of team ml")
+    );
+    assert_eq!(exists.exit, Exit::Conflict);
+    assert!(exists.hint.unwrap().contains("'wbusers team show ml'"));
+    assert_eq!(missing.exit, Exit::NotFound);
+    assert!(missing.hint.unwrap().contains("'wbusers team list --all'"));
+    assert!(taken.hint.unwrap().contains("'wbusers user get ml'"));
+}
+
+#[test]
+fn a_service_account_s_key_that_cannot_be_had_or_shown_says_the_account_stays() {
+    let during = || During::ServiceAccountKey {
+        account: "ci-bot".into(),
+    };
+    let unsupported = Failure::during(
+        Error::Unsupported {
+            what: "a new key for service account ci-bot".into(),
+            reason: "x".into(),
+        },
+        during(),
+    )
+    .line();
+    let write = || io::Error::new(io::ErrorKind::BrokenPipe, "broken pipe");
+    let revoked = Failure::secret_not_shown(write(), fixture::key("k"), Ok(()), None)
+        .while_doing(during())
+        .line();
+    let alive = Failure::secret_not_shown(
+        write(),
+        fixture::key("k"),
+        Err(Error::Unavailable { reason: "x".into() }),
+        None,
+    )
+    .while_doing(during())
+    .line();
+
+    assert_eq!(unsupported.exit, Exit::Unsupported);
+    assert!(
+        unsupported
+            .hint
+            .unwrap()
+            .contains("ci-bot was created all the same")
+    );
+    assert!(
+        revoked
+            .message
+            .ends_with("was revoked; service account ci-bot was created and stays"),
+        "{revoked:?}"
+    );
+    assert!(revoked.hint.unwrap().contains("would make another account"));
+    assert_eq!(
+        alive.hint.as_deref(),
+        Some("delete it with 'wbusers key delete id-k --user ci-bot'")
+    );
+}
+
+#[test]
+fn several_failed_rows_make_one_partial_line() {
+    let line = Failure::incomplete(Incomplete::Rows {
+        failed: 2,
+        total: 5,
+        noun: "users",
+    })
+    .line();
+
+    assert_eq!(line.exit, Exit::Partial);
+    assert_eq!(line.message, "2 of 5 users failed");
+}

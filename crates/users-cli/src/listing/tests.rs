@@ -20,11 +20,11 @@ impl Listing for Names {
     const COLUMNS: &'static [&'static str] = &["NAME", "KEYS"];
     const ELEMENTS: &'static str = "names";
 
-    fn element<'u>(&self, user: &'u User) -> impl Serialize + 'u {
-        Name {
+    fn elements<'a>(&'a self, user: &'a User) -> impl Iterator<Item = impl Serialize + 'a> {
+        std::iter::once(Name {
             username: user.username.as_str(),
             keys: user.api_keys.as_ref().map(Vec::len),
-        }
+        })
     }
 
     fn tally(&mut self, _user: &User) {

@@ -340,10 +340,10 @@ fn existed(user: &User, entry: &Entry) -> Outcome {
         };
         notes.push(format!("is {role} on the server; not changed"));
     }
-    if let Some(deleted_at) = &user.deleted_at {
+    if let Some(at) = user.deleted_at {
         notes.push(format!(
-            "was deleted {}; not restored",
-            crate::output::timestamp(deleted_at)
+            "was deactivated {}; not reactivated",
+            crate::output::timestamp(at)
         ));
     }
     Outcome::Existed {

@@ -2,9 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use users_domain::{
-    ApiKeyId, ApiKeySecret, Email, ExposeSecret as _, GeneratedApiKey, Result, UserRepository,
-};
+use users_domain::{Email, ExposeSecret as _, Result, UserId, UserRepository};
 use users_memory::{InMemoryWorld, SeedUser};
 
 use super::*;
@@ -41,14 +39,14 @@ impl<R: UserRepository, H: OnCreate<R>> UserRepository for Hooked<R, H> {
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         self.hook.create(&self.inner, email, admin).await
     }
-    async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
-        self.inner.generate_api_key(description).await
+    async fn deactivate_user(&self, id: &UserId) -> Result<()> {
+        self.inner.deactivate_user(id).await
     }
-    async fn delete_api_key(&self, id: &ApiKeyId) -> Result<()> {
-        self.inner.delete_api_key(id).await
+    async fn reactivate_user(&self, id: &UserId) -> Result<()> {
+        self.inner.reactivate_user(id).await
     }
-    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
-        self.inner.act_as(secret)
+    async fn set_instance_admin(&self, id: &UserId, admin: bool) -> Result<()> {
+        self.inner.set_instance_admin(id, admin).await
     }
 }
 

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use users_domain::{
-    ApiKeyId, ApiKeySecret, Email, Error, ExposeSecret as _, GeneratedApiKey, Result, User,
-    UserRepository,
+    ApiKeyId, ApiKeySecret, Backend, Email, Error, ExposeSecret as _, GeneratedApiKey, Invitee,
+    KeyRepository, Member, MemberId, Result, Team, TeamName, TeamRepository, TeamRole, User,
+    UserId, UserRepository, Username,
 };
 use users_emulator::MutationKind;
 use users_memory::InMemoryWorld;
@@ -27,7 +28,7 @@ enum Quirk {
 
 /// A repository that behaves as `inner` but for its [`Quirk`].
 struct Quirky {
-    inner: Box<dyn UserRepository>,
+    inner: Box<dyn Backend>,
     quirk: Quirk,
 }
 
@@ -71,6 +72,19 @@ impl UserRepository for Quirky {
         }
         self.inner.create_user(email, admin).await
     }
+    async fn deactivate_user(&self, id: &UserId) -> Result<()> {
+        self.inner.deactivate_user(id).await
+    }
+    async fn reactivate_user(&self, id: &UserId) -> Result<()> {
+        self.inner.reactivate_user(id).await
+    }
+    async fn set_instance_admin(&self, id: &UserId, admin: bool) -> Result<()> {
+        self.inner.set_instance_admin(id, admin).await
+    }
+}
+
+#[async_trait]
+impl KeyRepository for Quirky {
     async fn generate_api_key(&self, description: Option<String>) -> Result<GeneratedApiKey> {
         self.inner.generate_api_key(description).await
     }
@@ -82,7 +96,44 @@ impl UserRepository for Quirky {
             Quirk::SlowToShow | Quirk::SlowToCreate => self.inner.delete_api_key(id).await,
         }
     }
-    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn UserRepository> {
+}
+
+#[async_trait]
+impl TeamRepository for Quirky {
+    async fn team(&self, name: &TeamName) -> Result<Team> {
+        self.inner.team(name).await
+    }
+    async fn create_team(&self, name: &TeamName, admin: Option<Username>) -> Result<Team> {
+        self.inner.create_team(name, admin).await
+    }
+    async fn add_member(&self, team: &TeamName, invitee: &Invitee, admin: bool) -> Result<Member> {
+        self.inner.add_member(team, invitee, admin).await
+    }
+    async fn remove_member(&self, team: &TeamName, member: &MemberId) -> Result<()> {
+        self.inner.remove_member(team, member).await
+    }
+    async fn set_member_role(
+        &self,
+        team: &TeamName,
+        member: &MemberId,
+        role: &TeamRole,
+    ) -> Result<()> {
+        self.inner.set_member_role(team, member, role).await
+    }
+    async fn create_service_account(&self, team: &TeamName, description: &str) -> Result<Member> {
+        self.inner.create_service_account(team, description).await
+    }
+    async fn service_account_secret(
+        &self,
+        team: &TeamName,
+        member: &MemberId,
+    ) -> Result<Option<ApiKeySecret>> {
+        self.inner.service_account_secret(team, member).await
+    }
+}
+
+impl Backend for Quirky {
+    fn act_as(&self, secret: ApiKeySecret) -> Box<dyn Backend> {
         Box::new(Self {
             inner: self.inner.act_as(secret),
             quirk: self.quirk,
@@ -297,7 +348,7 @@ fn a_batch_stopped_by_sigterm_reports_every_row_it_started_and_what_it_did_not()
 
     let out = interrupted(&server, &file, &[], "-TERM");
 
-    let line = out.failed(9);
+    let line = out.failed(130);
     let mut rows: Vec<&str> = out.stdout.lines().collect();
     let summary = rows.pop().unwrap();
     let last_started: u64 = line
@@ -335,7 +386,7 @@ fn a_batch_stopped_by_ctrl_c_ends_its_json_lines_with_where_it_stopped() {
 
     let out = interrupted(&server, &file, &["--json"], "-INT");
 
-    assert_eq!(out.code, 9, "{out:?}");
+    assert_eq!(out.code, 130, "{out:?}");
     let mut lines = out.json_lines();
     let summary = lines.pop().unwrap();
     let stopped = &summary["stopped"];
@@ -352,6 +403,51 @@ fn a_batch_stopped_by_ctrl_c_ends_its_json_lines_with_where_it_stopped() {
     assert_eq!(created(&server), lines.len());
     let error: serde_json::Value = serde_json::from_str(out.stderr.trim()).unwrap();
     assert_eq!(error["error"]["kind"], "interrupted");
+}
+
+#[test]
+fn an_offboarding_whose_revocation_fails_does_the_other_steps_and_a_rerun_only_what_is_left() {
+    let server = server_with(Quirk::NoRevoke);
+
+    let first = run(server
+        .as_admin()
+        .args(["user", "offboard", "member", "--yes"]));
+    let after = run(server.as_admin().args(["user", "get", "member", "--json"]));
+    let again = run(server
+        .as_admin()
+        .args(["--json", "user", "offboard", "member", "--yes"]));
+
+    let line = first.failed(8);
+    assert!(
+        line.contains("offboarding member@example.com is incomplete: 1 of 3 steps failed"),
+        "{line}"
+    );
+    assert!(
+        line.contains("wbusers user offboard member@example.com' again"),
+        "{line}"
+    );
+    let rows: Vec<&str> = first.stdout.lines().collect();
+    assert_eq!(
+        rows.len(),
+        4,
+        "no 'offboarded' line after a failure: {first:?}"
+    );
+    assert!(rows[1].contains("failed: permission denied"), "{rows:?}");
+    assert!(
+        rows[2].ends_with("  done") && rows[3].ends_with("  done"),
+        "{rows:?}"
+    );
+    let after = after.json();
+    assert!(after["deleted_at"].is_string());
+    assert_eq!(after["teams"], serde_json::json!([]));
+    again.failed(8);
+    let report = again.json();
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 1, "only the revocation is left: {report}");
+    assert_eq!(steps[0]["step"], "revoke_key");
+    assert_eq!(steps[0]["outcome"], "failed");
+    assert_eq!(steps[0]["error"]["kind"], "auth");
+    assert_eq!(report["complete"], false);
 }
 
 /// How many of the batch's users the server holds.

@@ -198,6 +198,11 @@ fn key_list_all_audits_every_users_keys_without_a_secret() {
     let text = text.ok().to_owned();
     assert!(text.starts_with("USER "), "{text}");
     assert!(text.contains("member's laptop"), "{text}");
+    let row = text
+        .lines()
+        .find(|line| line.starts_with("member@example.com "))
+        .unwrap();
+    assert!(row.contains(" user ") && row.contains(" active "), "{text}");
     let json = json.json();
     let holders = json["holders"].as_array().unwrap();
     let member = holders
@@ -205,6 +210,13 @@ fn key_list_all_audits_every_users_keys_without_a_secret() {
         .find(|holder| holder["username"] == "member")
         .unwrap();
     assert_eq!(member["keys"][0]["description"], "member's laptop");
+    assert_eq!(member["account_type"], "user");
+    assert_eq!(member["deactivated"], false);
+    let gone = holders
+        .iter()
+        .find(|holder| holder["username"] == "gone")
+        .unwrap();
+    assert_eq!(gone["deactivated"], true);
     assert_eq!(json["unlisted"], 0);
     let last = text.lines().last().unwrap();
     assert!(

@@ -9,7 +9,7 @@ use std::process::Output;
 use assert_cmd::Command;
 use std::sync::{Arc, Mutex};
 
-use users_domain::{ApiKeySecret, ExposeSecret as _, UserRepository};
+use users_domain::{ApiKeySecret, Backend, ExposeSecret as _};
 use users_emulator::{Emulator, EmulatorBuilder, Faults, RunningEmulator};
 use users_memory::{InMemoryWorld, Seed, SeedKey, SeedUser};
 
@@ -44,7 +44,7 @@ impl Server {
     }
 
     /// An emulator serving `root` (which must know `admin_key`).
-    pub(crate) fn serving(root: Arc<dyn UserRepository>, admin_key: ApiKeySecret) -> Self {
+    pub(crate) fn serving(root: Arc<dyn Backend>, admin_key: ApiKeySecret) -> Self {
         Self::with(Emulator::builder().repository(root), admin_key)
     }
 
@@ -134,6 +134,27 @@ pub(crate) fn seed() -> Seed {
         .user(SeedUser::new("ada@example.com").name("Ada Lovelace"))
         .user(SeedUser::new("adam@example.com"))
         .user(SeedUser::new("gone@example.com").deleted_at("2024-03-01T10:00:00Z"))
+}
+
+/// The standard cast, whose one human instance admin is `root`, served to
+/// `robot`: a service account that is an instance admin too (and, being a
+/// service account, does not count as one of the instance's active admins).
+/// [`Server::as_admin`] acts as `robot`.
+pub(crate) fn lone_admin() -> Server {
+    let robot = InMemoryWorld::generate_secret();
+    let world = InMemoryWorld::from_seed(
+        seed()
+            .user(SeedUser::new("root@example.com").admin(true))
+            .user(
+                SeedUser::service_account("robot")
+                    .username("robot")
+                    .admin(true)
+                    .team("ops")
+                    .key(SeedKey::new(robot.expose_secret())),
+            ),
+    )
+    .unwrap();
+    Server::serving(Arc::new(world.connect(robot.clone())), robot)
 }
 
 /// What a run of the binary left behind.

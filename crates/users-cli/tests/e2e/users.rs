@@ -38,7 +38,9 @@ fn user_get_finds_by_username_or_email_and_reads_timestamps() {
     assert!(by_name.ok().contains("Ada Lovelace"), "{by_name:?}");
     assert_eq!(by_email.json()["username"], "ada");
     assert!(
-        deleted.ok().contains("deleted   2024-03-01 10:00:00 UTC"),
+        deleted
+            .ok()
+            .contains("deactivated  2024-03-01 10:00:00 UTC"),
         "{deleted:?}"
     );
     assert!(
@@ -80,7 +82,10 @@ fn user_search_prints_a_table_or_json_and_says_when_nothing_matches() {
     let table = table.ok();
     let header = table.lines().next().unwrap();
     assert!(header.starts_with("USERNAME  "), "{table}");
-    assert!(table.contains("deleted 2024-03-01 10:00:00 UTC"), "{table}");
+    assert!(
+        table.contains("deactivated 2024-03-01 10:00:00 UTC"),
+        "{table}"
+    );
     let gone = table.lines().find(|line| line.starts_with("gone")).unwrap();
     assert_eq!(gone.find("gone@"), header.find("EMAIL"), "{table}");
     let json = json.json();

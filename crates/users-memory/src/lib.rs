@@ -44,6 +44,8 @@
 //! # }
 //! ```
 
+#[cfg(test)]
+mod desired_props;
 mod error;
 mod fault;
 mod mint;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::{
-    Change, DesiredState, EmailKey, Identity, InstanceState, Invitee, Origin, RoleName, StateError,
+    Change, DesiredState, EmailKey, Identity, InstanceState, Invitee, Origin, StateError,
     StateErrorKind, TeamName, TeamRole, TeamState, UserState, Username,
 };
 
@@ -66,6 +66,13 @@ impl DesiredState {
     /// allowed: deactivation does not take anyone out of a team, so an
     /// export lists deactivated members, and its file must validate.
     ///
+    /// Team and custom role names are compared ignoring ASCII case, as the
+    /// server compares them, and keyed as the instance spells them where it
+    /// holds them: a file that writes `ML` for the team `ml` plans changes
+    /// to that team, not a team the server would refuse to create, and a
+    /// role written `Auditor` for the server's `auditor` is not changed
+    /// again on every run.
+    ///
     /// # Errors
     ///
     /// Every problem found, in the order of the file's lines (those without
@@ -74,7 +81,7 @@ impl DesiredState {
     /// duplicates stands).
     pub fn validate(&self, current: &InstanceState) -> Result<ValidatedState, Vec<StateError>> {
         let mut check = Check::default();
-        check.roles(self);
+        check.roles(self, current);
         check.users(self);
         let people = People::new(current, self);
         for team in &self.teams {
@@ -169,16 +176,19 @@ impl Check {
         self.errors.push(StateError { origin, kind });
     }
 
-    fn roles(&mut self, desired: &DesiredState) {
-        let mut seen: BTreeMap<&RoleName, Option<Origin>> = BTreeMap::new();
+    fn roles(&mut self, desired: &DesiredState, current: &InstanceState) {
+        let mut seen: BTreeMap<String, Option<Origin>> = BTreeMap::new();
         for entry in &desired.roles {
-            if let Some(&first) = seen.get(&entry.value) {
+            let folded = entry.value.as_str().to_ascii_lowercase();
+            if let Some(&first) = seen.get(&folded) {
                 let role = entry.value.clone();
                 self.fail(entry.origin, StateErrorKind::DuplicateRole { role, first });
                 continue;
             }
-            seen.insert(&entry.value, entry.origin);
-            self.state.roles.insert(entry.value.clone());
+            seen.insert(folded, entry.origin);
+            self.state
+                .roles
+                .insert(spelled_as(&entry.value, &current.roles));
         }
     }
 
@@ -216,8 +226,14 @@ impl Check {
 
     fn team(&mut self, entry: &crate::Located<crate::DesiredTeam>, people: &People<'_>) {
         let team = &entry.value;
-        if self.state.teams.contains_key(&team.name) {
-            let first = self.origins.teams.get(&team.name).copied();
+        let team_name = spelled_as(&team.name, people.current.teams.keys());
+        if let Some(listed) = self
+            .state
+            .teams
+            .keys()
+            .find(|listed| same(*listed, &team_name))
+        {
+            let first = self.origins.teams.get(listed).copied();
             self.fail(
                 entry.origin,
                 StateErrorKind::DuplicateTeam {
@@ -228,7 +244,7 @@ impl Check {
             return;
         }
         if let Some(origin) = entry.origin {
-            self.origins.teams.insert(team.name.clone(), origin);
+            self.origins.teams.insert(team_name.clone(), origin);
         }
         let mut state = TeamState::default();
         let mut seen: BTreeMap<Identity, Option<Origin>> = BTreeMap::new();
@@ -254,25 +270,27 @@ impl Check {
                 );
                 continue;
             }
-            if let TeamRole::Custom(role) = &member.value.role {
-                if !self.state.roles.contains(role) {
-                    self.fail(
+            let mut role = member.value.role.clone();
+            if let TeamRole::Custom(custom) = &member.value.role {
+                match self.state.roles.iter().find(|known| same(*known, custom)) {
+                    Some(known) => role = TeamRole::Custom(known.clone()),
+                    None => self.fail(
                         member.origin,
                         StateErrorKind::UnknownRole {
                             team: team.name.clone(),
                             who: who.clone(),
-                            role: role.clone(),
+                            role: custom.clone(),
                         },
-                    );
+                    ),
                 }
             }
             seen.insert(who.clone(), member.origin);
             if let Some(origin) = member.origin {
                 self.origins
                     .members
-                    .insert((team.name.clone(), who.clone()), origin);
+                    .insert((team_name.clone(), who.clone()), origin);
             }
-            state.members.insert(who, member.value.role.clone());
+            state.members.insert(who, role);
         }
         let mut seen: BTreeMap<String, Option<Origin>> = BTreeMap::new();
         for account in &team.service_accounts {
@@ -301,10 +319,29 @@ impl Check {
             if let Some(origin) = account.origin {
                 self.origins
                     .service_accounts
-                    .insert((team.name.clone(), name.clone()), origin);
+                    .insert((team_name.clone(), name.clone()), origin);
             }
             state.service_accounts.insert(name);
         }
-        self.state.teams.insert(team.name.clone(), state);
+        self.state.teams.insert(team_name, state);
     }
+}
+
+/// Whether two team or role names are one to the server: equal ignoring
+/// ASCII case.
+fn same(a: &impl AsRef<str>, b: &impl AsRef<str>) -> bool {
+    a.as_ref().eq_ignore_ascii_case(b.as_ref())
+}
+
+/// `name` as the instance spells it, where it holds one that is the same
+/// ignoring case; else as written.
+fn spelled_as<'k, N: AsRef<str> + Clone + 'k>(
+    name: &N,
+    known: impl IntoIterator<Item = &'k N>,
+) -> N {
+    known
+        .into_iter()
+        .find(|known| same(*known, name))
+        .unwrap_or(name)
+        .clone()
 }

@@ -147,6 +147,45 @@ fn a_custom_role_must_be_declared() {
 }
 
 #[test]
+fn a_team_or_role_written_in_another_case_is_the_instances_as_the_server_compares() {
+    let current = with_team(
+        instance(&[("ada@x.io", "user")]),
+        "ml",
+        &[(ROOT, "admin"), ("ada@x.io", "auditor")],
+        &[],
+    );
+    let mut desired = declared(&current);
+    desired.roles = vec![declare_role("Auditor", 1)];
+    desired.teams = vec![declare_team(
+        "ML",
+        vec![
+            declare_member(ROOT, "admin", 11),
+            declare_member("ada@x.io", "AUDITOR", 12),
+        ],
+        &[],
+        10,
+    )];
+
+    let validated = desired.validate(&current).unwrap();
+
+    assert_eq!(validated.state().teams, current.teams);
+    assert!(
+        plan(
+            &validated,
+            &snapshot(current.clone()),
+            &PlanOptions::default()
+        )
+        .is_empty()
+    );
+    desired.teams.push(declare_team("Ml", vec![], &[], 20));
+    let error = only_error(&desired, &current);
+    assert_eq!(
+        error.to_string(),
+        "line 20: team Ml is listed twice (first at line 10): merge the two entries"
+    );
+}
+
+#[test]
 fn duplicate_teams_roles_and_service_accounts_are_refused() {
     let current = instance(&[]);
     let mut desired = declared(&current);

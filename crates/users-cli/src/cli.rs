@@ -12,6 +12,7 @@ use users_graphql::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, SDK_USER_AGE
 use crate::exit;
 use crate::input::Input;
 use crate::provision::parse::{MAX_FILE_BYTES, MAX_LINE_BYTES};
+use crate::state_file::MAX_STATE_FILE_BYTES;
 
 static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -21,8 +22,8 @@ static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
          Hosted W&B may withhold users' api keys from a client it does not recognise by \
          its User-Agent; when keys are reported as not listed, pass \
          --user-agent '{SDK_USER_AGENT}' (what the official SDK sends).\n\n\
-         --json prints one JSON document on stdout per command (provision: a JSON line per \
-         row, then a summary line); --jsonl prints JSON lines (user search and key list \
+         --json prints one JSON document on stdout per command (provision and apply: a JSON \
+         line per row or change, then a summary line; export: the state file, as JSON); --jsonl prints JSON lines (user search and key list \
          --all: one per user as it arrives, team list --all: one per team, then a summary \
          line; any other command: its document on one line): `null` means not known, never \
          none, and a secret appears only as the `secret` of key generate, key rotate and \
@@ -57,6 +58,48 @@ static PROVISION_HELP: LazyLock<String> = LazyLock::new(|| {
         MAX_LINE_BYTES >> 10,
     )
 });
+
+static EXPORT_HELP: &str = "Write the instance's people to a state file: users, instance admins, \
+     deactivations, teams with their members and roles, service accounts\n\n\
+     The file is what `plan` and `apply` read (its schema: users-cli/docs/state.md in the \
+     wbusers repository). It is sorted and stably laid out, so that two exports of the same \
+     instance are byte-identical and a change reads well in a diff; it never holds a secret. \
+     TOML unless --format json (or --json, which prints it on standard output). With \
+     --output, the file is written whole or not at all: a failure leaves any earlier file as \
+     it was. Needs an instance admin's key.";
+
+static PLAN_HELP: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "Show what `apply` would change to make the instance what a state file says\n\n\
+         Reads FILE ('-' for standard input; TOML or JSON, as `export` writes it), checks \
+         it (every problem is reported as FILE:LINE: what is wrong: what to do, exit code 2, \
+         and nothing is sent), reads the instance and prints the changes grouped by kind, \
+         each with the line of the file that calls for it, then a summary. It changes \
+         nothing.\n\n\
+         Exit code 0 when nothing would change, 9 when changes are pending, 10 when apply \
+         would refuse the plan (the same safety rules as apply, with the same --prune and \
+         --max-deactivate; the plan is printed all the same). At most {} MiB is read.",
+        MAX_STATE_FILE_BYTES >> 20
+    )
+});
+
+static APPLY_HELP: &str = "Make the instance what a state file says\n\n\
+     Makes the plan `plan` shows, and carries it out: users are created, made instance \
+     admins or no longer, deactivated or reactivated; teams are created and given exactly \
+     the members listed, with their roles; service accounts are created. Users the file \
+     does not list are left alone, unless --prune: then they are deactivated, never purged \
+     (service accounts are never pruned).\n\n\
+     On a terminal it shows the plan and asks; without one, --yes is needed. A plan that \
+     would deactivate you or take your admin away, leave no active instance admin, or with \
+     --prune deactivate more than 10% of the active users (unless --max-deactivate N \
+     allows N) is refused before anything is sent (exit code 10).\n\n\
+     Every change is reported as it finishes: done, failed with the reason, not attempted \
+     (a change it needs did not succeed) or unknown (the server's answer was lost); then a \
+     summary. Exit code 8 when any failed or was not attempted, else 7 when any is \
+     unknown. Running it again, after a failure or a kill mid-way, does only what is left, \
+     and nothing twice.\n\n\
+     Ctrl-C or SIGTERM stops it starting changes: those in flight are finished and \
+     reported, then it exits 130. A second Ctrl-C stops at once.";
 
 static PAGE_SIZE_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -137,10 +180,11 @@ pub(crate) struct Global {
     /// How long the whole command may take, retries and waits included; each
     /// request gets at most 30 s of it. A key generate or rotate whose answer
     /// is lost can take minutes to reconcile: give it more. For provision,
-    /// team add|remove, user deactivate|reactivate|promote|demote and user
-    /// offboard, the budget of each request of each row or step, and for user
-    /// search, key list --all and team list --all, of each page (the batch or
-    /// listing itself runs until done; Ctrl-C stops it)
+    /// apply, team add|remove, user deactivate|reactivate|promote|demote and
+    /// user offboard, the budget of each request of each row, change or step,
+    /// and for user search, key list --all, team list --all, export and plan,
+    /// of each page or read (the batch or listing itself runs until done;
+    /// Ctrl-C stops it)
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 90, value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS))]
     pub(crate) timeout: u64,
     /// Refuse an answer from the server longer than this many bytes
@@ -272,6 +316,15 @@ pub(crate) enum Command {
     /// Create the users listed in a file that do not exist yet
     #[command(long_about = PROVISION_HELP.as_str())]
     Provision(ProvisionArgs),
+    /// Write the instance's people to a state file (admins only)
+    #[command(long_about = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Show what apply would change, and exit 9 if anything would (admins only)
+    #[command(long_about = PLAN_HELP.as_str())]
+    Plan(PlanArgs),
+    /// Make the instance what a state file says (admins only)
+    #[command(long_about = APPLY_HELP)]
+    Apply(ApplyArgs),
     /// Run the whole story against an emulator started in-process (needs no server or key)
     ///
     /// Only in a build with the `demo` feature; without it, says how to get one.
@@ -522,6 +575,57 @@ pub(crate) struct ProvisionArgs {
     #[arg(long)]
     pub(crate) dry_run: bool,
     /// How many requests to have in flight at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub(crate) concurrency: u16,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Write the state to this file, whole or not at all [default: standard output]
+    #[arg(short, long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub(crate) output: Option<PathBuf>,
+    /// The file's format [default: toml; json with --json]
+    #[arg(long, value_enum)]
+    pub(crate) format: Option<StateFormat>,
+}
+
+/// The two formats of a state file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StateFormat {
+    Toml,
+    Json,
+}
+
+/// What `plan` and `apply` both take: the file, and how to plan.
+#[derive(Debug, Args)]
+pub(crate) struct DesiredArgs {
+    /// The state file (TOML or JSON, as `export` writes it); '-' for stdin
+    #[arg(value_name = "FILE", value_hint = ValueHint::AnyPath)]
+    pub(crate) file: Input,
+    /// Deactivate the active users the file does not list (never purged;
+    /// service accounts are never pruned)
+    #[arg(long)]
+    pub(crate) prune: bool,
+    /// Allow the plan to deactivate up to N users (with --prune, more than
+    /// 10% of the active users needs it)
+    #[arg(long, value_name = "N")]
+    pub(crate) max_deactivate: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PlanArgs {
+    #[command(flatten)]
+    pub(crate) desired: DesiredArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ApplyArgs {
+    #[command(flatten)]
+    pub(crate) desired: DesiredArgs,
+    /// Apply without being asked (what a script must pass)
+    #[arg(short, long)]
+    pub(crate) yes: bool,
+    /// How many changes to have in flight at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub(crate) concurrency: u16,
 }

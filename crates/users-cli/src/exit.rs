@@ -15,6 +15,7 @@ pub(crate) enum Exit {
     Unavailable,
     Ambiguous,
     Partial,
+    Pending,
     Refused,
     Unsupported,
     Interrupted,
@@ -32,7 +33,7 @@ pub(crate) struct Row {
 
 impl Exit {
     /// Every exit, in the order of its code (as `--help` lists them).
-    pub(crate) const ALL: [Self; 12] = [
+    pub(crate) const ALL: [Self; 13] = [
         Self::Ok,
         Self::Failure,
         Self::Usage,
@@ -42,6 +43,7 @@ impl Exit {
         Self::Unavailable,
         Self::Ambiguous,
         Self::Partial,
+        Self::Pending,
         Self::Refused,
         Self::Unsupported,
         Self::Interrupted,
@@ -55,7 +57,7 @@ impl Exit {
             Self::Usage => (
                 2,
                 "usage",
-                "bad command line or bad input (arguments, key file, provisioning file)",
+                "bad command line or bad input (arguments, key file, provisioning or state file)",
             ),
             Self::NotFound => (
                 3,
@@ -85,12 +87,17 @@ impl Exit {
             Self::Partial => (
                 8,
                 "partial",
-                "some rows or steps failed, or a listing could not read some users (every one is reported)",
+                "some rows, steps or changes failed, or a listing could not read some users (every one is reported)",
+            ),
+            Self::Pending => (
+                9,
+                "pending",
+                "plan: changes are pending (apply would make them); 0 means none",
             ),
             Self::Refused => (
                 10,
                 "refused",
-                "refused by a safety rule (yourself, the last active admin): nothing was sent",
+                "refused by a safety rule (yourself, the last active admin, too many deactivations): nothing was sent",
             ),
             Self::Unsupported => (
                 11,
@@ -100,7 +107,7 @@ impl Exit {
             Self::Interrupted => (
                 130,
                 "interrupted",
-                "provision: stopped by Ctrl-C or SIGTERM (the rows done are reported; run again to finish)",
+                "provision, apply: stopped by Ctrl-C or SIGTERM (what was done is reported; run again to finish)",
             ),
         };
         Row {
@@ -147,13 +154,11 @@ mod tests {
         }
     }
 
-    /// Kept free: `plan` is to exit with it when changes are pending, and a
-    /// script must not meet it meaning anything else before then.
-    const RESERVED: u8 = 9;
-
     #[test]
-    fn the_reserved_code_is_nobody_s_and_an_interruption_is_128_plus_sigint() {
-        assert!(Exit::ALL.iter().all(|exit| exit.code() != RESERVED));
+    fn changes_pending_is_9_and_an_interruption_is_128_plus_sigint() {
+        // 9 was kept free for `plan` until it came, so that no script met it
+        // meaning anything else; 130 was 9 before that.
+        assert_eq!(Exit::Pending.code(), 9);
         assert_eq!(Exit::Interrupted.code(), 128 + 2);
         assert_eq!(Exit::Refused.code(), 10);
         assert_eq!(Exit::Unsupported.code(), 11);

@@ -7,7 +7,7 @@
 use std::io::{self, Write as _};
 
 use serde::Serialize;
-use users_domain::{ApiKey, Email, Error, TeamName, Unreadable};
+use users_domain::{ApiKey, Email, Error, Refusal, TeamName, Unreadable};
 use users_graphql::{CaSource, ConfigError, KeySource, SDK_USER_AGENT};
 
 use crate::exit::Exit;
@@ -15,7 +15,10 @@ use crate::input::Input;
 use crate::output::printable;
 use crate::provision::{Batch, Counts, FileError, StopCause, Stopped, summary_text};
 use crate::redact;
+use crate::state_file::FileError as StateFileError;
+use crate::views::apply::ApplyEnd;
 use crate::views::key_label;
+use crate::views::plan::RefusalView;
 
 /// The advice when only an instance admin may do what was asked.
 pub(crate) const USE_AN_ADMIN_KEY: &str = "use an instance admin's API key";
@@ -66,6 +69,21 @@ enum Cause {
     /// A command acting on several rows (users, an offboarding's steps)
     /// that reported every row, some of which failed.
     Incomplete(Incomplete),
+    /// A state file with problems, its own or found checking it against
+    /// the instance (nothing was sent), as `Input::shown` names it.
+    StateFile {
+        file: String,
+        problems: Vec<StateFileError>,
+    },
+    /// A plan the safety rails refuse: by `apply` (`applying`), which sent
+    /// nothing, or foreseen by `plan`.
+    Refused {
+        refusals: Vec<Refusal>,
+        applying: bool,
+    },
+    /// An apply that ran, wholly or in part, with changes that did not
+    /// succeed, or that stopped short (every change it ran was reported).
+    Applied(ApplyEnd),
     /// A listing that went to its end, with users in it the adapter could
     /// not read (each reported as it came, see [`unreadable_line`]).
     Unreadable {
@@ -102,6 +120,15 @@ pub(crate) enum During {
     /// A step of `wbusers demo`, which reads no setting: no advice.
     #[cfg(feature = "demo")]
     DemoStep(&'static str),
+}
+
+/// A command that asks before it changes anything.
+#[derive(Debug, Clone)]
+pub(crate) enum Confirming {
+    /// `user offboard`, of this user.
+    Offboard { user: String },
+    /// `apply`.
+    Apply,
 }
 
 /// What a multi-row command left undone: every row was reported already.
@@ -312,26 +339,82 @@ impl Failure {
         )
     }
 
-    /// `user offboard` without `--yes`, and no terminal to ask at.
-    pub(crate) fn unconfirmable() -> Self {
+    /// A command that asks first, without `--yes`, and no terminal to ask at.
+    pub(crate) fn unconfirmable(what: &Confirming) -> Self {
+        let (command, hint) = match what {
+            Confirming::Offboard { .. } => (
+                "user offboard",
+                "pass --yes to offboard without being asked, or --dry-run to see what it would do",
+            ),
+            Confirming::Apply => (
+                "apply",
+                "pass --yes to apply without being asked, or run 'wbusers plan FILE' to see \
+                 what it would do",
+            ),
+        };
         Self::advised(
             Exit::Usage,
-            "user offboard asks before it changes anything, and standard input is not a \
-             terminal; nothing was changed",
-            "pass --yes to offboard without being asked, or --dry-run to see what it would do",
+            format!(
+                "{command} asks before it changes anything, and standard input is not a \
+                 terminal; nothing was changed"
+            ),
+            hint,
         )
     }
 
-    /// `user offboard`: the person at the terminal did not say yes (or the
-    /// question could not be asked, `error`).
-    pub(crate) fn not_confirmed(user: &str, error: Option<&io::Error>) -> Self {
+    /// The person at the terminal did not say yes (or the question could
+    /// not be asked, `error`).
+    pub(crate) fn not_confirmed(what: &Confirming, error: Option<&io::Error>) -> Self {
+        let left = match what {
+            Confirming::Offboard { user } => format!("{user} was left as is"),
+            Confirming::Apply => "nothing was changed".to_owned(),
+        };
         let message = match error {
-            None => format!("not confirmed: {user} was left as is"),
-            Some(error) => {
-                format!("cannot ask for confirmation ({error}): {user} was left as is")
-            }
+            None => format!("not confirmed: {left}"),
+            Some(error) => format!("cannot ask for confirmation ({error}): {left}"),
         };
         Self::new(Exit::Failure, message)
+    }
+
+    /// The caller, `caller`, is not an instance admin, and `what` needs one:
+    /// said once, up front, rather than once per request.
+    pub(crate) fn needs_admin(what: &str, caller: &str) -> Self {
+        Self::advised(
+            Exit::Auth,
+            format!("{what} needs an instance admin, and {caller} is not one"),
+            USE_AN_ADMIN_KEY,
+        )
+    }
+
+    /// `plan`'s answer when changes are pending: not a failure, and said by
+    /// the exit code alone (the plan is on stdout).
+    pub(crate) fn changes_pending() -> Self {
+        Self::new(Exit::Pending, String::new())
+    }
+
+    /// A state file `input` with `problems` (at least one): nothing was sent.
+    pub(crate) fn state_file(input: &Input, problems: Vec<StateFileError>) -> Self {
+        Self::of(
+            Cause::StateFile {
+                file: input.shown(),
+                problems,
+            },
+            During::Command,
+        )
+    }
+
+    /// A plan the safety rails refuse (at least one refusal): by `apply`
+    /// when `applying`, which then sends nothing; else foreseen by `plan`.
+    pub(crate) fn refused(refusals: Vec<Refusal>, applying: bool) -> Self {
+        Self::of(Cause::Refused { refusals, applying }, During::Command)
+    }
+
+    /// How an apply ended: `Ok` when every change of the plan was made.
+    pub(crate) fn applied(end: ApplyEnd) -> Result<(), Self> {
+        if end.is_complete() {
+            return Ok(());
+        }
+        Err(Self::of(Cause::Applied(end), During::Command))
     }
 
     /// Stdout went away after part of a change's report was written: said,
@@ -383,6 +466,9 @@ impl Failure {
             Cause::File { file, error } => file_line(file, error),
             Cause::Incomplete(what) => incomplete_line(what),
             Cause::Batch { file, batch } => batch_line(file, batch),
+            Cause::StateFile { file, problems } => state::state_file_line(file, problems),
+            Cause::Refused { refusals, applying } => state::refused_line(refusals, *applying),
+            Cause::Applied(end) => state::applied_line(end),
             Cause::Unreadable { unreadable, of } => Line {
                 exit: Exit::Partial,
                 message: format!(
@@ -423,11 +509,18 @@ impl Failure {
         }
         let text = if json {
             serde_json::to_string(&JsonError {
-                error: JsonErrorBody::of(&line),
+                error: self.body(&line),
             })
             .unwrap_or_else(|_| format!("error: {}", line.message))
         } else {
-            text_line(&line.message, line.hint.as_deref())
+            // Each of several problems on a line of its own, then the line
+            // that counts them.
+            let mut lines: Vec<String> = state::detail_lines(&self.0.cause)
+                .iter()
+                .map(|detail| printable(detail).into_owned())
+                .collect();
+            lines.push(text_line(&line.message, line.hint.as_deref()));
+            lines.join("\n")
         };
         // Nowhere left to report a failure to write to stderr.
         let _ = writeln!(io::stderr().lock(), "{text}");
@@ -437,7 +530,23 @@ impl Failure {
     /// The report as the `error` object of a `--json` error line, for a
     /// document that tells of the failure that cut it short (a listing).
     pub(crate) fn json_body(&self) -> serde_json::Value {
-        serde_json::to_value(JsonErrorBody::of(&self.line())).unwrap_or_default()
+        serde_json::to_value(self.body(&self.line())).unwrap_or_default()
+    }
+
+    /// The `error` object of the report `line`, with the problems or
+    /// refusals the cause lists.
+    fn body<'a>(&'a self, line: &'a Line) -> JsonErrorBody<'a> {
+        let mut body = JsonErrorBody::of(line);
+        match &self.0.cause {
+            Cause::StateFile { problems, .. } => {
+                body.problems = Some(problems.iter().map(state::ProblemView::from).collect());
+            }
+            Cause::Refused { refusals, .. } => {
+                body.refusals = Some(refusals.iter().map(RefusalView::from).collect());
+            }
+            _ => {}
+        }
+        body
     }
 }
 
@@ -474,6 +583,12 @@ struct JsonErrorBody<'a> {
     exit_code: u8,
     message: &'a str,
     hint: Option<&'a str>,
+    /// A state file's problems, each with its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<Vec<state::ProblemView<'a>>>,
+    /// Why the safety rails refuse a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusals: Option<Vec<RefusalView>>,
 }
 
 impl<'a> JsonErrorBody<'a> {
@@ -484,6 +599,8 @@ impl<'a> JsonErrorBody<'a> {
             exit_code: row.code,
             message: &line.message,
             hint: line.hint.as_deref(),
+            problems: None,
+            refusals: None,
         }
     }
 }
@@ -949,5 +1066,6 @@ fn config(error: &ConfigError, key: &KeyOrigin) -> Line {
     }
 }
 
+mod state;
 #[cfg(test)]
 mod tests;

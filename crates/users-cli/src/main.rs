@@ -17,6 +17,7 @@ mod listing;
 mod output;
 mod provision;
 mod redact;
+mod state_file;
 mod views;
 
 use std::process::ExitCode;

@@ -1,9 +1,12 @@
 //! The JSON shapes of users and keys (documented in `docs/json.md`) and their
 //! text renderings; teams and members in [`teams`], offboarding plans and
-//! reports in [`offboard`], the rows of multi-row commands in [`rows`]. Key
+//! reports in [`offboard`], the rows of multi-row commands in [`rows`], a
+//! desired state's plan in [`plan`] and its carrying out in [`apply`]. Key
 //! names go out masked; no view here holds a secret.
 
+pub(crate) mod apply;
 pub(crate) mod offboard;
+pub(crate) mod plan;
 pub(crate) mod rows;
 pub(crate) mod teams;
 

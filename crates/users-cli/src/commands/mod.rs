@@ -1,12 +1,17 @@
 //! One module per command group. Each parses its arguments into domain types,
 //! calls the domain service and renders the answer: no business logic here.
 
+mod apply;
 mod audit;
+mod confirm;
+mod export;
 mod keys;
 pub(crate) mod lifecycle;
 mod offboard;
+mod plan;
 mod provision;
 mod service_accounts;
+mod signals;
 pub(crate) mod teams;
 mod users;
 
@@ -16,7 +21,7 @@ use clap::CommandFactory as _;
 use users_domain::{Invitee, User, UserAdmin, UserRepository};
 use users_graphql::{Environment, GraphqlClientBuilder, GraphqlUserRepository, RetryPolicy};
 
-use crate::cli::{Cli, Command, Global, KeyCommand, TeamCommand, UserCommand};
+use crate::cli::{ApplyArgs, Cli, Command, Global, KeyCommand, PlanArgs, TeamCommand, UserCommand};
 use crate::exit::Exit;
 use crate::failure::{Failure, KeyOrigin};
 use crate::input::Input;
@@ -41,16 +46,16 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Demo => return crate::demo::run(out).await,
         #[cfg(not(feature = "demo"))]
         Command::Demo => return Err(demo_not_built()),
-        Command::Provision(args)
-            if args.file == Input::Stdin && cli.global.api_key_file == Some(Input::Stdin) =>
-        {
+        _ => {}
+    }
+    if let Some(what) = read_from_stdin(&cli.command) {
+        if cli.global.api_key_file == Some(Input::Stdin) {
             return Err(Failure::advised(
                 Exit::Usage,
-                "the api key and the users cannot both come from standard input",
+                format!("the api key and {what} cannot both come from standard input"),
                 "pass one of them as a file",
             ));
         }
-        _ => {}
     }
     // The process environment is read here, once: the client and the
     // messages about its key see the same values.
@@ -70,15 +75,52 @@ pub(crate) async fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Team(command) => teams::run(&admin, command, out).await,
         Command::ServiceAccount(command) => service_accounts::run(&admin, command, out).await,
         Command::Provision(args) => provision::run(&admin, args, out).await,
+        Command::Export(args) => export::run(&admin, args, out).await,
+        Command::Plan(args) => plan::run(&admin, args, out).await,
+        Command::Apply(args) => apply::run(&admin, args, out).await,
         // Answered above, without a server.
         Command::Completions { .. } | Command::Demo => Ok(()),
     };
     result.map_err(|failure| failure.key_from(&key))
 }
 
-/// Whether `--timeout` bounds the whole command. A batch (`provision`, a
-/// command on several users, an offboarding's steps) runs until it is done,
-/// and so does a listing, a page at a time (a million users take minutes);
+/// What a command reads from standard input (its FILE is `-`), if anything.
+fn read_from_stdin(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Provision(args) if args.file == Input::Stdin => Some("the users"),
+        Command::Plan(PlanArgs { desired }) | Command::Apply(ApplyArgs { desired, .. })
+            if desired.file == Input::Stdin =>
+        {
+            Some("the state file")
+        }
+        _ => None,
+    }
+}
+
+/// Checks once, up front, that the caller is an instance admin, for a
+/// command every request of which needs one: one clear failure rather
+/// than one per request, or a half-read instance.
+///
+/// # Errors
+///
+/// As [`UserAdmin::viewer`]; a `needs_admin` failure naming `what` for a
+/// caller who is not one.
+pub(super) async fn require_admin<R: UserRepository>(
+    admin: &UserAdmin<R>,
+    what: &str,
+) -> Result<(), Failure> {
+    let viewer = admin.viewer().await?;
+    if viewer.admin {
+        Ok(())
+    } else {
+        Err(Failure::needs_admin(what, &viewer.label()))
+    }
+}
+
+/// Whether `--timeout` bounds the whole command. A batch (`provision`,
+/// `apply`, a command on several users, an offboarding's steps) runs until
+/// it is done, and so does a listing, a page at a time (a million users take
+/// minutes; `export` and `plan` read every user so);
 /// Ctrl-C stops either: `--timeout` is then the budget of each request. An
 /// offboarding may also wait for its confirmation, as long as the person
 /// takes.
@@ -86,6 +128,9 @@ fn is_bounded_whole(command: &Command) -> bool {
     !matches!(
         command,
         Command::Provision(_)
+            | Command::Export(_)
+            | Command::Plan(_)
+            | Command::Apply(_)
             | Command::User(
                 UserCommand::Search { .. }
                     | UserCommand::Deactivate(_)
@@ -261,6 +306,9 @@ mod tests {
             &["team", "add", "ml", "ada"],
             &["user", "deactivate", "ada"],
             &["user", "offboard", "ada"],
+            &["export"],
+            &["plan", "people.toml"],
+            &["apply", "people.toml", "--yes"],
         ] {
             assert!(!is_bounded_whole(&command(per_request)), "{per_request:?}");
         }

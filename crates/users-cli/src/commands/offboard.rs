@@ -3,50 +3,17 @@
 //! report every step. Nothing is sent before the answer, and `--dry-run`
 //! sends nothing at all.
 
-use std::io::{self, BufRead, IsTerminal as _, Write};
+use std::io::{self, IsTerminal as _};
 
 use users_domain::{
     Invitee, KeyRepository, OffboardReport, StepOutcome, TeamRepository, UserAdmin, UserRepository,
 };
 
+use super::confirm::{Go, ask, go_ahead};
 use super::exact_user;
-use crate::failure::{Failure, Incomplete};
+use crate::failure::{Confirming, Failure, Incomplete};
 use crate::output::Output;
 use crate::views::offboard::{OffboardView, plan_text, report_text};
-
-/// How the go-ahead is had.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Go {
-    /// `--yes`.
-    Granted,
-    /// Asked of the person at the terminal.
-    Ask,
-}
-
-/// Whether to go ahead, ask, or refuse: a script (no terminal) must say
-/// `--yes`, so that a forgotten flag never offboards anyone.
-fn go_ahead(yes: bool, terminal: bool) -> Result<Go, Failure> {
-    match (yes, terminal) {
-        (true, _) => Ok(Go::Granted),
-        (false, true) => Ok(Go::Ask),
-        (false, false) => Err(Failure::unconfirmable()),
-    }
-}
-
-/// Writes `question` to `prompt` and reads one answer from `answers`: yes
-/// only for `y` or `yes`, in any case; anything else, or no answer, is no.
-fn confirmed(
-    question: &str,
-    answers: &mut impl BufRead,
-    prompt: &mut impl Write,
-) -> io::Result<bool> {
-    write!(prompt, "{question} [y/N] ")?;
-    prompt.flush()?;
-    let mut answer = String::new();
-    answers.read_line(&mut answer)?;
-    let answer = answer.trim();
-    Ok(answer.eq_ignore_ascii_case("y") || answer.eq_ignore_ascii_case("yes"))
-}
 
 pub(super) async fn run<R: UserRepository + KeyRepository + TeamRepository>(
     admin: &UserAdmin<R>,
@@ -60,21 +27,15 @@ pub(super) async fn run<R: UserRepository + KeyRepository + TeamRepository>(
     if dry_run || plan.is_done() {
         return out.result(&OffboardView::planned(&plan, dry_run), &plan_text(&plan));
     }
-    if go_ahead(yes, io::stdin().is_terminal())? == Go::Ask {
-        // For the person, on stderr: stdout carries the report alone.
-        let mut prompt = io::stderr().lock();
-        let asked = writeln!(prompt, "{}", plan_text(&plan)).and_then(|()| {
-            confirmed(
-                &format!("offboard {}?", plan.user.label()),
-                &mut io::stdin().lock(),
-                &mut prompt,
-            )
-        });
-        match asked {
-            Ok(true) => {}
-            Ok(false) => return Err(Failure::not_confirmed(&plan.user.label(), None)),
-            Err(error) => return Err(Failure::not_confirmed(&plan.user.label(), Some(&error))),
-        }
+    let asking = Confirming::Offboard {
+        user: plan.user.label(),
+    };
+    if go_ahead(yes, io::stdin().is_terminal(), &asking)? == Go::Ask {
+        ask(
+            &plan_text(&plan),
+            &format!("offboard {}?", plan.user.label()),
+            &asking,
+        )?;
     }
     let report = admin.offboard(plan).await;
     out.result(&OffboardView::reported(&report), &report_text(&report))?;
@@ -102,35 +63,6 @@ mod tests {
     use super::*;
     use crate::exit::Exit;
     use crate::fixture;
-
-    #[test]
-    fn without_a_terminal_only_yes_goes_ahead_and_on_one_the_person_is_asked() {
-        assert_eq!(go_ahead(true, false).unwrap(), Go::Granted);
-        assert_eq!(go_ahead(true, true).unwrap(), Go::Granted);
-        assert_eq!(go_ahead(false, true).unwrap(), Go::Ask);
-
-        let line = go_ahead(false, false).unwrap_err().line();
-
-        assert_eq!(line.exit, Exit::Usage);
-        assert!(line.message.contains("nothing was changed"), "{line:?}");
-        assert!(line.hint.unwrap().contains("--yes"));
-    }
-
-    #[test]
-    fn only_y_or_yes_is_a_yes() {
-        let ask = |answer: &str| {
-            let mut prompt = Vec::new();
-            let yes = confirmed("offboard ada?", &mut answer.as_bytes(), &mut prompt).unwrap();
-            (yes, String::from_utf8(prompt).unwrap())
-        };
-
-        assert_eq!(ask("y\n"), (true, "offboard ada? [y/N] ".to_owned()));
-        assert!(ask("YES\n").0);
-        assert!(ask("  yes  \n").0);
-        for no in ["", "\n", "n\n", "no\n", "yep\n", "y es\n"] {
-            assert!(!ask(no).0, "{no:?}");
-        }
-    }
 
     #[test]
     fn a_report_with_a_failed_step_is_incomplete_and_says_how_many() {

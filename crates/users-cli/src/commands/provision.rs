@@ -6,13 +6,13 @@
 
 use std::io;
 
-use futures::Stream;
 use indicatif::{ProgressBar, ProgressStyle};
 use users_domain::{UserAdmin, UserRepository};
 
+use super::require_admin;
+use super::signals::signals;
 use crate::cli::ProvisionArgs;
-use crate::exit::Exit;
-use crate::failure::{Failure, USE_AN_ADMIN_KEY};
+use crate::failure::Failure;
 use crate::input::Input;
 use crate::output::{Output, write_out};
 use crate::provision::{
@@ -36,24 +36,8 @@ pub(super) async fn run<R: UserRepository>(
         Input::Stdin => None,
     };
     let rows = parse::open(&args.file, args.format).map_err(bad)?;
-    // Fail once, up front, rather than once per row.
-    let viewer = admin.viewer().await?;
-    if !viewer.admin {
-        return Err(Failure::advised(
-            Exit::Auth,
-            format!(
-                "provisioning needs an instance admin, and {} is not one",
-                viewer.label()
-            ),
-            USE_AN_ADMIN_KEY,
-        ));
-    }
-    let signals = signals().map_err(|error| {
-        Failure::new(
-            Exit::Failure,
-            format!("cannot listen for Ctrl-C and SIGTERM: {error}"),
-        )
-    })?;
+    require_admin(admin, "provisioning").await?;
+    let signals = signals()?;
     // Rows are read on a thread of their own: reading standard input may
     // block, and must not keep a signal from being seen.
     let (sender, mut receiver) = tokio::sync::mpsc::channel(READ_AHEAD);
@@ -108,30 +92,6 @@ fn print_row(out: Output, row: &RowReport) -> io::Result<()> {
     } else {
         Ok(())
     }
-}
-
-/// SIGINT (Ctrl-C) and SIGTERM, from now on: each one an item. They no
-/// longer end the process, which stops as the batch says.
-#[cfg(unix)]
-fn signals() -> io::Result<impl Stream<Item = ()> + Unpin> {
-    use tokio::signal::unix::{Signal, SignalKind, signal};
-    let each = |mut signal: Signal| {
-        Box::pin(futures::stream::poll_fn(move |context| {
-            signal.poll_recv(context)
-        }))
-    };
-    Ok(futures::stream::select(
-        each(signal(SignalKind::interrupt())?),
-        each(signal(SignalKind::terminate())?),
-    ))
-}
-
-/// Ctrl-C, from now on: each one an item.
-#[cfg(not(unix))]
-fn signals() -> io::Result<impl Stream<Item = ()> + Unpin> {
-    Ok(Box::pin(futures::stream::unfold((), |()| async {
-        tokio::signal::ctrl_c().await.ok().map(|()| ((), ()))
-    })))
 }
 
 fn progress_bar(out: Output, rows: Option<u64>) -> ProgressBar {

@@ -1,8 +1,11 @@
 //! The story itself: what an administrator does, step by step.
 
+use std::num::NonZeroUsize;
+
 use users_domain::{
-    ApiKeySecret, Backend, Email, Error, Invitee, TeamName, TeamRole, UserAdmin, UserRepository,
-    Username,
+    ApiKeySecret, Backend, Email, Error, InstanceSnapshot, Invitee, Plan, PlanOptions,
+    SafetyLimits, TeamName, TeamRole, UserAdmin, UserRepository, Username, ValidatedState,
+    check_safety, plan,
 };
 
 use super::{Narrator, broke, masked, unexpected};
@@ -10,9 +13,13 @@ use crate::cli::FileFormat;
 use crate::commands::lifecycle::{self, Change};
 use crate::commands::teams;
 use crate::failure::{During, Failure};
+use crate::input::Input;
 use crate::output::fields;
 use crate::provision::{self, Options, row_text, summary_text};
+use crate::state_file::{self, FileError, Format};
+use crate::views::apply::{ApplyEnd, outcome_text};
 use crate::views::offboard::{plan_text, report_text};
+use crate::views::plan::{Source, plan_text as state_plan_text};
 use crate::views::teams::{service_account_text, team_text};
 use crate::views::{key_label, keys_table, users_table};
 
@@ -95,6 +102,7 @@ pub(super) async fn tell<R: Backend>(
     team(admin, narrator).await?;
     guard_rails(admin, narrator).await?;
     offboarding(admin, ada_key, narrator).await?;
+    desired_state(admin, narrator).await?;
     narrator.step(
         "Done",
         "the emulator shuts down; try the same commands against a server:\n\
@@ -357,6 +365,140 @@ async fn offboarding<R: Backend>(
             plan_text(&again)
         ),
     )
+}
+
+/// How the scene's state file is named.
+const PEOPLE: &str = "people.toml";
+
+/// The people as reviewed code: the instance exported to a file, the file
+/// edited as a reviewed change would edit it, the plan, the apply, and a
+/// plan again that finds nothing to do.
+async fn desired_state<R: Backend>(
+    admin: &UserAdmin<R>,
+    narrator: &mut Narrator,
+) -> Result<(), Failure> {
+    const STEP: &str = "export, plan, apply";
+    let exported = admin.export_state().await.map_err(|e| broke(STEP, e))?;
+    let file = state_file::render(&exported, Format::Toml);
+    narrator.step(
+        "Export the instance's people to a state file ('wbusers export --output people.toml')",
+        &file,
+    )?;
+
+    // A new user, Linus, joins team research as a viewer, and Alan becomes
+    // its admin: three lines of a reviewed change.
+    let alan = r#"{ who = "alan@example.com", role = "member" },"#;
+    let edits = [
+        (
+            "\n[[teams]]",
+            "\n[[users]]\nemail = \"linus@example.com\"\n\n[[teams]]",
+        ),
+        (
+            alan,
+            "{ who = \"alan@example.com\", role = \"admin\" },\n  \
+             { who = \"linus@example.com\", role = \"viewer\" },",
+        ),
+    ];
+    let mut edited = file.clone();
+    for (from, to) in edits {
+        if !edited.contains(from) {
+            return Err(unexpected(STEP, "the export is not as the story expects"));
+        }
+        edited = edited.replacen(from, to, 1);
+    }
+    let (desired, instance, planned) = plan_file(admin, &edited).await?;
+    let source = Source {
+        file: PEOPLE,
+        desired: &desired,
+    };
+    narrator.step(
+        "Edit it, as a reviewed change would: Linus joins team research, Alan becomes its \
+         admin; then 'wbusers plan people.toml' (exit code 9: changes pending)",
+        &format!(
+            "{}\n\n{}",
+            diff_of(&edits),
+            state_plan_text(&planned, source)
+        ),
+    )?;
+
+    let checked = check_safety(&planned, &instance, &SafetyLimits::default())
+        .map_err(|refusals| Failure::refused(refusals, true).while_doing(During::DemoStep(STEP)))?;
+    let report = admin.apply(checked, NonZeroUsize::MIN, |_| {}).await;
+    let end = ApplyEnd {
+        total: planned.len(),
+        counts: report.counts(),
+        stopped: None,
+    };
+    let outcomes: Vec<String> = report
+        .results
+        .iter()
+        .map(|(change, outcome)| outcome_text(change, outcome, source))
+        .collect();
+    let summary = crate::views::apply::summary_text(&end);
+    Failure::applied(end).map_err(|failure| failure.while_doing(During::DemoStep(STEP)))?;
+    let (desired, _, again) = plan_file(admin, &edited).await?;
+    if !again.is_empty() {
+        return Err(unexpected(
+            STEP,
+            "a plan after the apply found changes left",
+        ));
+    }
+    let again = state_plan_text(
+        &again,
+        Source {
+            file: PEOPLE,
+            desired: &desired,
+        },
+    );
+    narrator.step(
+        "Apply it ('wbusers apply people.toml --yes'), then plan again (exit code 0)",
+        &format!(
+            "{}\n{summary}\n\nplanning again: {again}",
+            outcomes.join("\n"),
+        ),
+    )
+}
+
+/// `text`, a state file of the scene, read, checked against the instance
+/// and planned, as `wbusers plan` does.
+async fn plan_file<R: Backend>(
+    admin: &UserAdmin<R>,
+    text: &str,
+) -> Result<(ValidatedState, InstanceSnapshot, Plan), Failure> {
+    const STEP: &str = "plan";
+    let input = Input::File(PEOPLE.into());
+    let fail = |problems| Failure::state_file(&input, problems).while_doing(During::DemoStep(STEP));
+    let declared = state_file::parse(text, PEOPLE, Format::Toml).map_err(fail)?;
+    let instance = admin
+        .snapshot_for(&declared)
+        .await
+        .map_err(|e| broke(STEP, e))?;
+    let desired = declared.validate(instance.state()).map_err(|errors| {
+        fail(
+            errors
+                .into_iter()
+                .map(|error| FileError::invalid(PEOPLE, error))
+                .collect(),
+        )
+    })?;
+    let planned = plan(&desired, &instance, &PlanOptions::default());
+    Ok((desired, instance, planned))
+}
+
+/// The edits as a diff shows them: each line taken out, then each put in.
+fn diff_of(edits: &[(&str, &str)]) -> String {
+    let mut lines = Vec::new();
+    for (from, to) in edits {
+        let (from, to): (Vec<&str>, Vec<&str>) = (from.lines().collect(), to.lines().collect());
+        let taken = from.iter().filter(|line| !to.contains(line));
+        let put = to.iter().filter(|line| !from.contains(line));
+        lines.extend(taken.map(|line| format!("- {}", line.trim())));
+        lines.extend(
+            put.filter(|line| !line.is_empty())
+                .map(|line| format!("+ {}", line.trim())),
+        );
+    }
+    lines.join("\n")
 }
 
 fn name_of<T, E: std::fmt::Display>(parsed: Result<T, E>) -> Result<T, Failure> {

@@ -49,6 +49,9 @@ fn the_demo_tells_the_whole_story_on_a_bare_machine() {
         "Create a service account",
         "tries to deactivate themselves",
         "Offboard Ada",
+        "Export the instance's people to a state file",
+        "then 'wbusers plan people.toml' (exit code 9: changes pending)",
+        "Apply it ('wbusers apply people.toml --yes'), then plan again",
     ] {
         assert!(story.contains(step), "no '{step}' in:\n{story}");
     }
@@ -65,6 +68,14 @@ fn the_demo_tells_the_whole_story_on_a_bare_machine() {
     );
     assert!(
         story.contains("5 rows: 2 created, 1 existed, 1 skipped, 1 failed"),
+        "{story}"
+    );
+    assert!(
+        story.contains("3 changes: 1 create user, 1 add member, 1 change role"),
+        "{story}"
+    );
+    assert!(
+        story.contains("planning again: no changes: the instance is as people.toml says"),
         "{story}"
     );
     assert!(!holds_a_secret(&out.all()), "{}", out.all());

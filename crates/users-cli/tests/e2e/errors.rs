@@ -8,14 +8,13 @@ fn help_lists_every_exit_code() {
     let out = run(bare(&home).arg("--help"));
     let help = out.ok();
     assert!(help.contains("Exit codes:"), "{help}");
-    for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 130] {
+    for code in [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130] {
         assert!(
             help.contains(&format!("\n  {code}  ")),
             "code {code} missing: {help}"
         );
     }
-    // Kept free for `plan`'s "changes pending".
-    assert!(!help.contains("\n  9  "), "{help}");
+    assert!(help.contains("\n  9  plan: changes are pending"), "{help}");
     assert!(help.contains("docs/json.md"), "{help}");
 }
 

@@ -37,6 +37,14 @@ impl Server {
         Self::with(Emulator::builder().seed(seed), admin_key)
     }
 
+    /// An emulator seeded with `seed` that waits `latency` before serving
+    /// each request, as a far-away server would: a run lasts long enough to
+    /// be stopped halfway.
+    pub(crate) fn with_latency(seed: Seed, latency: std::time::Duration) -> Self {
+        let admin_key = InMemoryWorld::generate_secret();
+        Self::with(Emulator::builder().seed(seed).latency(latency), admin_key)
+    }
+
     /// An emulator serving `world`, to which it adds its admin.
     pub(crate) fn with_world(world: InMemoryWorld) -> Self {
         let admin_key = InMemoryWorld::generate_secret();
@@ -218,6 +226,41 @@ pub(crate) fn std_command(command: &Command) -> std::process::Command {
     std
 }
 
+/// Runs `command`, sends it `signal` (`-TERM`, `-KILL`, ...) once it has
+/// printed `lines` lines on stdout, and returns all it printed.
+pub(crate) fn signalled(command: &Command, lines: usize, signal: &str) -> Run {
+    use std::io::{BufRead as _, Read as _};
+    let mut child = std_command(command)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    for _ in 0..lines {
+        assert_ne!(stdout.read_line(&mut printed).unwrap(), 0, "{printed}");
+    }
+    let kill = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    stdout.read_to_string(&mut printed).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: printed,
+        stderr,
+    }
+}
+
 /// Runs `command` with `stdout` as its standard output; only stderr is kept.
 pub(crate) fn run_into(command: &Command, stdout: std::process::Stdio) -> Run {
     let Output { status, stderr, .. } = std_command(command)
@@ -373,4 +416,16 @@ fn read_request(stream: &mut std::net::TcpStream) -> Vec<u8> {
             }
         }
     }
+}
+
+/// `wbusers export` as the admin: the instance's state file, as TOML.
+pub(crate) fn export(server: &Server) -> String {
+    run(server.as_admin().arg("export")).ok().to_owned()
+}
+
+/// `wbusers ARGS... FILE` as the admin, `FILE` a state file of `text`
+/// under the server's scratch HOME.
+pub(crate) fn with_state(server: &Server, text: &str, args: &[&str]) -> Run {
+    let file = server.file("people.toml", text);
+    run(server.as_admin().args(args).arg(file))
 }

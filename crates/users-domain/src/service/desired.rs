@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroUsize;
 
+use futures::future;
 use futures::stream::{self, StreamExt};
 
 use super::lifecycle::Lifecycle;
@@ -104,6 +105,23 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
         &self,
         plan: CheckedPlan<'_>,
         concurrency: NonZeroUsize,
+        on_progress: impl FnMut(ApplyProgress<'_>),
+    ) -> ApplyReport {
+        self.apply_until(plan, concurrency, || false, on_progress)
+            .await
+    }
+
+    /// As [`apply`](Self::apply), but no change is started once `stop`
+    /// returns `true` (asked before each change is started, and before each
+    /// phase): the changes in flight are finished and reported, and the
+    /// report leaves out every change that was never started, so it may hold
+    /// fewer changes than the plan. For a caller that stops on a signal
+    /// without abandoning a request whose answer is on its way.
+    pub async fn apply_until(
+        &self,
+        plan: CheckedPlan<'_>,
+        concurrency: NonZeroUsize,
+        stop: impl Fn() -> bool,
         mut on_progress: impl FnMut(ApplyProgress<'_>),
     ) -> ApplyReport {
         let plan = plan.plan();
@@ -111,7 +129,11 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
         let total = changes.len();
         let mut outcomes: BTreeMap<usize, ChangeOutcome> = BTreeMap::new();
         let mut made = Made::default();
+        let stop = &stop;
         for phase in Phase::ALL {
+            if stop() {
+                break;
+            }
             let mut runnable = Vec::new();
             for (index, change) in changes.iter().enumerate() {
                 if change.phase() != phase {
@@ -136,6 +158,7 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
             {
                 let made = &made;
                 let mut running = stream::iter(runnable)
+                    .take_while(|_| future::ready(!stop()))
                     .map(|index| async move {
                         let (outcome, user) = self.carry_out(plan, &changes[index], made).await;
                         (index, outcome, user)
@@ -157,10 +180,9 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
             }
         }
         ApplyReport {
-            results: changes
-                .iter()
-                .cloned()
-                .zip(outcomes.into_values())
+            results: outcomes
+                .into_iter()
+                .map(|(index, outcome)| (changes[index].clone(), outcome))
                 .collect(),
         }
     }

@@ -66,7 +66,9 @@ pub struct ApplyProgress<'a> {
 }
 
 /// What [`UserAdmin::apply`](crate::UserAdmin::apply) did: every change of
-/// the plan, in the plan's order, with its outcome.
+/// the plan, in the plan's order, with its outcome (of a run stopped by
+/// [`UserAdmin::apply_until`](crate::UserAdmin::apply_until), every change
+/// that was started or settled not attempted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyReport {
     /// Each change and how it went.

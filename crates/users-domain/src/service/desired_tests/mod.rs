@@ -383,6 +383,36 @@ fn progress_is_reported_once_per_change_counting_up_to_the_total() {
 }
 
 #[test]
+fn a_stopped_run_finishes_what_it_started_starts_nothing_more_and_a_rerun_does_the_rest() {
+    let (server, admin) = seeded();
+    let mut desired = DesiredState::from(snapshot(&admin).state());
+    for i in 0..6 {
+        desired
+            .users
+            .push(user(&format!("n{i}@x.io"), false, false));
+    }
+    let current = snapshot(&admin);
+    let plan = plan_for(&desired, &current, false);
+    let checked = check_safety(&plan, &current, &SafetyLimits::default()).unwrap();
+    let finished = std::cell::Cell::new(0);
+
+    let report = run(admin.apply_until(
+        checked,
+        NonZeroUsize::MIN,
+        || finished.get() >= 2,
+        |_| finished.set(finished.get() + 1),
+    ));
+
+    assert_eq!(report.results.len(), 2, "{:?}", outcomes(&report));
+    assert!(report.is_complete());
+    let rest = plan_for(&desired, &snapshot(&admin), false);
+    assert_eq!(rest.len(), plan.len() - 2);
+    assert!(apply(&admin, &rest).is_complete());
+    assert!(plan_for(&desired, &snapshot(&admin), false).is_empty());
+    assert_eq!(server.world().redundant, 0);
+}
+
+#[test]
 fn a_team_nobody_is_in_is_found_when_the_file_names_it() {
     let (server, admin) = seeded();
     server.world().add_team("empty", Vec::new());

@@ -4,10 +4,15 @@
 //! Each tool runs each task several times, alternating, under GNU time; the
 //! report gives medians of wall time and peak memory and their ratios from
 //! this one run. Nothing here asserts on timings: the machines are shared.
+//!
+//! Then the largest instances (`scale`) and a desired state's `plan` and
+//! `apply` (`state`); `--only PART[,PART]` runs some of `sdk`, `scale` and
+//! `state` alone.
 
 mod measure;
 mod raw_http;
 mod scale;
+mod state;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -36,46 +41,155 @@ struct Task {
     wbusers_users: usize,
 }
 
-/// Runs the comparison and prints the report.
+/// The parts of the bench, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// wbusers against the official SDK on the same tasks.
+    Sdk,
+    /// The largest instances (see `scale`).
+    Scale,
+    /// `plan`, `apply` and `export` of a desired state (see `state`).
+    State,
+}
+
+impl Part {
+    const ALL: [Self; 3] = [Self::Sdk, Self::Scale, Self::State];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sdk => "sdk",
+            Self::Scale => "scale",
+            Self::State => "state",
+        }
+    }
+
+    /// Whether the part runs the official SDK.
+    fn needs_sdk(self) -> bool {
+        matches!(self, Self::Sdk | Self::Scale)
+    }
+}
+
+/// The parts `args` choose: `--only PART[,PART...]`, repeatable; every part
+/// without it.
+///
+/// # Errors
+///
+/// When an argument or a part is not one.
+pub(crate) fn parts(args: &[String]) -> Result<Vec<Part>, String> {
+    let names = || {
+        Part::ALL
+            .iter()
+            .map(|p| p.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut chosen = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let list = match arg.strip_prefix("--only=") {
+            Some(list) => list,
+            None if arg == "--only" => args
+                .next()
+                .ok_or_else(|| format!("--only needs a part: one of {}", names()))?,
+            None => return Err(format!("bench takes only --only PART; got '{arg}'")),
+        };
+        for name in list.split(',') {
+            let part = Part::ALL
+                .into_iter()
+                .find(|p| p.name() == name.trim())
+                .ok_or_else(|| format!("no bench part '{name}': use one of {}", names()))?;
+            chosen.push(part);
+        }
+    }
+    Ok(Part::ALL
+        .into_iter()
+        .filter(|p| chosen.is_empty() || chosen.contains(p))
+        .collect())
+}
+
+/// Runs the chosen parts and prints the report.
 ///
 /// # Errors
 ///
 /// When a build fails, the SDK's venv is missing, or a tool fails a task.
-pub(crate) fn run(root: &Path) -> Result<(), String> {
-    build(root)?;
+pub(crate) fn run(root: &Path, parts: &[Part]) -> Result<(), String> {
+    let needs_sdk = parts.iter().any(|p| p.needs_sdk());
+    build(root, parts.contains(&Part::Scale))?;
     let target = root.join("target");
     let python = target.join("sdk-venv").join("bin").join("python");
-    if !target.join("sdk-venv").join(".wbusers-sdk-ready").exists() {
+    if needs_sdk && !target.join("sdk-venv").join(".wbusers-sdk-ready").exists() {
         return Err(format!(
-            "no official SDK venv at {}; run `cargo xtask ci` (its SDK test makes it) and try again",
+            "no official SDK venv at {}; run `cargo xtask ci` (its SDK test makes it) and try again, \
+             or run `cargo xtask bench --only state`, which needs none",
             target.join("sdk-venv").display()
         ));
     }
     let work = target.join("bench");
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let seed = work.join("seed.json");
     let key_file = work.join("admin.key");
-    write(&seed, &seed_json())?;
     write(&key_file, ADMIN_KEY)?;
-
-    let emulator = Emulator::start(
-        &target.join("release").join("wbusers-emulator"),
-        &seed,
-        &key_file,
-    )?;
     let wbusers = target.join("release").join("wbusers");
     let script = root.join("xtask").join("bench").join("sdk_bench.py");
-    let mut report = format!(
+    let tools = scale::Tools {
+        wbusers,
+        emulator: target.join("release").join("wbusers-emulator"),
+        calls: target
+            .join("release")
+            .join("examples")
+            .join("sequential_calls"),
+        python,
+        script,
+        work: work.clone(),
+        key_file,
+    };
+    let mut report = String::new();
+    if parts.contains(&Part::Sdk) {
+        sdk(&tools, &mut report)?;
+    }
+    if parts.contains(&Part::Scale) {
+        scale(&tools, &mut report)?;
+    }
+    if parts.contains(&Part::State) {
+        state::desired_state(&tools, root, &mut report)?;
+    }
+    print!("\n{report}");
+    // A partial run does not overwrite the whole report.
+    let name = if parts == Part::ALL {
+        "report.md".to_owned()
+    } else {
+        let names: Vec<&str> = parts.iter().map(|p| p.name()).collect();
+        format!("report-{}.md", names.join("-"))
+    };
+    write(&work.join(&name), &report)?;
+    println!("\n(written to {})", work.join(name).display());
+    Ok(())
+}
+
+/// wbusers against the SDK, task by task, on an emulator of `USERS` users.
+fn sdk(tools: &scale::Tools, report: &mut String) -> Result<(), String> {
+    let scale::Tools {
+        wbusers,
+        python,
+        script,
+        work,
+        key_file,
+        ..
+    } = tools;
+    let seed = work.join("seed.json");
+    write(&seed, &seed_json())?;
+    let emulator = Emulator::start(&tools.emulator, &seed, key_file)?;
+    let _ = write!(
+        report,
         "wbusers vs the official Python SDK (wandb 0.31.0), {RUNS} runs each, medians; \
          emulator with {} users\n\n| task | wbusers | SDK | SDK/wbusers time | SDK/wbusers memory |\n|---|---|---|---|---|\n",
         USERS + 1
     );
-    for (index, task) in tasks(&key_file, emulator.base_url()).iter().enumerate() {
+    for (index, task) in tasks(key_file, emulator.base_url()).iter().enumerate() {
         let mut ours = Vec::new();
         let mut theirs = Vec::new();
         for run in 0..RUNS {
-            let (our_args, sdk_args) = per_run(task, &work, index, run)?;
-            let (sample, printed) = run_measured(&wbusers, &our_args, &[], &work)?;
+            let (our_args, sdk_args) = per_run(task, work, index, run)?;
+            let (sample, printed) = run_measured(wbusers, &our_args, &[], work)?;
             check(
                 task,
                 "wbusers",
@@ -89,7 +203,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
                 ("WBUSERS_API_KEY", ADMIN_KEY),
                 ("WBUSERS_BASE_URL", emulator.base_url()),
             ];
-            let (sample, printed) = run_measured(&python, &args, &env, &work)?;
+            let (sample, printed) = run_measured(python, &args, &env, work)?;
             if printed.trim() != task.sdk_prints {
                 return Err(format!(
                     "{}: the SDK printed {:?}, expected {:?}",
@@ -114,29 +228,12 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         );
     }
     emulator.stop();
-    scale(
-        &scale::Tools {
-            wbusers: wbusers.clone(),
-            emulator: target.join("release").join("wbusers-emulator"),
-            calls: target
-                .join("release")
-                .join("examples")
-                .join("sequential_calls"),
-            python: python.clone(),
-            script: script.clone(),
-            work: work.clone(),
-            key_file: key_file.clone(),
-        },
-        &mut report,
-    )?;
-    print!("\n{report}");
-    write(&work.join("report.md"), &report)?;
-    println!("\n(written to {})", work.join("report.md").display());
     Ok(())
 }
 
-/// The release binaries every measurement runs.
-fn build(root: &Path) -> Result<(), String> {
+/// The release binaries the measurements run; the adapter's call loop only
+/// for `scale`.
+fn build(root: &Path, call_loop: bool) -> Result<(), String> {
     Step::cargo(
         "build",
         &[
@@ -149,6 +246,9 @@ fn build(root: &Path) -> Result<(), String> {
         ],
     )
     .run(root)?;
+    if !call_loop {
+        return Ok(());
+    }
     Step::cargo(
         "build the adapter's call loop",
         &[
@@ -281,4 +381,42 @@ fn user_secret(n: usize) -> String {
 
 pub(crate) fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_part_runs_without_only() {
+        assert_eq!(parts(&[]).unwrap(), Part::ALL);
+    }
+
+    #[test]
+    fn only_chooses_parts_in_the_order_they_run() {
+        assert_eq!(parts(&args("--only state")).unwrap(), [Part::State]);
+        assert_eq!(
+            parts(&args("--only=state,sdk")).unwrap(),
+            [Part::Sdk, Part::State]
+        );
+        assert_eq!(
+            parts(&args("--only scale --only sdk")).unwrap(),
+            [Part::Sdk, Part::Scale]
+        );
+    }
+
+    #[test]
+    fn an_unknown_part_or_argument_is_refused() {
+        assert!(
+            parts(&args("--only plan"))
+                .unwrap_err()
+                .contains("sdk, scale, state")
+        );
+        assert!(parts(&args("--only")).is_err());
+        assert!(parts(&args("state")).is_err());
+    }
 }

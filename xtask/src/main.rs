@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   ci              format, lint, domain purity, tests, doc tests, docs and a short fuzz pass; stops at the first failure
-  bench           time and memory of wbusers against the official Python SDK, as ratios
+  bench           time and memory of wbusers against the official Python SDK, as ratios; the largest
+                  instances; plan and apply of a desired state (--only sdk|scale|state, comma-separated)
   domain-purity   check that users-domain depends on no HTTP, runtime or JSON crate
   fuzz            build the fuzz targets in fuzz/ and run each under libFuzzer (--seconds N, --runs N, --target NAME)";
 
@@ -24,7 +25,10 @@ fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     let outcome = match command.as_deref() {
         Some("ci") => ci::run(&project_root()),
-        Some("bench") => bench::run(&project_root()),
+        Some("bench") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            bench::parts(&args).and_then(|parts| bench::run(&project_root(), &parts))
+        }
         Some("domain-purity") => domain_purity::run(&project_root()),
         Some("fuzz") => {
             let args: Vec<String> = std::env::args().skip(2).collect();

@@ -41,6 +41,23 @@ pub(crate) fn run_measured_to(
     work: &Path,
     stdout_file: Option<&Path>,
 ) -> Result<(Sample, String), String> {
+    run_measured_expecting(program, args, env, work, stdout_file, 0)
+}
+
+/// As [`run_measured_to`], failing unless the program exits with `exit_code`
+/// (`wbusers plan` says "changes pending" with 9).
+///
+/// # Errors
+///
+/// As [`run_measured`], and when the program exits with another code.
+pub(crate) fn run_measured_expecting(
+    program: &Path,
+    args: &[String],
+    env: &[(&str, &str)],
+    work: &Path,
+    stdout_file: Option<&Path>,
+    exit_code: i32,
+) -> Result<(Sample, String), String> {
     let report = work.join("time.out");
     let home = work.join("home");
     std::fs::create_dir_all(&home).map_err(|e| format!("cannot create {}: {e}", home.display()))?;
@@ -72,9 +89,13 @@ pub(crate) fn run_measured_to(
         .map_err(|e| format!("cannot run /usr/bin/time (apt-get install time): {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
     let name = program.file_name().unwrap_or_default().to_string_lossy();
-    if !output.status.success() {
+    if output.status.code() != Some(exit_code) {
+        let status = output
+            .status
+            .code()
+            .map_or_else(|| "a signal".to_owned(), |code| format!("exit {code}"));
         return Err(format!(
-            "{name} {} failed: {}",
+            "{name} {} ended with {status}, expected exit {exit_code}: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr)
                 .lines()
@@ -134,13 +155,37 @@ impl Emulator {
     ///
     /// When it cannot start or exits before saying where it listens.
     pub(crate) fn launch(binary: &Path, args: &[String]) -> Result<Self, String> {
-        let mut child = Command::new(binary)
+        Self::spawn(Command::new(binary).args(args).stderr(Stdio::null()))
+    }
+
+    /// As [`Emulator::launch`], with the emulator's log (one line a GraphQL
+    /// request, naming its operation) written to `log`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Emulator::launch`], and when the log cannot be made.
+    pub(crate) fn launch_logged(
+        binary: &Path,
+        args: &[String],
+        log: &Path,
+    ) -> Result<Self, String> {
+        let log = std::fs::File::create(log)
+            .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        Self::spawn(
+            Command::new(binary)
+                .args(args)
+                .env("RUST_LOG", "info")
+                .stderr(Stdio::from(log)),
+        )
+    }
+
+    fn spawn(command: &mut Command) -> Result<Self, String> {
+        let binary = command.get_program().to_owned();
+        let mut child = command
             .args(["--listen", "127.0.0.1:0"])
-            .args(args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+            .map_err(|e| format!("cannot start {}: {e}", Path::new(&binary).display()))?;
         let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
         let base_url = BufReader::new(stdout)
             .lines()

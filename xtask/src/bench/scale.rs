@@ -50,6 +50,14 @@ fn base64(text: &str) -> String {
 
 /// An emulator with `users` synthetic users (plus the bench admin).
 fn synthetic(tools: &Tools, users: u32, latency: Option<&str>) -> Result<(Emulator, f64), String> {
+    let started = Instant::now();
+    let emulator = Emulator::launch(&tools.emulator, &synthetic_args(tools, users, latency))?;
+    Ok((emulator, started.elapsed().as_secs_f64()))
+}
+
+/// The emulator's arguments for `users` synthetic users (plus the bench
+/// admin, `admin@localhost`), with `latency` added to every request.
+pub(crate) fn synthetic_args(tools: &Tools, users: u32, latency: Option<&str>) -> Vec<String> {
     let mut args = vec![
         "--synthetic-users".to_owned(),
         users.to_string(),
@@ -59,9 +67,7 @@ fn synthetic(tools: &Tools, users: u32, latency: Option<&str>) -> Result<(Emulat
     if let Some(latency) = latency {
         args.extend(["--latency".to_owned(), latency.to_owned()]);
     }
-    let started = Instant::now();
-    let emulator = Emulator::launch(&tools.emulator, &args)?;
-    Ok((emulator, started.elapsed().as_secs_f64()))
+    args
 }
 
 /// The SDK's `SearchUsers` document for `query`, as a request body.

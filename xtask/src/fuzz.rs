@@ -24,11 +24,12 @@ use std::time::Instant;
 use crate::step::{Step, cargo_has};
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "graphql_response",
     "netrc",
     "provision_csv",
     "provision_jsonl",
+    "state_file",
     "seed",
     "emulator_request",
 ];
@@ -48,7 +49,7 @@ const USAGE: &str = "usage: cargo xtask fuzz [--seconds N] [--runs N] [--target 
   --seconds N    run each target for N seconds (default 60)
   --runs N       stop each target after N executions instead (or when --seconds is up, if given)
   --target NAME  run only this target (default: all of graphql_response, netrc,
-                 provision_csv, provision_jsonl, seed, emulator_request)";
+                 provision_csv, provision_jsonl, state_file, seed, emulator_request)";
 
 /// What to run, and for how long.
 #[derive(Debug)]

@@ -3,6 +3,8 @@
 //! fuzzer's bytes as a provisioning file, as `wbusers provision` does, and
 //! panics only where a promise of the readers breaks.
 
+use users_domain::{InstanceState, Located};
+
 use crate::cli::FileFormat;
 use crate::input::Input;
 use crate::provision::parse::{self, Row};
@@ -86,4 +88,87 @@ fn is_a_word_of(text: &[u8], word: &[u8]) -> bool {
         }
     }
     found
+}
+
+/// The input read as a state file (`wbusers plan FILE`), in the format it
+/// looks like; a file that reads and validates against an empty instance is
+/// written back out and read again.
+///
+/// # Panics
+///
+/// When an error is not one line, names a line outside the file, or echoes
+/// [`PLANTED_KEY`]; when an entry's line is outside the file; when a state
+/// it wrote cannot be read back as the same state.
+pub fn state_file(data: &[u8]) {
+    use crate::state_file::{self, Format};
+
+    let lines = u32::try_from(data.split(|&b| b == b'\n').count()).unwrap_or(u32::MAX);
+    let must_hide = is_a_word_of(data, PLANTED_KEY.as_bytes());
+    let desired = match state_file::read(data, "fuzz", None) {
+        Ok(desired) => desired,
+        Err(errors) => {
+            assert!(!errors.is_empty(), "a refused file with no error");
+            for error in errors {
+                let message = error.to_string();
+                assert!(
+                    !message.contains('\n'),
+                    "a message of several lines: {message}"
+                );
+                assert!(
+                    !must_hide || !message.contains(PLANTED_KEY),
+                    "an error echoes the key: {message}"
+                );
+                if let Some(line) = error.line {
+                    assert!(
+                        (1..=lines).contains(&line),
+                        "error on line {line} of {lines}"
+                    );
+                }
+            }
+            return;
+        }
+    };
+    let within = |origin: Option<users_domain::Origin>| {
+        origin.is_none_or(|origin| (1..=lines).contains(&origin.line))
+    };
+    let origins = desired
+        .users
+        .iter()
+        .map(|user| user.origin)
+        .chain(desired.roles.iter().map(|role| role.origin))
+        .chain(desired.teams.iter().flat_map(|team: &Located<_>| {
+            std::iter::once(team.origin)
+                .chain(team.value.members.iter().map(|member| member.origin))
+                .chain(
+                    team.value
+                        .service_accounts
+                        .iter()
+                        .map(|account| account.origin),
+                )
+        }));
+    for origin in origins {
+        assert!(
+            within(origin),
+            "an entry on {origin:?} of a file of {lines} line(s)"
+        );
+    }
+    let Ok(validated) = desired.validate(&InstanceState::default()) else {
+        return;
+    };
+    for format in [Format::Toml, Format::Json] {
+        let written = state_file::render(validated.state(), format);
+        let again = state_file::parse(&written, "written", format).unwrap_or_else(|errors| {
+            panic!("a written {format} state does not read back: {}", errors[0])
+        });
+        let revalidated = again
+            .validate(&InstanceState::default())
+            .unwrap_or_else(|errors| {
+                panic!("a written {format} state does not validate: {}", errors[0])
+            });
+        assert_eq!(
+            revalidated.state(),
+            validated.state(),
+            "a {format} state read back differs"
+        );
+    }
 }

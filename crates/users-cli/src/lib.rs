@@ -2,7 +2,8 @@
 //!
 //! With the non-default `fuzzing` feature this target builds the binary's
 //! provisioning-file readers (`provision/parse*`, and the `input` and
-//! `redact` modules they use) a second time, from the same files, and exposes
+//! `redact` modules they use) and its state-file reader (`state_file`) a
+//! second time, from the same files, and exposes
 //! them to the fuzz targets in `fuzz/` (`cargo xtask fuzz`); without it, it
 //! is empty. The binary does not use it: nothing it does changes.
 
@@ -29,6 +30,11 @@ mod provision {
     #[allow(dead_code)]
     pub(crate) mod parse;
 }
+
+// The state-file reader and writer, whole: they use nothing else of the binary.
+#[cfg(all(feature = "fuzzing", not(test)))]
+#[allow(dead_code)]
+mod state_file;
 
 /// Entry points for the fuzz targets in `fuzz/`; not an API.
 #[cfg(all(feature = "fuzzing", not(test)))]

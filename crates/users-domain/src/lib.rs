@@ -78,6 +78,10 @@
 //!         let edges = users.into_iter().map(|user| UserEdge { cursor: None, user }).collect();
 //!         Ok(UserPage { edges, ..UserPage::default() })
 //!     }
+//!     async fn user_by_id(&self, id: &UserId) -> Result<User> {
+//!         let what = format!("user with id {id}");
+//!         Some(ada()).filter(|user| user.id == *id).ok_or(Error::NotFound { what })
+//!     }
 //!     async fn create_user(&self, email: &Email, _admin: bool) -> Result<User> {
 //!         Err(Error::AlreadyExists { what: format!("a user with email {email}") })
 //!     }

@@ -23,7 +23,7 @@ use crate::wire::{
     DELETE_API_KEY, DELETE_INVITE, DELETE_USER, Deleted, EntityData, GENERATE_API_KEY, GET_VIEWER,
     GeneratedKey, Invited, LIST_USERS, LifecycleData, MemberKeys, MutationData, NewServiceAccount,
     Operation, RoleChanged, SEARCH_USERS, TEAM_MEMBER_KEYS, TEAM_MEMBERS, UNDELETE_USER,
-    UPDATE_MEMBER, UPDATE_USER, UsersData, ViewerData, ViewerKeys, WireTeam, WireUser,
+    UPDATE_MEMBER, UPDATE_USER, USER_BY_ID, UsersData, ViewerData, ViewerKeys, WireTeam, WireUser,
 };
 
 /// The key the fuzzed client holds. A server may echo it (whole or cut
@@ -92,6 +92,7 @@ pub fn graphql_response(data: &[u8]) {
         &GET_VIEWER,
         &SEARCH_USERS,
         &LIST_USERS,
+        &USER_BY_ID,
         &CREATE_USER,
         &GENERATE_API_KEY,
         &DELETE_API_KEY,

@@ -49,6 +49,7 @@
 //! | `viewer` | `GetViewer` | the SDK's |
 //! | `search_users` | `SearchUsers` | the SDK's |
 //! | `list_users` | `ListUsers` (pages; selects `accountType`, `createdAt`, `loggedInAt`), `UserApiKeys` | ours |
+//! | `user_by_id` | `UserById` (`users(ids: [$id])`, the fields `ListUsers` selects; no edge is `NotFound`), `UserApiKeys` | ours: the SDK has none |
 //! | `create_user` | `CreateUserFromAdmin` | the SDK's |
 //! | `deactivate_user` / `reactivate_user` | `DeleteUser` / `UndeleteUser` (soft delete: the user stays listed with `deletedAt`) | the schema's |
 //! | `set_instance_admin` | `UpdateUser` with the user's `id` and `admin` (never without the id, which would change the caller) | the schema's |

@@ -1,6 +1,7 @@
 //! Paged listings, which the official SDK never does: users with
 //! `first`/`after` (or `last`/`before`) and `pageInfo`, the rest of a user's
-//! keys when the server paged them, and the caller's own keys page by page.
+//! keys when the server paged them, and the caller's own keys page by page;
+//! and one user read as the listing reads them, by id.
 //!
 //! A server that ignores `first` answers everything in one page, saying no
 //! more follows: that is accepted as it is. A server that says more follows
@@ -12,14 +13,14 @@ use std::collections::HashSet;
 
 use serde_json::json;
 use users_domain::{
-    ApiKey, Cursor, Error, PageInfo, PageRequest, PageSize, Result, User, UserEdge, UserPage,
-    echo_safe,
+    ApiKey, Cursor, Error, PageInfo, PageRequest, PageSize, Result, Unreadable, User, UserEdge,
+    UserId, UserPage, echo_safe,
 };
 
 use crate::GraphqlUserRepository;
 use crate::wire::{
-    Connection, KeyDescription, KeysOfUser, LIST_USERS, USER_API_KEYS, UsersData, VIEWER_API_KEYS,
-    ViewerData, ViewerKeys, WireApiKey, WirePageInfo,
+    Connection, KeyDescription, KeysOfUser, LIST_USERS, USER_API_KEYS, USER_BY_ID, UsersData,
+    VIEWER_API_KEYS, ViewerData, ViewerKeys, WireApiKey, WirePageInfo, WireUser,
 };
 
 impl GraphqlUserRepository {
@@ -49,19 +50,9 @@ impl GraphqlUserRepository {
         let (rows, unreadable, info) = data.into_rows();
         let mut edges = Vec::with_capacity(rows.len());
         for (cursor, wire) in rows {
-            let keys_after = wire.keys_continue_after();
-            let keys_have_more = wire.keys_have_more();
-            let mut user = User::from(wire);
-            if keys_have_more {
-                let after = keys_after.ok_or_else(|| no_cursor("the api keys of a listed user"))?;
-                let rest = self.rest_of_keys(&user, after).await?;
-                if let Some(keys) = user.api_keys.as_mut() {
-                    keys.extend(rest);
-                }
-            }
             edges.push(UserEdge {
                 cursor: cursor.and_then(|text| Cursor::parse(text).ok()),
-                user,
+                user: self.whole_user(wire).await?,
             });
         }
         Ok(UserPage {
@@ -69,6 +60,54 @@ impl GraphqlUserRepository {
             unreadable,
             page_info: page_info(info.unwrap_or_default())?,
         })
+    }
+
+    /// The user `id` names, read as `ListUsers` reads each of its users.
+    pub(crate) async fn with_id(&self, id: &UserId) -> Result<User> {
+        let subject = format!("user with id {id}");
+        let data: UsersData = self
+            .call(&USER_BY_ID, json!({ "ids": [id.as_str()] }), &subject)
+            .await?;
+        let (rows, unreadable, _) = data.into_rows();
+        // A server that ignored `ids` answers other users: never taken for this one.
+        let mut answered = Vec::with_capacity(rows.len());
+        for (_, wire) in rows {
+            if wire.id() == id {
+                return self.whole_user(wire).await;
+            }
+            answered.push(wire.id().to_string());
+        }
+        if let Some(Unreadable { reason, .. }) = unreadable.into_iter().next() {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "the server answered {subject} with a user this client cannot read: {reason}"
+                ),
+            });
+        }
+        if !answered.is_empty() {
+            return Err(Error::Protocol {
+                reason: format!(
+                    "asked for {subject}, the server answered with user {}",
+                    answered.join(", ")
+                ),
+            });
+        }
+        Err(Error::NotFound { what: subject })
+    }
+
+    /// `wire` as a user, with the rest of their keys when the server paged them.
+    async fn whole_user(&self, wire: WireUser) -> Result<User> {
+        let keys_after = wire.keys_continue_after();
+        let keys_have_more = wire.keys_have_more();
+        let mut user = User::from(wire);
+        if keys_have_more {
+            let after = keys_after.ok_or_else(|| no_cursor("the api keys of a listed user"))?;
+            let rest = self.rest_of_keys(&user, after).await?;
+            if let Some(keys) = user.api_keys.as_mut() {
+                keys.extend(rest);
+            }
+        }
+        Ok(user)
     }
 
     /// The keys of `user` after `after`, page by page.

@@ -143,6 +143,10 @@ impl UserRepository for GraphqlUserRepository {
         self.list(query, page).await
     }
 
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        self.with_id(id).await
+    }
+
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         let data: MutationData<CreatedUser> = self
             .call(

@@ -503,6 +503,11 @@ impl UserRepository for Counted {
         self.repo.list_users(query, page).await
     }
 
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        self.read()?;
+        self.repo.user_by_id(id).await
+    }
+
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         let label = format!("create user {}", lower(email));
         self.mutation(Mutation::CreateUser, label, || {

@@ -28,6 +28,10 @@ use crate::{InMemoryWorld, Mutation, mint};
 ///   ends with the query, lower-cased (Unicode lower-casing on both sides; no
 ///   trimming); the empty query matches everyone. Results come in creation
 ///   order, deactivated users included.
+/// - [`list_users`](UserRepository::list_users) and
+///   [`user_by_id`](UserRepository::user_by_id) are for instance admins too.
+///   `user_by_id` finds the user from the id alone (it names the user's
+///   place, so no search is made); an id this world never minted is `NotFound`.
 /// - [`create_user`](UserRepository::create_user) is for instance admins; an
 ///   email already taken ignoring case is `AlreadyExists`. The username is the
 ///   email's local part lower-cased with every character outside `[a-z0-9._-]`
@@ -165,6 +169,17 @@ impl UserRepository for InMemoryUserRepository {
     async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage> {
         let mut state = self.admin_state("list users")?;
         listing::page(&mut state, query, page)
+    }
+
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        let state = self.admin_state("look users up")?;
+        // The id names the user's place: no search.
+        let index = state
+            .user_with_id(id.as_str())
+            .ok_or_else(|| Error::NotFound {
+                what: format!("user with id {id}"),
+            })?;
+        Ok(state.to_user(index))
     }
 
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {

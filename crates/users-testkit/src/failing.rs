@@ -56,6 +56,9 @@ impl UserRepository for FailOnce {
     async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage> {
         self.inner.list_users(query, page).await
     }
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        self.inner.user_by_id(id).await
+    }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         self.pass(Mutation::CreateUser)?;
         self.inner.create_user(email, admin).await

@@ -130,6 +130,7 @@ mod tests {
         let sources = [
             include_str!("behaviours/act_as.rs"),
             include_str!("behaviours/admin_rules.rs"),
+            include_str!("behaviours/by_id.rs"),
             include_str!("behaviours/create.rs"),
             include_str!("behaviours/delete.rs"),
             include_str!("behaviours/generate.rs"),

@@ -43,6 +43,11 @@ macro_rules! __behaviours {
             listing_walk_can_stop_early,
             listing_from_a_server_ignoring_the_page_size_is_one_page,
             listing_with_a_repeating_cursor_is_protocol,
+            // user_by_id
+            user_by_id_is_the_user_as_listed,
+            user_by_id_reads_a_lifecycle_change_back,
+            user_by_id_of_an_unknown_id_is_not_found,
+            user_by_id_by_a_member_is_permission_denied,
             // create_user
             create_by_a_member_is_permission_denied,
             create_with_a_taken_email_in_other_case_already_exists,

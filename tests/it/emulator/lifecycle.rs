@@ -131,6 +131,26 @@ async fn update_user_without_an_id_is_the_caller() {
 }
 
 #[tokio::test]
+async fn a_caller_who_demotes_themself_is_answered_as_they_are_now() {
+    let emulator = start().await;
+    let (_, me) = query(&emulator, ADMIN_KEY, "{ viewer { id } }").await;
+
+    let (status, body) = mutate(
+        &emulator,
+        ADMIN_KEY,
+        UPDATE_USER,
+        json!({ "id": me["data"]["viewer"]["id"], "admin": false }),
+    )
+    .await;
+
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"]["updateUser"]["user"],
+        json!({ "id": me["data"]["viewer"]["id"], "admin": false })
+    );
+}
+
+#[tokio::test]
 async fn only_instance_admins_change_a_users_lifecycle() {
     let emulator = start().await;
     let (_, me) = query(&emulator, ADMIN_KEY, "{ viewer { id } }").await;

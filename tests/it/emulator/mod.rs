@@ -4,6 +4,7 @@
 //! (`crate::support::emulator`). Its binary is tested in its own package.
 
 mod bootstrap;
+mod by_id;
 mod faults;
 mod graphql;
 mod hardening;

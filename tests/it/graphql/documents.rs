@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_graphql_parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
 use super::fixtures::{
-    DELETE_USER, LIST_USERS, SDK_CREATE_INVITE, SDK_CREATE_SERVICE_ACCOUNT, SDK_CREATE_TEAM,
-    SDK_DELETE_INVITE, SDK_GET_TEAM_ENTITY, TEAM_MEMBER_KEYS, TEAM_MEMBERS, UNDELETE_USER,
-    UPDATE_MEMBER, UPDATE_USER,
+    API_KEY_PAGE, DELETE_USER, LIST_USERS, LISTED_USER, SDK_CREATE_INVITE,
+    SDK_CREATE_SERVICE_ACCOUNT, SDK_CREATE_TEAM, SDK_DELETE_INVITE, SDK_GET_TEAM_ENTITY,
+    TEAM_MEMBER_KEYS, TEAM_MEMBERS, UNDELETE_USER, UPDATE_MEMBER, UPDATE_USER, USER_BY_ID,
 };
 use crate::support::{
     SDK_CREATE_USER, SDK_DELETE, SDK_GENERATE, SDK_GET_VIEWER, SDK_SEARCH_USERS, USER_FIELDS,
@@ -402,10 +402,7 @@ fn only_team_member_keys_asks_for_a_members_key() {
 
 #[test]
 fn list_users_adds_the_account_type_and_times_to_the_sdks_user() {
-    let document = format!(
-        "{LIST_USERS}{}",
-        include_str!("../../../crates/users-graphql/src/operations/fragments/ApiKeyPage.graphql")
-    );
+    let document = format!("{LIST_USERS}{LISTED_USER}{API_KEY_PAGE}");
     let parsed = parse(&document);
     assert_eq!(parsed.name, "ListUsers");
     for field in [
@@ -418,4 +415,29 @@ fn list_users_adds_the_account_type_and_times_to_the_sdks_user() {
         let leaf = format!("users.edges.node.{field}");
         assert!(parsed.leaves.contains(&leaf), "{leaf}");
     }
+}
+
+#[test]
+fn user_by_id_asks_for_the_ids_and_selects_what_list_users_does() {
+    let listing = parse(&format!("{LIST_USERS}{LISTED_USER}{API_KEY_PAGE}"));
+
+    let parsed = parse(&format!("{USER_BY_ID}{LISTED_USER}{API_KEY_PAGE}"));
+
+    assert_eq!(parsed.name, "UserById");
+    assert_eq!(parsed.kind, OperationType::Query);
+    assert_eq!(parsed.variables, under("", &["ids: [ID!]"]));
+    assert_eq!(parsed.arguments["users"], "ids: $ids");
+    let nodes = |leaves: &BTreeSet<String>| -> BTreeSet<String> {
+        leaves
+            .iter()
+            .filter(|leaf| leaf.starts_with("users.edges.node."))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(nodes(&parsed.leaves), nodes(&listing.leaves));
+    assert_eq!(
+        parsed.leaves,
+        nodes(&parsed.leaves),
+        "nothing but the users"
+    );
 }

@@ -34,6 +34,10 @@ operation_document!(TEAM_MEMBERS, "TeamMembers.graphql");
 operation_document!(TEAM_MEMBER_KEYS, "TeamMemberKeys.graphql");
 operation_document!(UPDATE_MEMBER, "UpdateMember.graphql");
 operation_document!(LIST_USERS, "ListUsers.graphql");
+operation_document!(USER_BY_ID, "UserById.graphql");
+// The fragments ours share.
+operation_document!(LISTED_USER, "fragments/ListedUser.graphql");
+operation_document!(API_KEY_PAGE, "fragments/ApiKeyPage.graphql");
 
 /// Method, path, headers and the whole body, as the SDK sends them: the
 /// document is the file's text, byte for byte.

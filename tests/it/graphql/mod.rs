@@ -2,6 +2,7 @@
 //! server per test (`crate::support::mock`).
 
 mod audit;
+mod by_id;
 mod config;
 mod documents;
 mod errors;

@@ -36,6 +36,9 @@ impl<R: UserRepository, H: OnCreate<R>> UserRepository for Hooked<R, H> {
     ) -> Result<users_domain::UserPage> {
         self.inner.list_users(query, page).await
     }
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        self.inner.user_by_id(id).await
+    }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         self.hook.create(&self.inner, email, admin).await
     }

@@ -26,6 +26,13 @@ enum Quirk {
     SlowToCreate,
 }
 
+/// Whether a [`Quirk::SlowToShow`] server does not show `user` yet.
+fn is_ghost(user: &User) -> bool {
+    user.email
+        .as_ref()
+        .is_some_and(|email| email.as_str().starts_with("ghost"))
+}
+
 /// A repository that behaves as `inner` but for its [`Quirk`].
 struct Quirky {
     inner: Box<dyn Backend>,
@@ -40,12 +47,7 @@ impl UserRepository for Quirky {
     async fn search_users(&self, query: &str) -> Result<Vec<User>> {
         let mut users = self.inner.search_users(query).await?;
         if let Quirk::SlowToShow = self.quirk {
-            users.retain(|user| {
-                !user
-                    .email
-                    .as_ref()
-                    .is_some_and(|email| email.as_str().starts_with("ghost"))
-            });
+            users.retain(|user| !is_ghost(user));
         }
         Ok(users)
     }
@@ -56,15 +58,18 @@ impl UserRepository for Quirky {
     ) -> Result<users_domain::UserPage> {
         let mut page = self.inner.list_users(query, page).await?;
         if let Quirk::SlowToShow = self.quirk {
-            page.edges.retain(|edge| {
-                !edge
-                    .user
-                    .email
-                    .as_ref()
-                    .is_some_and(|email| email.as_str().starts_with("ghost"))
-            });
+            page.edges.retain(|edge| !is_ghost(&edge.user));
         }
         Ok(page)
+    }
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        let user = self.inner.user_by_id(id).await?;
+        if matches!(self.quirk, Quirk::SlowToShow) && is_ghost(&user) {
+            return Err(Error::NotFound {
+                what: format!("user with id {id}"),
+            });
+        }
+        Ok(user)
     }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         if let Quirk::SlowToCreate = self.quirk {

@@ -16,6 +16,7 @@ mockall::mock! {
         async fn viewer(&self) -> Result<User>;
         async fn search_users(&self, query: &str) -> Result<Vec<User>>;
         async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage>;
+        async fn user_by_id(&self, id: &UserId) -> Result<User>;
         async fn create_user(&self, email: &Email, admin: bool) -> Result<User>;
         async fn deactivate_user(&self, id: &UserId) -> Result<()>;
         async fn reactivate_user(&self, id: &UserId) -> Result<()>;

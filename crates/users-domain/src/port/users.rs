@@ -47,6 +47,19 @@ pub trait UserRepository: Send + Sync {
     ///   page's cursor (it never gave it, or no longer does).
     async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage>;
 
+    /// The user with this id, as [`list_users`](Self::list_users) lists
+    /// them (the same fields), soft-deleted or not: the exact read of one
+    /// user, for reading back a change made to them.
+    ///
+    /// # Errors
+    ///
+    /// - MUST return `NotFound` when no user has this id (an id this
+    ///   server would never mint included).
+    /// - MUST return `PermissionDenied` when the caller is not an instance
+    ///   admin, as [`search_users`](Self::search_users) does, even for the
+    ///   caller's own id (their own user is [`viewer`](Self::viewer)'s).
+    async fn user_by_id(&self, id: &UserId) -> Result<User>;
+
     /// Creates a user with this email, as an instance admin when `admin` is set.
     ///
     /// # Errors
@@ -91,6 +104,7 @@ forward!(UserRepository {
     async fn viewer(&self) -> Result<User>;
     async fn search_users(&self, query: &str) -> Result<Vec<User>>;
     async fn list_users(&self, query: &str, page: &PageRequest) -> Result<UserPage>;
+    async fn user_by_id(&self, id: &UserId) -> Result<User>;
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User>;
     async fn deactivate_user(&self, id: &UserId) -> Result<()>;
     async fn reactivate_user(&self, id: &UserId) -> Result<()>;

@@ -323,6 +323,10 @@ impl UserRepository for FakeServer {
         })
     }
 
+    async fn user_by_id(&self, id: &UserId) -> Result<User> {
+        self.read(|world| Ok(world.as_user(world.user_by_id(id.as_str())?)))
+    }
+
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         self.mutate(format!("create user {email}"), |world| {
             if world.user_by_email(email.as_str()).is_some() {

@@ -163,9 +163,8 @@ impl<R: UserRepository> UserAdmin<R> {
         }
     }
 
-    /// The user as the server lists them now, if a search finds them.
+    /// The user as the server holds them now, if they can be read.
     pub(super) async fn reread(&self, user: &User) -> Option<User> {
-        let found = self.repo.search_users(user.username.as_str()).await.ok()?;
-        found.into_iter().find(|now| now.id == user.id)
+        self.repo.user_by_id(&user.id).await.ok()
     }
 }

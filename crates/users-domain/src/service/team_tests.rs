@@ -159,9 +159,11 @@ async fn a_lost_deactivation_is_settled_by_reading_the_user_back() {
         .times(1)
         .returning(|_| Err(lost("deleteUser")));
     let now = deactivated(ada.clone());
-    repo.expect_search_users()
-        .with(eq("ada"))
-        .returning(move |_| Ok(vec![now.clone()]));
+    repo.expect_user_by_id()
+        .with(eq(ada.id.clone()))
+        .times(1)
+        .returning(move |_| Ok(now.clone()));
+    repo.expect_search_users().never();
     assert_eq!(
         UserAdmin::new(repo).deactivate(&ada).await,
         Ok(Applied::Changed)
@@ -177,8 +179,25 @@ async fn a_lost_deactivation_not_seen_afterwards_stays_ambiguous() {
         .times(1)
         .returning(|_| Err(lost("deleteUser")));
     let still = ada.clone();
-    repo.expect_search_users()
-        .returning(move |_| Ok(vec![still.clone()]));
+    repo.expect_user_by_id()
+        .returning(move |_| Ok(still.clone()));
+    let error = UserAdmin::new(repo).deactivate(&ada).await.unwrap_err();
+    assert!(matches!(error, Error::Ambiguous { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_lost_deactivation_that_cannot_be_read_back_stays_ambiguous() {
+    let root = person("root", true);
+    let ada = person("ada", false);
+    let mut repo = server(root.clone(), vec![root, ada.clone()]);
+    repo.expect_deactivate_user()
+        .times(1)
+        .returning(|_| Err(lost("deleteUser")));
+    repo.expect_user_by_id().returning(|_| {
+        Err(Error::Unavailable {
+            reason: "gone".into(),
+        })
+    });
     let error = UserAdmin::new(repo).deactivate(&ada).await.unwrap_err();
     assert!(matches!(error, Error::Ambiguous { .. }), "{error:?}");
 }

@@ -4,7 +4,7 @@
 //! `updateUser(admin)` sets or clears the instance-admin flag.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use users_domain::{PageRequest, PageSize, User, UserId};
+use users_domain::UserId;
 
 use super::mutation::take_lost_answer;
 use super::types::GqlUser;
@@ -126,54 +126,26 @@ struct UserPayload {
 }
 
 impl UserPayload {
-    /// The user read back after the change. The change is done: a read
-    /// that fails (the caller just deactivated or demoted themself, and may
-    /// no longer look) answers `user: null` rather than an error that
-    /// would say the mutation failed.
+    /// The user read back after the change, by id. A caller who just
+    /// demoted themself may no longer look users up, but still sees
+    /// themself as the viewer. The change is done: a read that fails (the
+    /// caller just deactivated themself) answers `user: null` rather than
+    /// an error that would say the mutation failed.
     async fn read_back(caller: &Caller, id: &UserId, client_mutation_id: Option<String>) -> Self {
-        let user = match user_by_id(caller, id).await {
-            Ok(user) => user.map(GqlUser::from),
-            Err(error) => {
-                tracing::debug!(%error, "the changed user could not be read back");
-                None
-            }
+        let user = match caller.0.user_by_id(id).await {
+            Ok(user) => Some(user),
+            Err(error) => match caller.0.viewer().await {
+                Ok(me) if me.id == *id => Some(me),
+                _ => {
+                    tracing::debug!(%error, "the changed user could not be read back");
+                    None
+                }
+            },
         };
+        let user = user.map(GqlUser::from);
         Self {
             user,
             client_mutation_id,
-        }
-    }
-}
-
-/// The user with this id: the caller themself, or found in the listing
-/// (the port looks users up by name, not by id), walked until found.
-async fn user_by_id(caller: &Caller, id: &UserId) -> users_domain::Result<Option<User>> {
-    let me = caller.0.viewer().await?;
-    if me.id == *id {
-        return Ok(Some(me));
-    }
-    let size =
-        PageSize::new(u64::from(PageSize::MAX)).map_err(|error| users_domain::Error::Protocol {
-            reason: error.to_string(),
-        })?;
-    let mut request = PageRequest::first(size);
-    loop {
-        let page = caller.0.list_users("", &request).await?;
-        if let Some(edge) = page.edges.into_iter().find(|edge| edge.user.id == *id) {
-            return Ok(Some(edge.user));
-        }
-        match page
-            .page_info
-            .end_cursor
-            .filter(|_| page.page_info.has_next_page)
-        {
-            Some(after) => {
-                request = PageRequest::Forward {
-                    size,
-                    after: Some(after),
-                }
-            }
-            None => return Ok(None),
         }
     }
 }

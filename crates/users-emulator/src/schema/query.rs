@@ -1,6 +1,6 @@
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
-use users_domain::{Cursor, PageRequest, PageSize, UserPage};
+use users_domain::{Cursor, Error, PageRequest, PageSize, UserId, UserPage};
 
 use super::types::{GqlUser, PageInfo, UserConnection, UserEdge, page_size};
 use super::{Caller, ErrorCode, coded, domain_error};
@@ -21,7 +21,12 @@ impl UserQuery {
     /// Users whose username or email starts or ends with `query`, ignoring
     /// case; every user when it is empty or absent. Instance admins only.
     /// Relay paging with `first`/`after` or `last`/`before`; without either
-    /// size, every match (as the official SDK expects).
+    /// size, every match (as the official SDK expects). With `ids`, the
+    /// users those ids name instead (see [`by_ids`]).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "each argument is one of W&B's for this field"
+    )]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -30,8 +35,19 @@ impl UserQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        ids: Option<Vec<ID>>,
     ) -> Result<Option<UserConnection>> {
         let caller = ctx.data::<Caller>()?;
+        if let Some(ids) = ids {
+            if query.is_some() || after.is_some() || last.is_some() || before.is_some() {
+                return Err(coded(
+                    "ids goes with first alone: the emulator does not search or page a list of ids",
+                    ErrorCode::InvalidInput,
+                ));
+            }
+            let most = first.map(size).transpose()?;
+            return by_ids(caller, ids, most).await.map(Some);
+        }
         let query = query.unwrap_or_default();
         let cursor = |text: Option<String>| {
             text.map(|text| {
@@ -106,6 +122,37 @@ fn size(asked: i32) -> Result<PageSize> {
     let asked = page_size(asked)?;
     PageSize::new(u64::try_from(asked).unwrap_or(u64::MAX))
         .map_err(|error| coded(error.to_string(), ErrorCode::InvalidInput))
+}
+
+/// The users `ids` names, in the order given, at most `most` of them: each
+/// looked up by its id, never by walking the listing. An id no user has
+/// (or one that is not an id at all) is left out: an empty answer is how a
+/// client learns that nobody has the id.
+async fn by_ids(caller: &Caller, ids: Vec<ID>, most: Option<PageSize>) -> Result<UserConnection> {
+    let most = most.map_or(usize::MAX, |size| {
+        usize::try_from(size.get()).unwrap_or(usize::MAX)
+    });
+    let mut edges = Vec::new();
+    for id in ids {
+        if edges.len() == most {
+            break;
+        }
+        let Ok(id) = UserId::parse(id.0) else {
+            continue;
+        };
+        match caller.0.user_by_id(&id).await {
+            Ok(user) => edges.push(UserEdge::from(users_domain::UserEdge {
+                cursor: None,
+                user,
+            })),
+            Err(Error::NotFound { .. }) => {}
+            Err(error) => return Err(domain_error(&error)),
+        }
+    }
+    Ok(UserConnection {
+        page_info: PageInfo::default(),
+        edges,
+    })
 }
 
 /// Every match, as one connection: the largest pages, walked to the end.

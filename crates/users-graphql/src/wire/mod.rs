@@ -126,9 +126,24 @@ pub(crate) static LIST_USERS: Operation = Operation::query(
     "users",
     concat!(
         include_str!("../operations/ListUsers.graphql"),
+        include_str!("../operations/fragments/ListedUser.graphql"),
         include_str!("../operations/fragments/ApiKeyPage.graphql")
     ),
     "only instance admins may list users",
+);
+/// Ours: the SDK has no read of one user by id (its `SearchUsers` matches
+/// names, a walk of the listing costs a page per hundred users), and the
+/// schema's `users(ids:)` is the exact read; it selects what `ListUsers`
+/// does, so a user read either way is the same.
+pub(crate) static USER_BY_ID: Operation = Operation::query(
+    "UserById",
+    "users",
+    concat!(
+        include_str!("../operations/UserById.graphql"),
+        include_str!("../operations/fragments/ListedUser.graphql"),
+        include_str!("../operations/fragments/ApiKeyPage.graphql")
+    ),
+    "only instance admins may look users up",
 );
 /// Ours: the rest of one user's keys, when the server paged them.
 pub(crate) static USER_API_KEYS: Operation = Operation::query(

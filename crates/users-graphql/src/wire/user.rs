@@ -169,6 +169,10 @@ pub(crate) struct WireUser {
 }
 
 impl WireUser {
+    pub(crate) fn id(&self) -> &UserId {
+        &self.id
+    }
+
     /// Where the user's key list continues, when the server paged it.
     pub(crate) fn keys_continue_after(&self) -> Option<String> {
         self.api_keys

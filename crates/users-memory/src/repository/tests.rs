@@ -1,7 +1,9 @@
 use std::collections::HashSet;
 
 use secrecy::ExposeSecret as _;
-use users_domain::{ApiKeySecret, Backend as _, Email, Error, KeyRepository as _, UserRepository};
+use users_domain::{
+    ApiKeySecret, Backend as _, Email, Error, KeyRepository as _, UserId, UserRepository,
+};
 
 use crate::{InMemoryUserRepository, InMemoryWorld, Seed, SeedKey, SeedUser};
 
@@ -233,6 +235,49 @@ async fn a_principal_whose_key_is_deleted_is_unauthenticated_next_call() {
     s.ada.delete_api_key(&key_id).await.unwrap();
     let error = s.ada.generate_api_key(None).await.unwrap_err();
     assert!(matches!(error, Error::Unauthenticated { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn user_by_id_reads_the_user_its_id_names_deactivated_or_not() {
+    let s = setup();
+    let listed = s.admin.search_users("").await.unwrap();
+
+    for user in &listed {
+        assert_eq!(&s.admin.user_by_id(&user.id).await.unwrap(), user);
+    }
+}
+
+#[tokio::test]
+async fn user_by_id_of_an_id_this_world_never_minted_is_not_found() {
+    let s = setup();
+    // Past the last user, before the first (`User:0`), zero-padded
+    // (`User:01`), a key's id, and not base64 at all.
+    let never = [
+        "VXNlcjo1",
+        "VXNlcjow",
+        "VXNlcjowMQ==",
+        "QXBpS2V5OjE=",
+        "ada",
+    ];
+
+    for id in never {
+        let error = s
+            .admin
+            .user_by_id(&UserId::parse(id).unwrap())
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::NotFound { .. }), "{id}: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn user_by_id_by_a_member_is_permission_denied_even_for_themself() {
+    let s = setup();
+    let me = s.ada.viewer().await.unwrap();
+
+    let error = s.ada.user_by_id(&me.id).await.unwrap_err();
+
+    assert!(matches!(error, Error::PermissionDenied { .. }), "{error:?}");
 }
 
 #[tokio::test]

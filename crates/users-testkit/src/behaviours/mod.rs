@@ -13,6 +13,7 @@
 
 mod act_as;
 mod admin_rules;
+mod by_id;
 mod create;
 mod delete;
 mod generate;
@@ -30,6 +31,7 @@ mod viewer;
 
 pub use act_as::*;
 pub use admin_rules::*;
+pub use by_id::*;
 pub use create::*;
 pub use delete::*;
 pub use generate::*;

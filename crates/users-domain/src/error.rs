@@ -113,6 +113,28 @@ pub enum Error {
         /// Why not, and what to do instead.
         reason: String,
     },
+    /// A person was added to a team, but the role asked for could not be
+    /// set after the invite (an invite makes an admin or a member only):
+    /// they are in the team, with the role the invite gave. Not nothing:
+    /// setting the role is what is left to do.
+    #[error(
+        "{} was added to team {team} as {held}, but setting their role to {role} failed ({cause}): set the role again to finish",
+        crate::echo_safe(&.who.to_string())
+    )]
+    AddedWithoutRole {
+        /// The team.
+        team: crate::TeamName,
+        /// The person, as named to the server.
+        who: crate::Invitee,
+        /// The role they hold now, as the invite made them.
+        held: crate::TeamRole,
+        /// The role asked for.
+        role: crate::TeamRole,
+        /// Why setting it failed (`Ambiguous` when its answer was lost and
+        /// reading back could not settle it).
+        #[source]
+        cause: Box<Error>,
+    },
     /// A lookup that must name one thing matched several.
     #[error("'{query}' matches {} candidates ({}); name exactly one", .candidates.len(), listed(.candidates))]
     MultipleMatches {

@@ -8,7 +8,7 @@ use futures::future;
 use futures::stream::{self, StreamExt};
 
 use super::lifecycle::Lifecycle;
-use crate::state::SnapshotBuilder;
+use crate::state::{Admins, SnapshotBuilder};
 use crate::{
     ApplyProgress, ApplyReport, Change, ChangeOutcome, CheckedPlan, DesiredState, EmailKey, Error,
     InstanceSnapshot, InstanceState, PageSize, Phase, Plan, Provisioned, Result, TeamName,
@@ -94,10 +94,15 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
     /// answer is settled as there (a user created is found, a team read
     /// back); `Unknown` when it cannot be. Deactivation and demotion skip
     /// the per-call last-admin guard, which walks every user:
-    /// [`check_safety`](crate::check_safety) checked the whole plan. The
-    /// users and members changed are the ones the plan read, so no change
-    /// reads the user listing. A change whose team or user creation did not
-    /// succeed is not sent ([`ChangeOutcome::NotAttempted`]).
+    /// [`check_safety`](crate::check_safety) checked the whole plan, and
+    /// before the revoke phase the admins are counted again from what the
+    /// run made (a grant whose outcome is unknown does not count): a
+    /// demotion or deactivation that would then leave no active admin is
+    /// not sent. The users and members changed are the ones the plan read,
+    /// so no change reads the user listing. A change whose team or user
+    /// creation did not succeed is not sent, nor the reactivation of a user
+    /// whose stale admin flag could not be cleared, nor a revocation held
+    /// back for a grant that failed ([`ChangeOutcome::NotAttempted`]).
     ///
     /// Failures do not stop the run. Nothing is remembered: plan again
     /// against the instance to see (and finish) what is left.
@@ -124,34 +129,40 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
         stop: impl Fn() -> bool,
         mut on_progress: impl FnMut(ApplyProgress<'_>),
     ) -> ApplyReport {
+        let mut made = Made::new(plan.plan(), plan.admins().cloned());
         let plan = plan.plan();
         let changes = plan.changes();
         let total = changes.len();
         let mut outcomes: BTreeMap<usize, ChangeOutcome> = BTreeMap::new();
-        let mut made = Made::default();
         let stop = &stop;
         for phase in Phase::ALL {
             if stop() {
                 break;
             }
             let mut runnable = Vec::new();
+            let mut waiting = Vec::new();
             for (index, change) in changes.iter().enumerate() {
                 if change.phase() != phase {
                     continue;
                 }
-                let Some(needs) = made.unmet_need(change) else {
-                    runnable.push(index);
-                    continue;
-                };
-                let outcome = ChangeOutcome::NotAttempted {
-                    needs: needs.clone(),
-                };
+                match made.unmet_need(change) {
+                    Some(needs) => waiting.push((index, needs.clone())),
+                    None => runnable.push(index),
+                }
+            }
+            if phase == Phase::Revoke {
+                waiting.extend(made.held_back(changes, &mut runnable));
+                waiting.sort_by_key(|&(index, _)| index);
+            }
+            for (index, needs) in waiting {
+                let outcome = ChangeOutcome::NotAttempted { needs };
                 on_progress(ApplyProgress {
-                    change,
+                    change: &changes[index],
                     outcome: &outcome,
                     finished: outcomes.len() + 1,
                     total,
                 });
+                made.record(index, &changes[index], &outcome, None);
                 outcomes.insert(index, outcome);
             }
             let mut finished = Vec::with_capacity(runnable.len());
@@ -175,7 +186,7 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
                 }
             }
             for (index, outcome, user) in finished {
-                made.record(&changes[index], &outcome, user);
+                made.record(index, &changes[index], &outcome, user);
                 outcomes.insert(index, outcome);
             }
         }
@@ -208,7 +219,7 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
                 .lifecycle(plan, made, user, Lifecycle::Reactivate)
                 .await
                 .map(|()| None),
-            Change::SetAdmin { user, admin } => {
+            Change::SetAdmin { user, admin, .. } => {
                 let change = if *admin {
                     Lifecycle::Promote
                 } else {
@@ -268,16 +279,48 @@ impl<R: UserRepository + TeamRepository> UserAdmin<R> {
     }
 }
 
-/// What earlier phases of a run made, and which creations did not succeed.
+/// What earlier phases of a run made, and which changes that later ones
+/// need did not succeed.
 #[derive(Debug, Default)]
 struct Made {
     users: BTreeMap<EmailKey, User>,
     failed_users: BTreeMap<EmailKey, Change>,
     failed_teams: BTreeMap<TeamName, Change>,
+    /// Demotions of deactivated users that did not succeed: reactivating
+    /// them would bring a stale admin flag back.
+    failed_demotions: BTreeMap<EmailKey, Change>,
+    /// The instance's active admins as the changes made so far leave them
+    /// (a change whose outcome is unknown is not counted made), where the
+    /// rule that keeps one holds.
+    admins: Option<Admins>,
+    /// The changes that give the instance an active admin, had every change
+    /// succeeded (as [`check_safety`](crate::check_safety) counted them), by
+    /// index.
+    grants: BTreeSet<usize>,
+    /// Those of them that did not succeed.
+    failed_grants: BTreeMap<usize, Change>,
 }
 
 impl Made {
-    /// The creation `change` needs, if it did not succeed.
+    fn new(plan: &Plan, admins: Option<Admins>) -> Self {
+        let mut grants = BTreeSet::new();
+        if let Some(admins) = &admins {
+            let mut planned = admins.clone();
+            for (index, change) in plan.changes().iter().enumerate() {
+                if planned.adds_one(change) {
+                    grants.insert(index);
+                }
+                planned.make(change);
+            }
+        }
+        Self {
+            admins,
+            grants,
+            ..Self::default()
+        }
+    }
+
+    /// The change `change` needs, if it did not succeed.
     fn unmet_need(&self, change: &Change) -> Option<&Change> {
         match change {
             Change::AddMember { team, who, .. } => self
@@ -287,15 +330,59 @@ impl Made {
             Change::ChangeRole { team, .. }
             | Change::RemoveMember { team, .. }
             | Change::CreateServiceAccount { team, .. } => self.failed_teams.get(team),
-            Change::Reactivate { user }
-            | Change::SetAdmin { user, .. }
-            | Change::Deactivate { user } => self.failed_users.get(user),
+            Change::Reactivate { user } => self
+                .failed_users
+                .get(user)
+                .or_else(|| self.failed_demotions.get(user)),
+            Change::SetAdmin { user, .. } | Change::Deactivate { user } => {
+                self.failed_users.get(user)
+            }
             Change::CreateUser { .. } | Change::CreateTeam { .. } => None,
         }
     }
 
-    fn record(&mut self, change: &Change, outcome: &ChangeOutcome, user: Option<User>) {
+    /// Takes out of `runnable` (the changes of the revoke phase) each that
+    /// would leave the instance without an active admin now that a grant
+    /// the plan relied on did not succeed, with that grant. Deactivations
+    /// go first: who the file wants gone loses access before who it keeps.
+    fn held_back(&self, changes: &[Change], runnable: &mut Vec<usize>) -> Vec<(usize, Change)> {
+        let (Some(admins), Some(needs)) = (&self.admins, self.failed_grants.values().next()) else {
+            return Vec::new();
+        };
+        let mut after = admins.clone();
+        let (mut order, rest): (Vec<usize>, Vec<usize>) = runnable
+            .iter()
+            .partition(|&&index| matches!(changes[index], Change::Deactivate { .. }));
+        order.extend(rest);
+        let mut held = Vec::new();
+        for index in order {
+            let change = &changes[index];
+            if after.removes_one(change) && after.active() <= 1 {
+                held.push((index, needs.clone()));
+            } else {
+                after.make(change);
+            }
+        }
+        let kept: BTreeSet<usize> = held.iter().map(|&(index, _)| index).collect();
+        runnable.retain(|index| !kept.contains(index));
+        held
+    }
+
+    fn record(
+        &mut self,
+        index: usize,
+        change: &Change,
+        outcome: &ChangeOutcome,
+        user: Option<User>,
+    ) {
         let done = outcome.is_done();
+        if done {
+            if let Some(admins) = &mut self.admins {
+                admins.make(change);
+            }
+        } else if self.grants.contains(&index) {
+            self.failed_grants.insert(index, change.clone());
+        }
         match change {
             Change::CreateUser { email, .. } if !done => {
                 self.failed_users.insert(email.clone(), change.clone());
@@ -307,6 +394,13 @@ impl Made {
             }
             Change::CreateTeam { name } if !done => {
                 self.failed_teams.insert(name.clone(), change.clone());
+            }
+            Change::SetAdmin {
+                user,
+                admin: false,
+                deactivated: true,
+            } if !done => {
+                self.failed_demotions.insert(user.clone(), change.clone());
             }
             _ => {}
         }

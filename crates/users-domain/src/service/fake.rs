@@ -41,6 +41,9 @@ pub(super) struct Faults {
     pub(super) down_from: Option<usize>,
     /// These mutations are made, but their answer is lost.
     pub(super) lost: BTreeSet<usize>,
+    /// Mutations of these words (as the log writes them) are refused
+    /// (`PermissionDenied`), unmade.
+    pub(super) refused: BTreeSet<String>,
     /// Reads fail, so that a lost answer cannot be settled.
     pub(super) reads_fail: bool,
     /// Creating the team of this name is refused.
@@ -100,6 +103,11 @@ impl FakeServer {
         if world.faults.down_from.is_some_and(|from| number >= from) {
             return Err(Error::Unavailable {
                 reason: "the server went away".into(),
+            });
+        }
+        if world.faults.refused.contains(&what) {
+            return Err(Error::PermissionDenied {
+                reason: "this fake refuses the change".into(),
             });
         }
         let made = change(&mut world);

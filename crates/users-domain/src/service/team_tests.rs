@@ -208,6 +208,7 @@ async fn a_viewer_role_is_set_right_after_the_invite() {
     let invitee = Invitee::Username(ada.username.clone());
     let joined = member_of(&ada, TeamRole::Member);
     let mut repo = MockBackend::new();
+    repo.expect_team().returning(|_| Ok(team("ml", Vec::new())));
     repo.expect_add_member()
         .withf(|_, _, admin| !admin)
         .times(1)
@@ -228,13 +229,18 @@ async fn a_viewer_role_is_set_right_after_the_invite() {
 async fn a_lost_invite_is_settled_by_reading_the_team_back() {
     let ada = person("ada", false);
     let invitee = Invitee::Email(ada.email.clone().unwrap());
-    let listed = team("ml", vec![member_of(&ada, TeamRole::Admin)]);
+    let mut reads = vec![
+        team("ml", vec![member_of(&ada, TeamRole::Admin)]),
+        team("ml", Vec::new()),
+    ];
     let mut repo = MockBackend::new();
     repo.expect_add_member()
         .withf(|_, _, admin| *admin)
         .times(1)
         .returning(|_, _, _| Err(lost("createInvite")));
-    repo.expect_team().returning(move |_| Ok(listed.clone()));
+    repo.expect_team()
+        .times(2)
+        .returning(move |_| Ok(reads.pop().unwrap()));
     repo.expect_set_member_role().never();
     let ml = TeamName::parse("ml").unwrap();
     let member = UserAdmin::new(repo)
@@ -242,6 +248,112 @@ async fn a_lost_invite_is_settled_by_reading_the_team_back() {
         .await
         .unwrap();
     assert_eq!(member.username.as_ref(), Some(&ada.username));
+}
+
+#[tokio::test]
+async fn adding_somebody_already_in_the_team_is_already_exists_and_changes_no_role() {
+    let ada = person("ada", false);
+    let listed = team("ml", vec![member_of(&ada, TeamRole::Admin)]);
+    let mut repo = MockBackend::new();
+    repo.expect_team().returning(move |_| Ok(listed.clone()));
+    repo.expect_add_member().never();
+    repo.expect_set_member_role().never();
+    let ml = TeamName::parse("ml").unwrap();
+    let error = UserAdmin::new(repo)
+        .add_member(
+            &ml,
+            &Invitee::Username(ada.username.clone()),
+            &TeamRole::Viewer,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::AlreadyExists { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_lost_invite_is_not_settled_to_a_member_who_was_there_before() {
+    // ada is an admin of ml already, her email hidden when first read: the
+    // invite by email does not name her, and its answer is lost. Read back
+    // she shows with her email, but she was there before: not the one
+    // invited, and her role is not touched.
+    let ada = person("ada", false);
+    let mut hidden = member_of(&ada, TeamRole::Admin);
+    hidden.email = None;
+    let mut reads = vec![
+        team("ml", vec![member_of(&ada, TeamRole::Admin)]),
+        team("ml", vec![hidden]),
+    ];
+    let mut repo = MockBackend::new();
+    repo.expect_team()
+        .times(2)
+        .returning(move |_| Ok(reads.pop().unwrap()));
+    repo.expect_add_member()
+        .times(1)
+        .returning(|_, _, _| Err(lost("createInvite")));
+    repo.expect_set_member_role().never();
+    let ml = TeamName::parse("ml").unwrap();
+    let by_email = Invitee::Email(ada.email.clone().unwrap());
+    let error = UserAdmin::new(repo)
+        .add_member(&ml, &by_email, &TeamRole::Viewer)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Ambiguous { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_lost_invite_settled_to_nobody_new_stays_ambiguous_and_changes_no_role() {
+    let ada = person("ada", false);
+    let bob = person("bob", false);
+    let mut reads = vec![
+        team("ml", vec![member_of(&bob, TeamRole::Member)]),
+        team("ml", vec![member_of(&bob, TeamRole::Member)]),
+    ];
+    let mut repo = MockBackend::new();
+    repo.expect_team()
+        .times(2)
+        .returning(move |_| Ok(reads.pop().unwrap()));
+    repo.expect_add_member()
+        .times(1)
+        .returning(|_, _, _| Err(lost("createInvite")));
+    repo.expect_set_member_role().never();
+    let ml = TeamName::parse("ml").unwrap();
+    let error = UserAdmin::new(repo)
+        .add_member(&ml, &Invitee::Username(ada.username), &TeamRole::Viewer)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Ambiguous { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn creating_a_team_that_exists_is_already_exists_and_sends_nothing() {
+    let root = person("root", true);
+    let listed = team("ml", vec![member_of(&root, TeamRole::Admin)]);
+    let mut repo = MockBackend::new();
+    repo.expect_team().returning(move |_| Ok(listed.clone()));
+    repo.expect_create_team().never();
+    let ml = TeamName::parse("ml").unwrap();
+    let error = UserAdmin::new(repo)
+        .create_team(&ml, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::AlreadyExists { .. }), "{error:?}");
+    assert!(error.to_string().contains("team ml"), "{error}");
+}
+
+#[tokio::test]
+async fn a_lost_create_of_a_team_not_there_before_is_settled_by_reading_it_back() {
+    let root = person("root", true);
+    let made = team("ml", vec![member_of(&root, TeamRole::Admin)]);
+    let mut reads = vec![Ok(made.clone()), Err(Error::not_found("team ml"))];
+    let mut repo = MockBackend::new();
+    repo.expect_team()
+        .times(2)
+        .returning(move |_| reads.pop().unwrap());
+    repo.expect_create_team()
+        .times(1)
+        .returning(|_, _| Err(lost("createTeam")));
+    let ml = TeamName::parse("ml").unwrap();
+    assert_eq!(UserAdmin::new(repo).create_team(&ml, None).await, Ok(made));
 }
 
 #[tokio::test]
@@ -328,6 +440,7 @@ async fn offboarding_plans_keys_then_teams_then_deactivation() {
         .map(|step| match step {
             OffboardStep::RevokeKey(_) => "revoke",
             OffboardStep::LeaveTeam { .. } => "leave",
+            OffboardStep::Demote => "demote",
             OffboardStep::Deactivate => "deactivate",
         })
         .collect();
@@ -385,4 +498,151 @@ async fn a_user_with_unlisted_keys_is_not_planned_as_keyless() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::NotListed { .. }), "{error:?}");
+}
+
+fn laptop_key() -> ApiKey {
+    ApiKey {
+        id: ApiKeyId::parse("k1").unwrap(),
+        name: ApiKeyName::parse("laptop").unwrap(),
+        description: None,
+    }
+}
+
+fn kinds(plan: &OffboardPlan) -> Vec<&'static str> {
+    plan.steps
+        .iter()
+        .map(|step| match step {
+            OffboardStep::RevokeKey(_) => "revoke",
+            OffboardStep::LeaveTeam { .. } => "leave",
+            OffboardStep::Demote => "demote",
+            OffboardStep::Deactivate => "deactivate",
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_admin_offboarded_is_demoted_before_deactivation_so_reactivating_brings_no_admin_back() {
+    let root = person("root", true);
+    let ada = person("ada", true);
+    let old = deactivated(person("old", true));
+    let repo = server(root.clone(), vec![root, ada.clone(), old.clone()]);
+    let admin = UserAdmin::new(repo);
+    let active = admin.plan_offboarding(&ada).await.unwrap();
+    assert_eq!(kinds(&active), ["demote", "deactivate"]);
+    // Deactivated already, with the admin flag the server kept.
+    let stale = admin.plan_offboarding(&old).await.unwrap();
+    assert_eq!(kinds(&stale), ["demote"]);
+}
+
+#[tokio::test]
+async fn the_demotion_of_an_offboarding_is_sent_before_the_deactivation() {
+    let ada = person("ada", true);
+    let plan = OffboardPlan {
+        user: ada.clone(),
+        steps: vec![OffboardStep::Demote, OffboardStep::Deactivate],
+    };
+    let mut order = mockall::Sequence::new();
+    let mut repo = MockBackend::new();
+    repo.expect_viewer().never();
+    repo.expect_list_users().never();
+    repo.expect_set_instance_admin()
+        .with(eq(ada.id.clone()), eq(false))
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_, _| Ok(()));
+    repo.expect_deactivate_user()
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_| Ok(()));
+    let report = UserAdmin::new(repo).offboard(plan).await;
+    assert!(report.is_complete());
+    assert!(
+        report
+            .steps
+            .iter()
+            .all(|(_, outcome)| *outcome == StepOutcome::Done)
+    );
+}
+
+#[tokio::test]
+async fn a_lost_key_revocation_is_settled_by_reading_the_users_keys_back() {
+    let mut ada = person("ada", false);
+    ada.api_keys = Some(vec![laptop_key()]);
+    let plan = OffboardPlan {
+        user: ada.clone(),
+        steps: vec![OffboardStep::RevokeKey(laptop_key())],
+    };
+    let mut repo = MockBackend::new();
+    repo.expect_delete_api_key()
+        .times(1)
+        .returning(|_| Err(lost("deleteApiKey")));
+    let mut now = ada.clone();
+    now.api_keys = Some(Vec::new());
+    repo.expect_user_by_id()
+        .with(eq(ada.id.clone()))
+        .times(1)
+        .returning(move |_| Ok(now.clone()));
+    let report = UserAdmin::new(repo).offboard(plan).await;
+    assert_eq!(report.steps[0].1, StepOutcome::Done);
+    assert!(report.is_complete());
+}
+
+#[tokio::test]
+async fn a_lost_step_that_reading_back_cannot_settle_is_unknown_not_failed() {
+    let mut ada = person("ada", false);
+    ada.api_keys = Some(vec![laptop_key()]);
+    let plan = OffboardPlan {
+        user: ada.clone(),
+        steps: vec![
+            OffboardStep::RevokeKey(laptop_key()),
+            OffboardStep::Deactivate,
+        ],
+    };
+    let mut repo = MockBackend::new();
+    repo.expect_delete_api_key()
+        .times(1)
+        .returning(|_| Err(lost("deleteApiKey")));
+    repo.expect_deactivate_user()
+        .times(1)
+        .returning(|_| Err(lost("deleteUser")));
+    // Still listed with the key, and still active: neither is settled.
+    let still = ada.clone();
+    repo.expect_user_by_id()
+        .returning(move |_| Ok(still.clone()));
+    let report = UserAdmin::new(repo).offboard(plan).await;
+    for (step, outcome) in &report.steps {
+        assert!(
+            matches!(outcome, StepOutcome::Unknown(Error::Ambiguous { .. })),
+            "{step:?}: {outcome:?}"
+        );
+    }
+    assert!(!report.is_complete());
+}
+
+#[tokio::test]
+async fn a_role_that_cannot_be_set_after_the_invite_says_the_person_is_in_the_team() {
+    let ada = person("ada", false);
+    let invitee = Invitee::Username(ada.username.clone());
+    let joined = member_of(&ada, TeamRole::Member);
+    let mut repo = MockBackend::new();
+    repo.expect_team().returning(|_| Ok(team("ml", Vec::new())));
+    repo.expect_add_member()
+        .times(1)
+        .returning(move |_, _, _| Ok(joined.clone()));
+    repo.expect_set_member_role().times(1).returning(|_, _, _| {
+        Err(Error::Unavailable {
+            reason: "503".into(),
+        })
+    });
+    let ml = TeamName::parse("ml").unwrap();
+    let error = UserAdmin::new(repo)
+        .add_member(&ml, &invitee, &TeamRole::Viewer)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "ada was added to team ml as member, but setting their role to viewer failed \
+         (server unavailable: 503): set the role again to finish"
+    );
+    assert!(matches!(error, Error::AddedWithoutRole { .. }), "{error:?}");
 }

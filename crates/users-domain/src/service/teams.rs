@@ -22,9 +22,21 @@ impl<R: TeamRepository> UserAdmin<R> {
     ///
     /// # Errors
     ///
-    /// As [`TeamRepository::create_team`], except that a lost answer is
+    /// `AlreadyExists`, sending nothing, when the team is there already (so
+    /// that a lost answer read back is this call's team); as
+    /// [`TeamRepository::team`] while looking; as
+    /// [`TeamRepository::create_team`], except that a lost answer is
     /// settled by reading the team back: found, it is the created team.
     pub async fn create_team(&self, name: &TeamName, admin: Option<Username>) -> Result<Team> {
+        match self.repo.team(name).await {
+            Ok(_) => {
+                return Err(Error::AlreadyExists {
+                    what: format!("team {name}"),
+                });
+            }
+            Err(Error::NotFound { .. }) => {}
+            Err(other) => return Err(other),
+        }
         match self.repo.create_team(name, admin).await {
             Err(lost @ Error::Ambiguous { .. }) => self.repo.team(name).await.map_err(|_| lost),
             other => other,
@@ -36,29 +48,61 @@ impl<R: TeamRepository> UserAdmin<R> {
     ///
     /// # Errors
     ///
-    /// As [`TeamRepository::add_member`] (a lost answer is settled by reading
-    /// the team back), then as [`TeamRepository::set_member_role`].
+    /// `AlreadyExists`, sending nothing, when `invitee` is in the team
+    /// already (a pending invite counts): their role is not changed. As
+    /// [`TeamRepository::team`] while looking; as
+    /// [`TeamRepository::add_member`], except that a lost answer is settled
+    /// by reading the team back (a member named by `invitee` who was not
+    /// there before is the one added); `AddedWithoutRole` when the invite
+    /// was made but setting the role after it was not (the person is in
+    /// the team, with the role the invite gave).
     pub async fn add_member(
         &self,
         team: &TeamName,
         invitee: &Invitee,
         role: &TeamRole,
     ) -> Result<Member> {
+        let before = self.repo.team(team).await?;
+        if before.member_named(invitee).is_some() {
+            return Err(Error::AlreadyExists {
+                what: format!(
+                    "member '{}' of team {team}",
+                    echo_safe(&invitee.to_string())
+                ),
+            });
+        }
         let admin = *role == TeamRole::Admin;
         let member = match self.repo.add_member(team, invitee, admin).await {
-            Err(lost @ Error::Ambiguous { .. }) => self
-                .repo
-                .team(team)
-                .await
-                .ok()
-                .and_then(|read| read.member_named(invitee).cloned())
-                .ok_or(lost)?,
+            Err(lost @ Error::Ambiguous { .. }) => {
+                let was_there = |member: &Member| {
+                    before
+                        .members
+                        .iter()
+                        .flatten()
+                        .any(|old| old.id == member.id)
+                };
+                self.repo
+                    .team(team)
+                    .await
+                    .ok()
+                    .and_then(|after| after.member_named(invitee).cloned())
+                    .filter(|member| !was_there(member))
+                    .ok_or(lost)?
+            }
             other => other?,
         };
         if member.role == *role {
             return Ok(member);
         }
-        self.set_role_of(team, &member, role).await?;
+        if let Err(cause) = self.set_role_of(team, &member, role).await {
+            return Err(Error::AddedWithoutRole {
+                team: team.clone(),
+                who: invitee.clone(),
+                held: member.role,
+                role: role.clone(),
+                cause: Box::new(cause),
+            });
+        }
         Ok(Member {
             role: role.clone(),
             ..member

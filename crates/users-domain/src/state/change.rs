@@ -12,6 +12,11 @@ use crate::{EmailKey, Identity, TeamName, TeamRole};
 /// admins mid-way than at the end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Phase {
+    /// A deactivated user's admin flag is set as the file says while they
+    /// are still deactivated, which takes nobody's access away: reactivated
+    /// next, they come back with the rights the file gives them, never
+    /// (not even for a moment) with a stale flag the server kept.
+    Prepare,
     /// Users and teams come into being, and access is granted: create user,
     /// create team, reactivate, make admin.
     Create,
@@ -23,7 +28,7 @@ pub enum Phase {
 
 impl Phase {
     /// The phases, in the order they run.
-    pub const ALL: [Self; 3] = [Self::Create, Self::Membership, Self::Revoke];
+    pub const ALL: [Self; 4] = [Self::Prepare, Self::Create, Self::Membership, Self::Revoke];
 }
 
 /// One change to an instance. Users are named by email, members by
@@ -54,6 +59,10 @@ pub enum Change {
         user: EmailKey,
         /// Whether they are to be an admin.
         admin: bool,
+        /// Whether the user is deactivated while it is made: the flag of a
+        /// user the plan reactivates is set first ([`Phase::Prepare`]), and
+        /// their reactivation waits for a demotion.
+        deactivated: bool,
     },
     /// Add a person to a team.
     AddMember {
@@ -175,6 +184,9 @@ impl Change {
     /// When the change runs.
     pub fn phase(&self) -> Phase {
         match self {
+            Self::SetAdmin {
+                deactivated: true, ..
+            } => Phase::Prepare,
             Self::CreateUser { .. }
             | Self::CreateTeam { .. }
             | Self::Reactivate { .. }
@@ -200,9 +212,20 @@ impl fmt::Display for Change {
             } => write!(f, "create user {email}"),
             Self::CreateTeam { name } => write!(f, "create team {name}"),
             Self::Reactivate { user } => write!(f, "reactivate {user}"),
-            Self::SetAdmin { user, admin: true } => write!(f, "make {user} an instance admin"),
-            Self::SetAdmin { user, admin: false } => {
-                write!(f, "take instance admin away from {user}")
+            Self::SetAdmin {
+                user,
+                admin,
+                deactivated,
+            } => {
+                if *admin {
+                    write!(f, "make {user} an instance admin")?;
+                } else {
+                    write!(f, "take instance admin away from {user}")?;
+                }
+                if *deactivated {
+                    f.write_str(" while still deactivated")?;
+                }
+                Ok(())
             }
             Self::AddMember { team, who, role } => {
                 write!(f, "add {who} to team {team} as {role}")

@@ -119,14 +119,16 @@ impl fmt::Display for PlanSummary {
 /// - A listed user is reactivated, deactivated or has admin set or taken
 ///   as the file says. A deactivated user's admin rights are not compared
 ///   (they mean nothing while deactivated); on reactivation the flag is set
-///   as declared if the server's stale flag differs.
+///   as declared if the server's stale flag differs, while the user is
+///   still deactivated ([`Phase::Prepare`](crate::Phase::Prepare)).
 /// - Users not listed are left alone, unless `options.prune`: then the
 ///   active ones are deactivated. Never purged.
 /// - A listed team gets exactly the members listed (adds, role changes,
 ///   removals); a new team is created, with the caller as its first member
 ///   and admin (so the caller is removed or given another role if the file
-///   says so). Its service accounts are created when missing and never
-///   removed. Teams not listed are left alone.
+///   says so); a caller who is a service account is one of its service
+///   accounts instead. Its service accounts are created when missing and
+///   never removed. Teams not listed are left alone.
 pub fn plan(desired: &ValidatedState, current: &InstanceSnapshot, options: &PlanOptions) -> Plan {
     let mut planner = Planner {
         current,
@@ -189,18 +191,22 @@ impl Planner<'_> {
             match (had.deactivated, want.deactivated) {
                 (false, true) => self.changes.push(Change::Deactivate { user: user() }),
                 (true, false) => {
-                    self.changes.push(Change::Reactivate { user: user() });
+                    // Set while still deactivated, so that they never come
+                    // back with a stale flag, not even for a moment.
                     if self.current.admin_flag(key) != want.admin {
                         self.changes.push(Change::SetAdmin {
                             user: user(),
                             admin: want.admin,
+                            deactivated: true,
                         });
                     }
+                    self.changes.push(Change::Reactivate { user: user() });
                 }
                 (false, false) if had.admin != want.admin => {
                     self.changes.push(Change::SetAdmin {
                         user: user(),
                         admin: want.admin,
+                        deactivated: false,
                     });
                 }
                 _ => {}
@@ -222,9 +228,16 @@ impl Planner<'_> {
                 had
             } else {
                 self.changes.push(Change::CreateTeam { name: name.clone() });
-                created = TeamState {
-                    members: [(self.current.caller().clone(), TeamRole::Admin)].into(),
-                    ..TeamState::default()
+                created = match self.current.caller_service_account() {
+                    // Never removed, as no service account is.
+                    Some(account) => TeamState {
+                        service_accounts: [account.to_owned()].into(),
+                        ..TeamState::default()
+                    },
+                    None => TeamState {
+                        members: [(self.current.caller().clone(), TeamRole::Admin)].into(),
+                        ..TeamState::default()
+                    },
                 };
                 &created
             };

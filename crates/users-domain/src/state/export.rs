@@ -84,13 +84,8 @@ impl SnapshotBuilder {
         let mut state = TeamState::default();
         for member in members {
             if self.is_service_account(&member) {
-                let name = member.name.trim();
-                let name = if name.is_empty() {
-                    member.username.as_ref().map_or("", Username::as_str)
-                } else {
-                    name
-                };
-                state.service_accounts.insert(name.to_owned());
+                let name = service_account_name(&member.name, member.username.as_ref());
+                state.service_accounts.insert(name);
                 continue;
             }
             let who = self.identify(&member, &team.name)?;
@@ -145,12 +140,27 @@ impl SnapshotBuilder {
             .by_username
             .get(&viewer.username)
             .map_or_else(|| Identity::of(viewer), |key| Identity::Email(key.clone()));
+        let service =
+            viewer.is_service_account() || self.service_accounts.contains(viewer.id.as_str());
         InstanceSnapshot {
             state: self.state,
             caller,
+            caller_service_account: service
+                .then(|| service_account_name(&viewer.name, Some(&viewer.username))),
             users: self.users,
             members: self.members,
         }
+    }
+}
+
+/// A service account's name in the state: its description (the server's
+/// display name), else its username.
+fn service_account_name(name: &str, username: Option<&Username>) -> String {
+    let name = name.trim();
+    if name.is_empty() {
+        username.map_or("", Username::as_str).to_owned()
+    } else {
+        name.to_owned()
     }
 }
 
@@ -276,6 +286,40 @@ mod tests {
         assert_eq!(members, ["Ada@x.io", "stranger"]);
         assert_eq!(team.service_accounts.iter().collect::<Vec<_>>(), ["CI bot"]);
         assert_eq!(snapshot.caller().to_string(), "Ada@x.io");
+    }
+
+    #[test]
+    fn a_caller_who_is_a_service_account_is_known_as_one_even_without_its_type() {
+        let mut builder = SnapshotBuilder::default();
+        let mut bot = user("bot", None, true);
+        bot.name = " deploy bot ".to_owned();
+        builder.add_users(page(vec![bot.clone()])).unwrap();
+        // The viewer's record need not say what kind of account it is.
+        bot.account_type = None;
+        let snapshot = builder.finish(&bot);
+        assert_eq!(snapshot.caller_service_account(), Some("deploy bot"));
+        let person = SnapshotBuilder::default().finish(&user("ada", Some("ada@x.io"), false));
+        assert_eq!(person.caller_service_account(), None);
+    }
+
+    #[test]
+    fn an_export_with_a_pending_invite_of_a_non_user_validates_and_plans_nothing() {
+        let mut builder = SnapshotBuilder::default();
+        builder
+            .add_users(page(vec![user("ada", Some("ada@x.io"), false)]))
+            .unwrap();
+        let mut invite = member(None, Some("guest@ext.io"));
+        invite.pending = true;
+        builder
+            .add_team(team_of(vec![member(Some("ada"), None), invite]))
+            .unwrap();
+        let snapshot = builder.finish(&user("ada", Some("ada@x.io"), false));
+        let desired = crate::DesiredState::from(snapshot.state());
+        let validated = desired
+            .validate(snapshot.state())
+            .unwrap_or_else(|errors| panic!("{errors:#?}"));
+        let plan = crate::plan(&validated, &snapshot, &crate::PlanOptions::default());
+        assert!(plan.is_empty(), "{:?}", plan.changes());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::value::echo_safe;
-use crate::{EmailKey, Identity, Invitee, Origin, RoleName, TeamName};
+use crate::{EmailKey, Identity, Invitee, Origin, RoleName, TeamName, Username};
 
 /// What is wrong with one entry of a desired state.
 ///
@@ -37,6 +37,20 @@ pub enum StateErrorKind {
         /// The user.
         email: EmailKey,
     },
+    /// A user of the file given a username that the instance gives another
+    /// user: a member named by it would be that other user.
+    #[error(
+        "user {email} is given username '{}', which is {owner}'s on the instance: correct the username or leave it out",
+        echo_safe(.username.as_str())
+    )]
+    UsernameTaken {
+        /// The user of the file.
+        email: EmailKey,
+        /// The username the file gives them.
+        username: Username,
+        /// The instance's user with that username.
+        owner: EmailKey,
+    },
     /// A team listed twice.
     #[error("team {team} is listed twice{}: merge the two entries", earlier(*.first))]
     DuplicateTeam {
@@ -45,7 +59,8 @@ pub enum StateErrorKind {
         /// Where the first entry is.
         first: Option<Origin>,
     },
-    /// A member who is neither a user of the file nor of the instance.
+    /// A member who is neither a user of the file nor of the instance (nor
+    /// invited to the team on the instance).
     #[error(
         "member '{}' of team {team} is not a user in the file or on the instance: add them to the users (a service account goes in the team's service accounts)",
         echo_safe(&.who.to_string())

@@ -72,6 +72,7 @@ pub use diff::{Plan, PlanOptions, PlanSummary, plan};
 pub(crate) use export::SnapshotBuilder;
 pub use invalid::{StateError, StateErrorKind};
 pub use model::{EmailKey, Identity, InstanceState, TeamState, UserState};
+pub(crate) use rails::Admins;
 pub use rails::{CheckedPlan, PRUNE_SHARE_PERCENT, Refusal, SafetyLimits, check_safety};
 pub use report::{ApplyCounts, ApplyProgress, ApplyReport, ChangeOutcome};
 pub use snapshot::InstanceSnapshot;

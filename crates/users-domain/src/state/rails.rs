@@ -78,16 +78,117 @@ impl From<Refusal> for Error {
 /// A plan that passed [`check_safety`]: the only kind
 /// [`UserAdmin::apply`](crate::UserAdmin::apply) carries out, which is why
 /// it may skip the per-call last-admin guard (a full walk of the users per
-/// change).
-#[derive(Debug, Clone, Copy)]
+/// change). It holds who the instance's active admins were as checked, so
+/// that a run whose grants did not all succeed holds back the revocations
+/// that relied on them.
+#[derive(Debug, Clone)]
 pub struct CheckedPlan<'p> {
     plan: &'p Plan,
+    admins: Option<Admins>,
 }
 
 impl<'p> CheckedPlan<'p> {
     /// The plan.
     pub fn plan(&self) -> &'p Plan {
         self.plan
+    }
+
+    /// The active admins as the plan was checked, when the instance had
+    /// one (else the rule that keeps one has nothing to keep).
+    pub(crate) fn admins(&self) -> Option<&Admins> {
+        self.admins.as_ref()
+    }
+}
+
+/// Who is an active instance admin: each user a plan changes, with the admin
+/// flag as the server holds it (even while deactivated) and whether active,
+/// and how many active admins there are in all (non-service users only).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Admins {
+    users: BTreeMap<EmailKey, (bool, bool)>,
+    active: usize,
+}
+
+impl Admins {
+    /// As `current` is, for the users `plan` changes.
+    fn before(plan: &Plan, current: &InstanceSnapshot) -> Self {
+        let state = current.state();
+        let mut users = BTreeMap::new();
+        for key in plan.changes().iter().filter_map(user_of) {
+            let active = state.users.get(key).is_some_and(|user| !user.deactivated);
+            users.insert(key.clone(), (current.admin_flag(key), active));
+        }
+        let untouched = state
+            .users
+            .iter()
+            .filter(|(key, user)| user.admin && !user.deactivated && !users.contains_key(*key))
+            .count();
+        let touched = users
+            .values()
+            .filter(|&&(flag, active)| flag && active)
+            .count();
+        Self {
+            users,
+            active: untouched + touched,
+        }
+    }
+
+    /// How many active admins there are.
+    pub(crate) fn active(&self) -> usize {
+        self.active
+    }
+
+    /// Whether making `change` takes an active admin away.
+    pub(crate) fn removes_one(&self, change: &Change) -> bool {
+        self.step(change).is_some_and(|(_, _, was, is)| was && !is)
+    }
+
+    /// Whether making `change` gives the instance another active admin.
+    pub(crate) fn adds_one(&self, change: &Change) -> bool {
+        self.step(change).is_some_and(|(_, _, was, is)| !was && is)
+    }
+
+    /// The admins once `change` is made.
+    pub(crate) fn make(&mut self, change: &Change) {
+        let Some((key, flags, was, is)) = self.step(change) else {
+            return;
+        };
+        self.users.insert(key.clone(), flags);
+        match (was, is) {
+            (false, true) => self.active += 1,
+            (true, false) => self.active -= 1,
+            _ => {}
+        }
+    }
+
+    /// The user `change` is about, their flags (admin, active) once it is
+    /// made, and whether they are an active admin before and after.
+    fn step<'c>(&self, change: &'c Change) -> Option<(&'c EmailKey, (bool, bool), bool, bool)> {
+        let key = user_of(change)?;
+        let (flag, active) = self.users.get(key).copied().unwrap_or_default();
+        let after = match change {
+            Change::CreateUser { admin, .. } => (*admin, true),
+            Change::Reactivate { .. } => (flag, true),
+            Change::Deactivate { .. } => (flag, false),
+            Change::SetAdmin { admin, .. } => (*admin, active),
+            _ => return None,
+        };
+        Some((key, after, flag && active, after.0 && after.1))
+    }
+}
+
+/// The user a lifecycle change (or a creation) is about.
+fn user_of(change: &Change) -> Option<&EmailKey> {
+    match change {
+        Change::CreateUser { email: user, .. }
+        | Change::Reactivate { user }
+        | Change::SetAdmin { user, .. }
+        | Change::Deactivate { user } => Some(user),
+        Change::CreateTeam { .. }
+        | Change::AddMember { .. }
+        | Change::ChangeRole { .. }
+        | Change::RemoveMember { .. }
+        | Change::CreateServiceAccount { .. } => None,
     }
 }
 
@@ -120,7 +221,9 @@ pub fn check_safety<'p>(
                         caller: caller.clone(),
                     });
                 }
-                Change::SetAdmin { user, admin: false } if user == caller => {
+                Change::SetAdmin {
+                    user, admin: false, ..
+                } if user == caller => {
                     refusals.push(Refusal::DemotesCaller {
                         caller: caller.clone(),
                     });
@@ -129,8 +232,15 @@ pub fn check_safety<'p>(
             }
         }
     }
-    if state.active_admins() > 0 && active_admins_after(plan, current) == 0 {
-        refusals.push(Refusal::NoActiveAdmin);
+    let admins = (state.active_admins() > 0).then(|| Admins::before(plan, current));
+    if let Some(before) = &admins {
+        let mut after = before.clone();
+        for change in plan.changes() {
+            after.make(change);
+        }
+        if after.active() == 0 {
+            refusals.push(Refusal::NoActiveAdmin);
+        }
     }
     let count = plan
         .changes()
@@ -151,34 +261,8 @@ pub fn check_safety<'p>(
         _ => {}
     }
     if refusals.is_empty() {
-        Ok(CheckedPlan { plan })
+        Ok(CheckedPlan { plan, admins })
     } else {
         Err(refusals)
     }
-}
-
-/// How many active admins the instance has once the whole plan is carried out.
-fn active_admins_after(plan: &Plan, current: &InstanceSnapshot) -> usize {
-    // (admin flag as the server holds it, active)
-    let mut after: BTreeMap<&EmailKey, (bool, bool)> = current
-        .state()
-        .users
-        .iter()
-        .map(|(key, user)| (key, (current.admin_flag(key), !user.deactivated)))
-        .collect();
-    for change in plan.changes() {
-        match change {
-            Change::CreateUser { email, admin } => {
-                after.insert(email, (*admin, true));
-            }
-            Change::Reactivate { user } => after.entry(user).or_default().1 = true,
-            Change::Deactivate { user } => after.entry(user).or_default().1 = false,
-            Change::SetAdmin { user, admin } => after.entry(user).or_default().0 = *admin,
-            _ => {}
-        }
-    }
-    after
-        .values()
-        .filter(|&&(admin, active)| admin && active)
-        .count()
 }

@@ -10,10 +10,17 @@ pub enum ChangeOutcome {
     /// The change was made (or found made: a user that existed, a lost
     /// answer settled by reading back).
     Done,
-    /// The change failed; nothing of it took effect as far as the server said.
+    /// The change failed; nothing of it took effect as far as the server
+    /// said, unless the error says what did: an added member whose role
+    /// could not be set after the invite ([`Error::AddedWithoutRole`]) is in
+    /// the team with the invite's role, and planning again shows the role
+    /// change that is left.
     Failed(Error),
-    /// The change was not sent, because a change it needs (the creation of
-    /// its team or user) failed or its outcome is unknown. A failure too.
+    /// The change was not sent, because a change it needs failed or its
+    /// outcome is unknown: the creation of its team or user; for a
+    /// reactivation, taking the user's stale admin flag away first; for a
+    /// demotion or deactivation that would otherwise leave no active admin,
+    /// the grant of admin the plan relied on. A failure too.
     NotAttempted {
         /// The change it needs.
         needs: Change,

@@ -14,6 +14,10 @@ use crate::{EmailKey, Identity, InstanceState, Member, TeamName, User};
 pub struct InstanceSnapshot {
     pub(super) state: InstanceState,
     pub(super) caller: Identity,
+    /// The caller's name as a service account (its description), when the
+    /// caller is one: not a person of the state, and in a team it creates
+    /// one of the team's service accounts.
+    pub(super) caller_service_account: Option<String>,
     pub(super) users: BTreeMap<EmailKey, User>,
     pub(super) members: BTreeMap<(TeamName, Identity), Member>,
 }
@@ -26,6 +30,7 @@ impl InstanceSnapshot {
         Self {
             state,
             caller,
+            caller_service_account: None,
             users: BTreeMap::new(),
             members: BTreeMap::new(),
         }
@@ -44,6 +49,11 @@ impl InstanceSnapshot {
     /// Who the plan will be carried out as (the holder of the key).
     pub fn caller(&self) -> &Identity {
         &self.caller
+    }
+
+    /// The caller's name as a service account, when the caller is one.
+    pub(crate) fn caller_service_account(&self) -> Option<&str> {
+        self.caller_service_account.as_deref()
     }
 
     /// The server's record of a user.

@@ -60,7 +60,9 @@ impl DesiredState {
     /// Checks the declaration against `current` (the instance as read) and
     /// keys it, resolving each member to one person: a member named by
     /// username is the user of the instance, else of the file, with that
-    /// username, keyed by their email.
+    /// username, keyed by their email; one named by email is that user, or
+    /// someone the team has a pending invite for on the instance (an
+    /// export lists them so).
     ///
     /// A member who is deactivated (in the file or on the instance) is
     /// allowed: deactivation does not take anyone out of a team, so an
@@ -82,7 +84,7 @@ impl DesiredState {
     pub fn validate(&self, current: &InstanceState) -> Result<ValidatedState, Vec<StateError>> {
         let mut check = Check::default();
         check.roles(self, current);
-        check.users(self);
+        check.users(self, current);
         let people = People::new(current, self);
         for team in &self.teams {
             check.team(team, &people);
@@ -139,17 +141,34 @@ impl<'s> People<'s> {
         }
     }
 
-    /// The one person `who` names, if the file or the instance knows them.
-    fn resolve(&self, who: &Invitee, declared: &InstanceState) -> Option<Identity> {
+    /// The one person `who` names in `team`, if the file or the instance
+    /// knows them: a user, or someone `team` has a (pending) invite for on
+    /// the instance, as an export lists them.
+    fn resolve(
+        &self,
+        who: &Invitee,
+        declared: &InstanceState,
+        team: &TeamName,
+    ) -> Option<Identity> {
         match who {
             Invitee::Email(email) => {
                 // The user's own key, so that the member shows as the user does.
                 let key = EmailKey::new(email.clone());
-                let (known, _) = declared
+                if let Some((known, _)) = declared
                     .users
                     .get_key_value(&key)
-                    .or_else(|| self.current.users.get_key_value(&key))?;
-                Some(Identity::Email(known.clone()))
+                    .or_else(|| self.current.users.get_key_value(&key))
+                {
+                    return Some(Identity::Email(known.clone()));
+                }
+                let invited = Identity::Email(key);
+                let (known, _) = self
+                    .current
+                    .teams
+                    .get(team)?
+                    .members
+                    .get_key_value(&invited)?;
+                Some(known.clone())
             }
             Invitee::Username(name) => {
                 if let Some(key) = self.by_username.get(name) {
@@ -192,7 +211,12 @@ impl Check {
         }
     }
 
-    fn users(&mut self, desired: &DesiredState) {
+    fn users(&mut self, desired: &DesiredState, current: &InstanceState) {
+        let owners: HashMap<&Username, &EmailKey> = current
+            .users
+            .iter()
+            .filter_map(|(key, user)| Some((user.username.as_ref()?, key)))
+            .collect();
         let mut seen: BTreeMap<EmailKey, Option<Origin>> = BTreeMap::new();
         for entry in &desired.users {
             let user = &entry.value;
@@ -206,6 +230,22 @@ impl Check {
                     entry.origin,
                     StateErrorKind::DeactivatedAdmin {
                         email: email.clone(),
+                    },
+                );
+            }
+            // A member named so would be the instance's user, not this one.
+            let taken = user
+                .username
+                .as_ref()
+                .and_then(|name| Some((name, *owners.get(name)?)))
+                .filter(|&(_, owner)| *owner != email);
+            if let Some((username, owner)) = taken {
+                self.fail(
+                    entry.origin,
+                    StateErrorKind::UsernameTaken {
+                        email: email.clone(),
+                        username: username.clone(),
+                        owner: owner.clone(),
                     },
                 );
             }
@@ -249,7 +289,7 @@ impl Check {
         let mut state = TeamState::default();
         let mut seen: BTreeMap<Identity, Option<Origin>> = BTreeMap::new();
         for member in &team.members {
-            let Some(who) = people.resolve(&member.value.who, &self.state) else {
+            let Some(who) = people.resolve(&member.value.who, &self.state, &team_name) else {
                 self.fail(
                     member.origin,
                     StateErrorKind::UnknownMember {

@@ -2,6 +2,8 @@
 //! outcomes reported, lost answers settled, a killed run finished by
 //! planning again.
 
+mod admins;
+mod members;
 mod props;
 
 use std::future::Future;
@@ -180,6 +182,8 @@ fn apply_makes_every_kind_of_change_and_then_there_is_nothing_left_to_do() {
     assert_eq!(
         outcomes(&report),
         [
+            // bob comes back without his stale admin flag, taken away first.
+            "take instance admin away from bob@x.io while still deactivated: done",
             "create user cy@x.io: done",
             "create user dee@x.io: done",
             "create team new: done",
@@ -191,8 +195,6 @@ fn apply_makes_every_kind_of_change_and_then_there_is_nothing_left_to_do() {
             "remove root@x.io from team new: done",
             "create service account 'etl' in team ml: done",
             "create service account 'deploy' in team new: done",
-            // bob comes back without his stale admin flag.
-            "take instance admin away from bob@x.io: done",
             "deactivate dee@x.io: done",
         ]
     );

@@ -67,11 +67,13 @@ fn admin_is_granted_early_and_taken_away_last() {
         [
             Change::SetAdmin {
                 user: key("ada@x.io"),
-                admin: true
+                admin: true,
+                deactivated: false,
             },
             Change::SetAdmin {
                 user: key("bob@x.io"),
-                admin: false
+                admin: false,
+                deactivated: false,
             },
         ]
     );
@@ -89,10 +91,39 @@ fn users_are_deactivated_and_reactivated_as_declared() {
     assert_eq!(
         changes(&plan),
         [
+            "make bob@x.io an instance admin while still deactivated",
             "reactivate bob@x.io",
-            "make bob@x.io an instance admin",
             "deactivate ada@x.io",
         ]
+    );
+}
+
+#[test]
+fn a_stale_admin_flag_is_taken_away_while_the_user_is_still_deactivated() {
+    // The server kept bob's admin flag when he was deactivated.
+    let mut current = instance(&[("bob@x.io", "off")]);
+    current.users.get_mut(&key("bob@x.io")).unwrap().admin = true;
+    let mut desired = declared(&current);
+    redeclare(&mut desired, "bob@x.io", "user", 4);
+    let plan = plan_of(&desired, &current, false);
+    assert_eq!(
+        plan.changes(),
+        [
+            Change::SetAdmin {
+                user: key("bob@x.io"),
+                admin: false,
+                deactivated: true,
+            },
+            Change::Reactivate {
+                user: key("bob@x.io")
+            },
+        ]
+    );
+    let phases: Vec<Phase> = plan.changes().iter().map(Change::phase).collect();
+    assert_eq!(phases, [Phase::Prepare, Phase::Create]);
+    assert_eq!(
+        changes(&plan)[0],
+        "take instance admin away from bob@x.io while still deactivated"
     );
 }
 
@@ -135,6 +166,28 @@ fn a_new_team_is_created_with_the_caller_in_it_as_admin() {
             "remove root@x.io from team ml",
             "create service account 'ci' in team ml",
         ]
+    );
+}
+
+#[test]
+fn a_service_account_caller_is_not_planned_out_of_the_team_it_creates() {
+    let current = instance(&[("ada@x.io", "user")]);
+    let mut caller = InstanceSnapshot::new(
+        current.clone(),
+        Identity::Username(Username::parse("deploy-bot").unwrap()),
+    );
+    caller.caller_service_account = Some("deploy bot".to_owned());
+    let mut desired = declared(&current);
+    desired.teams.push(declare_team(
+        "ml",
+        vec![declare_member("ada", "admin", 2)],
+        &[("deploy bot", 3)],
+        1,
+    ));
+    let plan = crate::plan(&valid(&desired, &current), &caller, &PlanOptions::default());
+    assert_eq!(
+        changes(&plan),
+        ["create team ml", "add ada@x.io to team ml as admin"]
     );
 }
 

@@ -296,3 +296,87 @@ fn every_message_is_one_lower_case_line() {
         );
     }
 }
+
+#[test]
+fn a_pending_invite_of_someone_not_yet_a_user_validates_in_its_team() {
+    // An export keys a pending invite by the invitee's email; they are no
+    // user of the instance (yet).
+    let current = with_team(
+        instance(&[]),
+        "ml",
+        &[(ROOT, "admin"), ("Guest@ext.io", "member")],
+        &[],
+    );
+    let validated = valid(&declared(&current), &current);
+    assert_eq!(validated.state(), &current);
+    let plan = plan(
+        &validated,
+        &snapshot(current.clone()),
+        &PlanOptions::default(),
+    );
+    assert!(plan.is_empty(), "{:?}", plan.changes());
+    // Written in another case, it is the same invite.
+    let mut desired = declared(&current);
+    let members = &mut desired.teams[0].value.members;
+    members.retain(|member| member.value.who.to_string() != "Guest@ext.io");
+    members.push(declare_member("guest@EXT.io", "viewer", 7));
+    let validated = valid(&desired, &current);
+    assert_eq!(
+        validated.state().teams[&team("ml")]
+            .members
+            .get(&person("Guest@ext.io")),
+        Some(&TeamRole::Viewer)
+    );
+}
+
+#[test]
+fn a_pending_invite_is_no_user_to_name_in_another_team() {
+    let current = with_team(
+        instance(&[]),
+        "ml",
+        &[(ROOT, "admin"), ("guest@ext.io", "member")],
+        &[],
+    );
+    let mut desired = declared(&current);
+    desired.teams.push(declare_team(
+        "ops",
+        vec![declare_member("guest@ext.io", "member", 21)],
+        &[],
+        20,
+    ));
+    let error = only_error(&desired, &current);
+    assert_eq!(error.origin, Some(Origin::line(21)));
+    assert!(matches!(error.kind, StateErrorKind::UnknownMember { .. }));
+}
+
+#[test]
+fn a_username_the_instance_gives_another_email_is_refused_with_its_line() {
+    // grace@old.io is `grace` on the instance.
+    let current = instance(&[("grace@old.io", "user")]);
+    let mut desired = declared(&current);
+    let mut grace = declare_user("grace@new.io", "user", 6);
+    grace.value.username = Some(Username::parse("grace").unwrap());
+    desired.users.push(grace);
+    desired.teams.push(declare_team(
+        "ml",
+        vec![declare_member("grace", "member", 11)],
+        &[],
+        10,
+    ));
+    let error = only_error(&desired, &current);
+    assert_eq!(error.origin, Some(Origin::line(6)));
+    assert_eq!(
+        error.to_string(),
+        "line 6: user grace@new.io is given username 'grace', which is grace@old.io's on the instance: correct the username or leave it out"
+    );
+}
+
+#[test]
+fn a_users_own_username_is_no_conflict() {
+    let current = instance(&[("grace@old.io", "user")]);
+    let mut desired = declared(&current);
+    assert_eq!(desired.users[0].value.email.as_str(), "grace@old.io");
+    desired.users[0].value.username = Some(Username::parse("grace").unwrap());
+    desired.users[0].value.email = Email::parse("GRACE@old.io").unwrap();
+    assert!(desired.validate(&current).is_ok());
+}

@@ -15,6 +15,7 @@ fn step_names(
         .map(|step| match step.borrow() {
             OffboardStep::RevokeKey(key) => format!("revoke {}", key.name.reveal()),
             OffboardStep::LeaveTeam { team, .. } => format!("leave {team}"),
+            OffboardStep::Demote => "demote".to_owned(),
             OffboardStep::Deactivate => "deactivate".to_owned(),
         })
         .collect()

@@ -11,7 +11,7 @@ use users_domain::{
 };
 
 use crate::authorization::Authorization;
-use crate::outcome::{self, Context, Exchange};
+use crate::outcome::{self, Context, Exchange, Noted};
 use crate::transport::Transport;
 use crate::wire::{
     CREATE_USER, CreatedUser, DELETE_API_KEY, Deleted, GET_VIEWER, MutationData, Operation,
@@ -66,6 +66,18 @@ impl GraphqlUserRepository {
         self.interpret(op, exchange, subject)
     }
 
+    /// As [`call`](Self::call), keeping what errors beside a resolved result
+    /// said (see [`outcome::Noted`]).
+    pub(crate) async fn call_noted<T: DeserializeOwned>(
+        &self,
+        op: &Operation,
+        variables: Value,
+        subject: &str,
+    ) -> Result<Noted<T>> {
+        let exchange = self.send(op, variables).await;
+        outcome::interpret_noted(exchange, &self.context(op, subject))
+    }
+
     /// Sends one operation; what happened, undecided.
     pub(crate) async fn send(&self, op: &Operation, variables: Value) -> Exchange {
         self.transport
@@ -80,13 +92,16 @@ impl GraphqlUserRepository {
         exchange: Exchange,
         subject: &str,
     ) -> Result<T> {
-        let context = Context {
+        outcome::interpret(exchange, &self.context(op, subject))
+    }
+
+    fn context<'a>(&'a self, op: &'a Operation, subject: &'a str) -> Context<'a> {
+        Context {
             op,
             subject,
             endpoint: self.transport.endpoint.as_str(),
             authorization: &self.authorization,
-        };
-        outcome::interpret(exchange, &context)
+        }
     }
 
     pub(crate) async fn delete(&self, id: &ApiKeyId) -> Result<()> {

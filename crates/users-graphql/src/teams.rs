@@ -6,11 +6,13 @@
 //!   followed by a read of the team (a query, retried as usual): the member
 //!   returned is the one listed there, the new service account found by the
 //!   id `createServiceAccount` answered, never by its place in the list. A
-//!   read that fails leaves the caller not knowing the member: `Ambiguous`,
-//!   which the service settles by reading the team again.
-//! - A `NotFound` from a member's change may mean the team or the member
-//!   (or the user invited): the team is read to say which.
-//! - `deleteInvite` answering `success: false` means "not a member".
+//!   read that fails, or does not list the member (yet), leaves the caller
+//!   not knowing the member: `Ambiguous`, which the service settles by
+//!   reading the team again.
+//! - A `NotFound` from a member's change, or `deleteInvite` answering
+//!   `success: false`, may mean the team or the member (or the user
+//!   invited): the team is read to say which. The member's `NotFound` only
+//!   when the team read lacks them: offboarding takes it as "already done".
 //! - Only `service_account_secret` asks for members' keys, and holds them
 //!   as secrets from the moment they are decoded.
 
@@ -21,6 +23,7 @@ use users_domain::{
 };
 
 use crate::GraphqlUserRepository;
+use crate::outcome::Noted;
 use crate::wire::{
     CREATE_INVITE, CREATE_SERVICE_ACCOUNT, CREATE_TEAM, CreatedTeam, DELETE_INVITE, Deleted,
     EntityData, Invited, MemberKeys, MutationData, NewServiceAccount, Operation, RoleChanged,
@@ -106,42 +109,55 @@ impl GraphqlUserRepository {
         let data: MutationData<Invited> = match self.call(&CREATE_INVITE, variables, &subject).await
         {
             Err(Error::NotFound { .. }) => {
-                return Err(self.missing(team, user_named(invitee)).await);
+                return Err(self.missing_invitee(team, invitee).await);
             }
             other => other?,
         };
-        if data.result.and_then(|result| result.invite).is_none() {
+        let Some(invite) = data.result.and_then(|result| result.invite) else {
             return Err(ambiguous(
                 &CREATE_INVITE,
                 format!(
                     "the server answered without the invite; check whether {invitee} is in team {team}"
                 ),
             ));
-        }
+        };
         let read = self
             .read_team(team)
             .await
             .map_err(|error| unread(&CREATE_INVITE, team, &error))?;
-        read.member_named(invitee)
-            .cloned()
-            .ok_or_else(|| Error::Protocol {
-                reason: format!(
-                    "createInvite succeeded, but team {team} does not list {invitee} among its members"
+        // The invite took effect: a listing that does not show the member
+        // (yet) leaves them unknown, not the invite failed.
+        let user_name = invite.to_user.and_then(|user| user.name);
+        invited_member(&read, invitee, invite.id.as_deref(), user_name.as_deref()).ok_or_else(|| {
+            ambiguous(
+                &CREATE_INVITE,
+                format!(
+                    "the server accepted the invite but the team does not list the member yet; check whether {invitee} is in team {team}"
                 ),
-            })
+            )
+        })
     }
 
     pub(crate) async fn uninvite(&self, team: &TeamName, member: &MemberId) -> Result<()> {
         let variables = json!({ "id": member.as_str(), "entity": team.as_str() });
         let subject = member_id(member, team);
-        let data: MutationData<Deleted> = match self.call(&DELETE_INVITE, variables, &subject).await
-        {
-            Err(Error::NotFound { .. }) => return Err(self.missing(team, subject).await),
-            other => other?,
-        };
-        match data.result.and_then(|result| result.success) {
+        let noted: Noted<MutationData<Deleted>> =
+            match self.call_noted(&DELETE_INVITE, variables, &subject).await {
+                Err(Error::NotFound { .. }) => {
+                    let refusal = Refusal::new(&DELETE_INVITE, "not found");
+                    return Err(self.refused(team, member, refusal).await);
+                }
+                other => other?,
+            };
+        match noted.data.result.and_then(|result| result.success) {
             Some(true) => Ok(()),
-            Some(false) => Err(self.missing(team, subject).await),
+            Some(false) => {
+                let refusal = Refusal {
+                    said: noted.said,
+                    ..Refusal::new(&DELETE_INVITE, "success: false")
+                };
+                Err(self.refused(team, member, refusal).await)
+            }
             None => Err(ambiguous(
                 &DELETE_INVITE,
                 format!(
@@ -165,7 +181,10 @@ impl GraphqlUserRepository {
         let subject = member_id(member, team);
         let data: MutationData<RoleChanged> =
             match self.call(&UPDATE_MEMBER, variables, &subject).await {
-                Err(Error::NotFound { .. }) => return Err(self.missing(team, subject).await),
+                Err(Error::NotFound { .. }) => {
+                    let refusal = Refusal::new(&UPDATE_MEMBER, "not found");
+                    return Err(self.refused(team, member, refusal).await);
+                }
                 other => other?,
             };
         if data.result.and_then(|result| result.member).is_none() {
@@ -198,15 +217,20 @@ impl GraphqlUserRepository {
             .read_team(team)
             .await
             .map_err(|error| unread(&CREATE_SERVICE_ACCOUNT, team, &error))?;
+        // Made for certain: a listing that lags leaves the member unknown,
+        // which the service settles, not the account unmade.
         read.members
             .into_iter()
             .flatten()
             .find(|member| member.is_user(&account.id))
-            .ok_or_else(|| Error::Protocol {
-                reason: format!(
-                    "createServiceAccount made user {}, but team {team} does not list it among its members",
-                    account.id
-                ),
+            .ok_or_else(|| {
+                ambiguous(
+                    &CREATE_SERVICE_ACCOUNT,
+                    format!(
+                        "the server made user {} but team {team} does not list it yet; check team {team}'s service accounts",
+                        account.id
+                    ),
+                )
             })
     }
 
@@ -247,13 +271,100 @@ impl GraphqlUserRepository {
         }
     }
 
-    /// The `NotFound` a team mutation's refusal means: the team's own when
-    /// the team is not there, else `what`'s.
-    async fn missing(&self, team: &TeamName, what: String) -> Error {
+    /// The `NotFound` a refused invite means: the team's own when the team
+    /// is not there, else the invitee's.
+    async fn missing_invitee(&self, team: &TeamName, invitee: &Invitee) -> Error {
         match self.read_team(team).await {
             Err(error @ Error::NotFound { .. }) => error,
-            _ => Error::NotFound { what },
+            _ => Error::NotFound {
+                what: user_named(invitee),
+            },
         }
+    }
+
+    /// What a refused change of `member` means, by the team read just after.
+    /// These are decisions on what the answer says, not on how the call
+    /// went (that is `outcome`'s table): a refusal of a member the team
+    /// still lists is not "not a member", which offboarding would report as
+    /// already done.
+    async fn refused(&self, team: &TeamName, member: &MemberId, refusal: Refusal) -> Error {
+        let op = refusal.op;
+        match self.read_team(team).await {
+            Err(error @ Error::NotFound { .. }) => error,
+            Err(error) => ambiguous(
+                op,
+                format!(
+                    "{} answered {}, and reading team {team} back failed ({error}); check whether member {member} is still there",
+                    op.field, refusal.answered
+                ),
+            ),
+            Ok(read) if read.members.iter().flatten().any(|m| m.id == *member) => {
+                match refusal.said {
+                    Some(denied @ Error::PermissionDenied { .. }) => denied,
+                    _ => Error::Protocol {
+                        reason: format!(
+                            "{} answered {} but member {member} is still in team {team}",
+                            op.field, refusal.answered
+                        ),
+                    },
+                }
+            }
+            Ok(_) => Error::NotFound {
+                what: member_id(member, team),
+            },
+        }
+    }
+}
+
+/// A member's change the server turned down.
+struct Refusal {
+    op: &'static Operation,
+    /// How, for messages: `not found`, `success: false`.
+    answered: &'static str,
+    /// What errors beside the answer said.
+    said: Option<Error>,
+}
+
+impl Refusal {
+    fn new(op: &'static Operation, answered: &'static str) -> Self {
+        Self {
+            op,
+            answered,
+            said: None,
+        }
+    }
+}
+
+/// The member an invite made, as `team` lists them: by the invitee's email
+/// or username, else by the invite's id (a pending member's), else by the
+/// name of the user it made a member (`toUser`), where the listing hides
+/// what the invitee was named by and only one such member has that name.
+fn invited_member(
+    team: &Team,
+    invitee: &Invitee,
+    invite_id: Option<&str>,
+    user_name: Option<&str>,
+) -> Option<Member> {
+    if let Some(found) = team.member_named(invitee) {
+        return Some(found.clone());
+    }
+    let members = team.members.as_deref()?;
+    if let Some(found) = invite_id.and_then(|id| members.iter().find(|m| m.id.as_str() == id)) {
+        return Some(found.clone());
+    }
+    let name = user_name?;
+    // A member shown with another email or username is someone else.
+    let hidden = |member: &&Member| match invitee {
+        Invitee::Email(_) => member.email.is_none(),
+        Invitee::Username(_) => member.username.is_none(),
+    };
+    let mut named = members
+        .iter()
+        .filter(hidden)
+        .filter(|member| member.name == name);
+    match (named.next(), named.next()) {
+        (Some(only), None) => Some(only.clone()),
+        _ => None,
     }
 }
 

@@ -9,7 +9,7 @@ use users_graphql::GraphqlUserRepository;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 use super::fixtures::{
-    ada_member, coded, invited, invitee, member_id, ml, no_entity, requests_for,
+    ada_member, coded, invited, invitee, member, member_id, ml, no_entity, requests_for,
     service_account_made, team_made, team_ml,
 };
 use crate::support::mock::{
@@ -256,23 +256,39 @@ async fn a_change_whose_member_cannot_be_read_back_is_ambiguous() {
 }
 
 #[tokio::test]
-async fn an_invite_the_team_does_not_list_afterwards_is_a_protocol_error() {
+async fn an_invite_the_team_does_not_list_afterwards_is_ambiguous_not_failed() {
     let server = MockServer::start().await;
     answer_operation(&server, "CreateInvite", invited(), 1).await;
     answer_operation(&server, "TeamMembers", team_ml(&[ada_member()]), 1).await;
 
     let error = client(&server)
-        .add_member(&ml(), &invitee("bob"), false)
+        .add_member(&ml(), &invitee("bob@example.com"), false)
         .await
         .unwrap_err();
 
-    assert_eq!(
-        error,
-        Error::Protocol {
-            reason: "createInvite succeeded, but team ml does not list bob among its members"
-                .into()
-        }
+    let reason = assert_ambiguous(&error, "createInvite");
+    assert!(
+        reason.contains("the server accepted the invite but the team does not list the member yet"),
+        "{reason}"
     );
+}
+
+#[tokio::test]
+async fn an_invitee_the_team_lists_without_their_email_is_found_by_the_invite() {
+    let server = MockServer::start().await;
+    // `invited()`: invite SW52aXRlOjc= for the user named Bob.
+    answer_operation(&server, "CreateInvite", invited(), 1).await;
+    let mut bob = member("VXNlcjoy", "bob", "member", "USER");
+    bob["email"] = json!(null);
+    bob["name"] = json!("Bob");
+    answer_operation(&server, "TeamMembers", team_ml(&[ada_member(), bob]), 1).await;
+
+    let added = client(&server)
+        .add_member(&ml(), &invitee("bob@example.com"), false)
+        .await
+        .unwrap();
+
+    assert_eq!(added.id.as_str(), "VXNlcjoy");
 }
 
 #[tokio::test]
@@ -391,6 +407,59 @@ async fn removing_or_changing_one_who_is_no_member_is_not_found() {
 }
 
 #[tokio::test]
+async fn removing_or_changing_one_the_team_still_lists_is_not_not_found() {
+    let cases = [
+        (
+            Change::RemoveMember,
+            data(json!({ "result": { "success": false } })),
+            "deleteInvite answered success: false",
+        ),
+        (
+            Change::RemoveMember,
+            coded("not a member", "NOT_FOUND"),
+            "deleteInvite answered not found",
+        ),
+        (
+            Change::SetRole,
+            coded("member not found", "NOT_FOUND"),
+            "updateMember answered not found",
+        ),
+    ];
+    for (change, refusal, answered) in cases {
+        let server = MockServer::start().await;
+        answer_operation(&server, change.operation(), refusal, 1).await;
+        let bob = member("VXNlcjoy", "bob", "member", "USER");
+        answer_operation(&server, "TeamMembers", team_ml(&[ada_member(), bob]), 1).await;
+
+        let error = change.run(&client(&server)).await.unwrap_err();
+
+        assert_eq!(
+            error,
+            Error::Protocol {
+                reason: format!("{answered} but member VXNlcjoy is still in team ml")
+            },
+            "{change:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_refused_removal_whose_team_cannot_be_read_is_ambiguous() {
+    let server = MockServer::start().await;
+    let refused = data(json!({ "result": { "success": false } }));
+    answer_operation(&server, "DeleteInvite", refused, 1).await;
+    answer_operation(&server, "TeamMembers", ResponseTemplate::new(503), 3).await;
+
+    let error = Change::RemoveMember
+        .run(&client(&server))
+        .await
+        .unwrap_err();
+
+    let reason = assert_ambiguous(&error, "deleteInvite");
+    assert!(reason.contains("reading team ml back failed"), "{reason}");
+}
+
+#[tokio::test]
 async fn a_role_the_server_does_not_know_is_invalid_input() {
     let answers = [
         coded("no such role: auditor", "INVALID_INPUT"),
@@ -430,7 +499,7 @@ async fn a_service_account_in_no_team_is_not_found_without_reading_it() {
 }
 
 #[tokio::test]
-async fn a_new_service_account_missing_from_its_team_is_a_protocol_error() {
+async fn a_new_service_account_missing_from_its_team_is_ambiguous_not_failed() {
     let server = MockServer::start().await;
     answer_operation(
         &server,
@@ -446,8 +515,8 @@ async fn a_new_service_account_missing_from_its_team_is_a_protocol_error() {
         .await
         .unwrap_err();
 
-    assert_eq!(variant(&error), "Protocol");
-    assert!(error.to_string().contains("VXNlcjo5"), "{error}");
+    let reason = assert_ambiguous(&error, "createServiceAccount");
+    assert!(reason.contains("VXNlcjo5"), "{reason}");
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@
 //! | 429 | `RateLimited { retry_after }` | the same (it did not run) |
 //! | other 4xx | by its GraphQL errors, else `InvalidInput` (400, 413, 422) or `Protocol` | the same |
 //! | 2xx that cannot be decoded | `Protocol` | `Ambiguous` |
-//! | 2xx with errors below a resolved root | the data, errors logged | the data, errors logged |
+//! | 2xx with errors below a resolved root | the data, errors logged (and the kind they name kept beside it, see [`Noted`]) | the same |
 //! | 2xx, root resolved, errors, data unusable | by the errors | `Ambiguous` (it ran) |
 //! | 2xx, root not resolved, errors naming a kind | by the errors ([`kind`]) | the same |
 //! | 2xx, root not resolved, a server fault (`INTERNAL`, `UNAVAILABLE`, no code) | `Unavailable` (retried) | `Ambiguous` |
@@ -107,6 +107,14 @@ pub(crate) struct Context<'a> {
     pub(crate) authorization: &'a Authorization,
 }
 
+/// A call's data, with the error its kept errors name, if they name a kind.
+/// The data is the answer; `said` only lets a caller that reads a refusal
+/// in the data itself (`deleteInvite`'s `success: false`) tell why.
+pub(crate) struct Noted<T> {
+    pub(crate) data: T,
+    pub(crate) said: Option<Error>,
+}
+
 /// The call's data, or the domain error its exchange means (the table in the
 /// module docs). For a mutation, an outcome that cannot be known is
 /// `Ambiguous`; [`Exchange::may_still_run`] tells whether it may still change.
@@ -114,6 +122,14 @@ pub(crate) fn interpret<T: DeserializeOwned>(
     exchange: Exchange,
     ctx: &Context<'_>,
 ) -> Result<T, Error> {
+    interpret_noted(exchange, ctx).map(|noted| noted.data)
+}
+
+/// As [`interpret`], keeping what errors below a resolved root said.
+pub(crate) fn interpret_noted<T: DeserializeOwned>(
+    exchange: Exchange,
+    ctx: &Context<'_>,
+) -> Result<Noted<T>, Error> {
     let answer = match exchange {
         Exchange::NotSent { why, attempts } => return Err(not_sent(why, attempts)),
         Exchange::MaybeReceived { reason, attempts } => {
@@ -259,7 +275,10 @@ fn refused(answer: &Answer, errors: &[GraphqlError], ctx: &Context<'_>) -> Error
     }
 }
 
-fn decode_success<T: DeserializeOwned>(envelope: Envelope, ctx: &Context<'_>) -> Result<T, Error> {
+fn decode_success<T: DeserializeOwned>(
+    envelope: Envelope,
+    ctx: &Context<'_>,
+) -> Result<Noted<T>, Error> {
     let Envelope { data, errors } = envelope;
     let root = ctx.op.root;
     if errors.is_empty() {
@@ -273,7 +292,9 @@ fn decode_success<T: DeserializeOwned>(envelope: Envelope, ctx: &Context<'_>) ->
                 &format!("data.{root}: missing field `{root}`"),
             ));
         }
-        return decode_data(data).map_err(|reason| unreadable(ctx, &reason));
+        return decode_data(data)
+            .map(|data| Noted { data, said: None })
+            .map_err(|reason| unreadable(ctx, &reason));
     }
     // Errors below a root field that did resolve are partial data: keep it.
     // A mutation whose root resolved ran, whatever the errors say: if its
@@ -282,12 +303,16 @@ fn decode_success<T: DeserializeOwned>(envelope: Envelope, ctx: &Context<'_>) ->
     if let Some(data) = data.filter(|data| data.get(root).is_some_and(|v| !v.is_null())) {
         match decode_data(data) {
             Ok(value) if below_root => {
+                let detail = joined(&errors, ctx);
                 tracing::warn!(
                     operation = ctx.op.name,
-                    errors = %joined(&errors, ctx),
+                    errors = %detail,
                     "kept partial data despite graphql errors"
                 );
-                return Ok(value);
+                return Ok(Noted {
+                    data: value,
+                    said: kind::classify(&errors).map(|kind| kind.error(&detail, ctx)),
+                });
             }
             Ok(_) if ctx.op.mutation => {
                 let detail = joined(&errors, ctx);

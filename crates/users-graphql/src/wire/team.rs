@@ -140,11 +140,40 @@ pub(crate) struct CreatedEntity {
     pub(crate) name: TeamName,
 }
 
-/// `createInvite`'s answer: only whether there is an invite; the member is
-/// read from the team afterwards.
+/// `createInvite`'s answer: whether there is an invite, and what names its
+/// member where the team, read afterwards, hides their email.
 #[derive(Deserialize)]
 pub(crate) struct Invited {
-    pub(crate) invite: Option<IgnoredAny>,
+    pub(crate) invite: Option<WireInvite>,
+}
+
+/// Read leniently: the invite's existence is the answer; a field this
+/// client cannot use only leaves one way less to find the member.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WireInvite {
+    /// A pending member's id in the team's listing.
+    #[serde(default, deserialize_with = "lenient")]
+    pub(crate) id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub(crate) to_user: Option<InvitedUser>,
+}
+
+/// The user an invite made a member at once.
+#[derive(Deserialize)]
+pub(crate) struct InvitedUser {
+    #[serde(default, deserialize_with = "lenient")]
+    pub(crate) name: Option<String>,
+}
+
+/// `None` for a value not of the shape expected, not a failed decode.
+fn lenient<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// `updateMember`'s answer: only whether there is a member.
@@ -245,6 +274,17 @@ mod tests {
             let error = team_of(json!([member])).unwrap_err();
             assert!(error.starts_with(path), "{error}");
         }
+    }
+
+    #[test]
+    fn an_invites_fields_of_an_unexpected_shape_only_go_unread() {
+        let invite = json!({ "invite": { "id": 7, "toUser": { "name": ["Bob"] } } });
+
+        let invited: Invited = serde_path_to_error::deserialize(invite).unwrap();
+
+        let invite = invited.invite.unwrap();
+        assert_eq!(invite.id, None);
+        assert_eq!(invite.to_user.unwrap().name, None);
     }
 
     #[test]

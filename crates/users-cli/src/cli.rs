@@ -12,7 +12,7 @@ use users_graphql::{DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT, SDK_USER_AGE
 use crate::exit;
 use crate::input::Input;
 use crate::provision::parse::{MAX_FILE_BYTES, MAX_LINE_BYTES};
-use crate::state_file::MAX_STATE_FILE_BYTES;
+use crate::state_file;
 
 static AFTER_HELP: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -78,8 +78,8 @@ static PLAN_HELP: LazyLock<String> = LazyLock::new(|| {
          nothing.\n\n\
          Exit code 0 when nothing would change, 9 when changes are pending, 10 when apply \
          would refuse the plan (the same safety rules as apply, with the same --prune and \
-         --max-deactivate; the plan is printed all the same). At most {} MiB is read.",
-        MAX_STATE_FILE_BYTES >> 20
+         --max-deactivate; the plan is printed all the same). At most {} is read.",
+        state_file::limit_text()
     )
 });
 
@@ -92,7 +92,10 @@ static APPLY_HELP: &str = "Make the instance what a state file says\n\n\
      On a terminal it shows the plan and asks; without one, --yes is needed. A plan that \
      would deactivate you or take your admin away, leave no active instance admin, or with \
      --prune deactivate more than 10% of the active users (unless --max-deactivate N \
-     allows N) is refused before anything is sent (exit code 10).\n\n\
+     allows N) is refused before anything is sent (exit code 10). Once you say yes, the \
+     plan is made again: if another admin changed the instance meanwhile and the changes \
+     differ from those shown, nothing is sent either (exit code 10); run it again to see \
+     the new plan.\n\n\
      Every change is reported as it finishes: done, failed with the reason, not attempted \
      (a change it needs did not succeed) or unknown (the server's answer was lost); then a \
      summary. Exit code 8 when any failed or was not attempted, else 7 when any is \
@@ -370,6 +373,8 @@ pub(crate) enum UserCommand {
     ///
     /// Each user's outcome is reported; one already deactivated is reported
     /// so. Deactivating yourself or the last active instance admin is refused.
+    /// With several users, the exit code is 8 when one failed, else 7 when
+    /// one's outcome is unknown (the server's answer was lost).
     Deactivate(Users),
     /// Reactivate deactivated users: their keys work again (admins only)
     Reactivate(Users),
@@ -380,13 +385,14 @@ pub(crate) enum UserCommand {
     /// Demoting yourself or the last active instance admin is refused.
     Demote(Users),
     /// Offboard a leaver: revoke every key they hold, take them out of every
-    /// team, deactivate them (admins only)
+    /// team, take instance admin away, deactivate them (admins only)
     ///
     /// Shows the plan first, read from the server just now, and asks before
     /// doing it when standard input is a terminal; without one, --yes is
     /// needed. Every step's outcome is reported; a step that fails does not
-    /// stop the others, and the exit code is then 8. Running it again does
-    /// only what is left, and says so when nothing is.
+    /// stop the others, and the exit code is then 8, else 7 when a step's
+    /// outcome is unknown (the server's answer was lost). Running it again
+    /// does only what is left, and says so when nothing is.
     Offboard {
         /// A username, or an email (a value with '@'), named exactly
         #[arg(value_name = "USER", value_parser = invitee)]
@@ -445,7 +451,9 @@ pub(crate) enum TeamCommand {
     /// Add users to a team (team admins and instance admins)
     ///
     /// Each user's outcome is reported; one already a member is a failure
-    /// (exit code 5), as is one nobody is named by (3).
+    /// (exit code 5), as is one nobody is named by (3). With several users,
+    /// the exit code is 8 when one failed, else 7 when one's outcome is
+    /// unknown (the server's answer was lost).
     Add {
         /// The team's name
         #[arg(value_name = "TEAM", value_parser = team_name)]

@@ -82,12 +82,12 @@ impl Exit {
             Self::Ambiguous => (
                 7,
                 "ambiguous",
-                "a change may or may not have happened: check before retrying",
+                "a change may or may not have happened (of several rows, steps or changes: some unknown, none failed): check before retrying",
             ),
             Self::Partial => (
                 8,
                 "partial",
-                "some rows, steps or changes failed, or a listing could not read some users (every one is reported)",
+                "some rows, steps or changes failed, or a listing could not read some users (every one is reported; outranks 7)",
             ),
             Self::Pending => (
                 9,
@@ -97,7 +97,7 @@ impl Exit {
             Self::Refused => (
                 10,
                 "refused",
-                "refused by a safety rule (yourself, the last active admin, too many deactivations): nothing was sent",
+                "refused by a safety rule (yourself, the last active admin, too many deactivations; apply: the instance changed while you were asked): nothing was sent",
             ),
             Self::Unsupported => (
                 11,

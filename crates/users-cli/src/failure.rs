@@ -67,7 +67,7 @@ enum Cause {
     /// failed or are unknown, or stopped short.
     Batch { file: String, batch: Batch },
     /// A command acting on several rows (users, an offboarding's steps)
-    /// that reported every row, some of which failed.
+    /// that reported every row, some of which failed or are unknown.
     Incomplete(Incomplete),
     /// A state file with problems, its own or found checking it against
     /// the instance (nothing was sent), as `Input::shown` names it.
@@ -131,19 +131,25 @@ pub(crate) enum Confirming {
     Apply,
 }
 
-/// What a multi-row command left undone: every row was reported already.
+/// What a multi-row command left undone, or may have: every row was
+/// reported already. `unknown` rows are those whose answer was lost and
+/// could not be settled by reading back.
 #[derive(Debug, Clone)]
 pub(crate) enum Incomplete {
-    /// `failed` of `total` rows, each naming one of `noun` (`users`).
+    /// `failed` and `unknown` of `total` rows, each naming one of `noun`
+    /// (`users`).
     Rows {
         failed: usize,
+        unknown: usize,
         total: usize,
         noun: &'static str,
     },
-    /// An offboarding of `user` in which `failed` of `total` steps failed.
+    /// An offboarding of `user` in which `failed` of `total` steps failed
+    /// and `unknown` have an unknown outcome.
     Offboarding {
         user: String,
         failed: usize,
+        unknown: usize,
         total: usize,
     },
 }
@@ -302,9 +308,16 @@ impl Failure {
         ))
     }
 
-    /// A multi-row command reported every row, and some failed.
+    /// A multi-row command reported every row, and some failed or are
+    /// unknown.
     pub(crate) fn incomplete(what: Incomplete) -> Self {
         Self::of(Cause::Incomplete(what), During::Command)
+    }
+
+    /// Whether what failed may have been done all the same (its answer was
+    /// lost): a row's outcome is then unknown rather than failed.
+    pub(crate) fn outcome_unknown(&self) -> bool {
+        self.line().exit == Exit::Ambiguous
     }
 
     /// A listing went to its end, but `unreadable` of its `of` users could
@@ -407,6 +420,22 @@ impl Failure {
     /// when `applying`, which then sends nothing; else foreseen by `plan`.
     pub(crate) fn refused(refusals: Vec<Refusal>, applying: bool) -> Self {
         Self::of(Cause::Refused { refusals, applying }, During::Command)
+    }
+
+    /// `apply` made the plan again once the person at the terminal said
+    /// yes, and `differ` changes were not those shown: the instance changed
+    /// meanwhile, and nothing was sent.
+    pub(crate) fn instance_changed(differ: usize) -> Self {
+        let changes = if differ == 1 {
+            "1 change differs".to_owned()
+        } else {
+            format!("{differ} changes differ")
+        };
+        Self::advised(
+            Exit::Refused,
+            format!("the instance changed while you were deciding: {changes}"),
+            "nothing was sent; run apply again to see the new plan",
+        )
     }
 
     /// How an apply ended: `Ok` when every change of the plan was made.
@@ -707,6 +736,9 @@ fn domain(error: &Error, during: &During, key: &KeyOrigin) -> Line {
 
 fn exit_of(error: &Error) -> Exit {
     match error {
+        // The person is in the team: what is left is the role, and setting
+        // it failed as its cause says.
+        Error::AddedWithoutRole { cause, .. } => exit_of(cause),
         Error::NotFound { .. } => Exit::NotFound,
         Error::AlreadyExists { .. } | Error::MultipleMatches { .. } => Exit::Conflict,
         Error::PermissionDenied { .. } | Error::Unauthenticated { .. } => Exit::Auth,
@@ -826,37 +858,89 @@ fn secret_not_shown(
     }
 }
 
-/// A multi-row command with failed rows: each was reported with its reason.
+/// A multi-row command with rows that failed or are unknown: each was
+/// reported with its reason. A failed row outranks an unknown one (exit 8
+/// over 7), as in `provision` and `apply`: it needs fixing, while checking
+/// (or a rerun) settles an unknown one.
 fn incomplete_line(what: &Incomplete) -> Line {
     match what {
         Incomplete::Rows {
             failed,
+            unknown,
             total,
             noun,
-        } => Line {
-            exit: Exit::Partial,
-            message: format!("{failed} of {total} {noun} failed"),
-            hint: Some(
-                "each is reported above with its outcome; fix the failed ones and run \
-                 the command again for them"
-                    .to_owned(),
-            ),
-        },
+        } => {
+            if *failed == 0 {
+                return Line {
+                    exit: Exit::Ambiguous,
+                    message: format!(
+                        "{unknown} of {total} {noun} {} an unknown outcome: the server's \
+                         answer was lost",
+                        have(*unknown)
+                    ),
+                    hint: Some(
+                        "each is reported above; check those before running the command \
+                         again for them"
+                            .to_owned(),
+                    ),
+                };
+            }
+            Line {
+                exit: Exit::Partial,
+                message: format!("{failed} of {total} {noun} failed{}", and_unknown(*unknown)),
+                hint: Some(
+                    "each is reported above with its outcome; fix the failed ones and run \
+                     the command again for them"
+                        .to_owned(),
+                ),
+            }
+        }
         Incomplete::Offboarding {
             user,
             failed,
+            unknown,
             total,
-        } => Line {
-            exit: Exit::Partial,
-            message: format!(
-                "offboarding {user} is incomplete: {failed} of {total} steps failed \
-                 (each is reported above)"
-            ),
-            hint: Some(format!(
-                "run 'wbusers user offboard {user}' again: it plans from what is left and \
-                 does only that"
-            )),
-        },
+        } => {
+            let (exit, state) = if *failed == 0 {
+                (
+                    Exit::Ambiguous,
+                    format!(
+                        "may be incomplete: {unknown} of {total} steps {} an unknown outcome",
+                        have(*unknown)
+                    ),
+                )
+            } else {
+                (
+                    Exit::Partial,
+                    format!(
+                        "is incomplete: {failed} of {total} steps failed{}",
+                        and_unknown(*unknown)
+                    ),
+                )
+            };
+            Line {
+                exit,
+                message: format!("offboarding {user} {state} (each is reported above)"),
+                hint: Some(format!(
+                    "run 'wbusers user offboard {user}' again: it plans from what is left and \
+                     does only that"
+                )),
+            }
+        }
+    }
+}
+
+/// `has` or `have`, for `n` rows.
+fn have(n: usize) -> &'static str {
+    if n == 1 { "has" } else { "have" }
+}
+
+/// `, and 2 have an unknown outcome` after the failed rows; nothing for none.
+fn and_unknown(unknown: usize) -> String {
+    if unknown == 0 {
+        String::new()
+    } else {
+        format!(", and {unknown} {} an unknown outcome", have(unknown))
     }
 }
 

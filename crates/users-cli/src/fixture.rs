@@ -46,3 +46,19 @@ pub(crate) fn member(name: &str, role: TeamRole) -> Member {
         account_type: Some(AccountType::User),
     }
 }
+
+/// `root@example.com`, an instance admin, added to `world`, acting on it.
+pub(crate) fn admin_of(
+    world: &users_memory::InMemoryWorld,
+) -> users_domain::UserAdmin<users_memory::InMemoryUserRepository> {
+    use users_domain::ExposeSecret as _;
+    let key = users_memory::InMemoryWorld::generate_secret();
+    world
+        .seed_user(
+            users_memory::SeedUser::new("root@example.com")
+                .admin(true)
+                .key(users_memory::SeedKey::new(key.expose_secret())),
+        )
+        .unwrap_or_else(|error| panic!("{error}"));
+    users_domain::UserAdmin::new(world.connect(key))
+}

@@ -1,17 +1,21 @@
 //! `apply FILE`: the plan `plan` shows, checked by the safety rails, shown
 //! and confirmed (on a terminal) or `--yes`, then carried out with bounded
-//! concurrency, every change reported as it finishes, then a summary.
+//! concurrency, every change reported as it finishes, then a summary. A
+//! plan confirmed at the terminal is made again once the answer is in, and
+//! carried out only if it is still the plan shown.
 //! Ctrl-C or SIGTERM stops it starting changes; the ones in flight are
 //! finished and reported (a second signal stops at once).
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::{self, IsTerminal as _};
 use std::num::NonZeroUsize;
 
 use futures::{Stream, StreamExt as _};
 use indicatif::{ProgressBar, ProgressStyle};
 use users_domain::{
-    ApplyCounts, Change, ChangeOutcome, CheckedPlan, TeamRepository, UserAdmin, UserRepository,
+    ApplyCounts, Change, ChangeOutcome, CheckedPlan, Plan, TeamRepository, UserAdmin,
+    UserRepository,
 };
 
 use super::confirm::{Go, ask, go_ahead};
@@ -31,29 +35,38 @@ pub(super) async fn run<R: UserRepository + TeamRepository>(
     args: &ApplyArgs,
     out: Output,
 ) -> Result<(), Failure> {
-    let planned = prepare(admin, &args.desired, "apply").await?;
-    let checked = planned
-        .checked(&limits(&args.desired))
-        .map_err(|refusals| Failure::refused(refusals, true))?;
-    let source = planned.source();
-    let plan = &planned.plan;
-    if plan.is_empty() {
+    let mut planned = prepare(admin, &args.desired, "apply").await?;
+    let limits = limits(&args.desired);
+    let refused = |refusals| Failure::refused(refusals, true);
+    planned.checked(&limits).map_err(refused)?;
+    if planned.plan.is_empty() {
         let done = ApplyEnd {
             total: 0,
             counts: ApplyCounts::default(),
             stopped: None,
         };
-        return print_summary(out, &done, source, &plan_text(plan, source));
+        let source = planned.source();
+        return print_summary(out, &done, source, &plan_text(&planned.plan, source));
     }
     // Standard input that held the file cannot answer a question too.
     let terminal = args.desired.file != Input::Stdin && io::stdin().is_terminal();
     if go_ahead(args.yes, terminal, &Confirming::Apply)? == Go::Ask {
         ask(
-            &plan_text(plan, source),
-            &format!("apply {}?", plan.summary()),
+            &plan_text(&planned.plan, planned.source()),
+            &format!("apply {}?", planned.plan.summary()),
             &Confirming::Apply,
         )?;
+        // Another admin may have changed the instance while the question
+        // waited: what is carried out is what was shown, or nothing.
+        let shown = planned.replan(admin, &args.desired.file).await?;
+        match changes_differing(&shown, &planned.plan) {
+            0 => {}
+            differ => return Err(Failure::instance_changed(differ)),
+        }
     }
+    // Checked again: the rails read the instance too (its admins, its size).
+    let checked = planned.checked(&limits).map_err(refused)?;
+    let source = planned.source();
     // Listened for only now: until the answer, Ctrl-C simply ends the process.
     let signals = signals()?;
     let concurrency = NonZeroUsize::new(usize::from(args.concurrency)).unwrap_or(NonZeroUsize::MIN);
@@ -132,6 +145,18 @@ async fn carry_out<R: UserRepository + TeamRepository>(
     ApplyEnd { stopped, ..end }
 }
 
+/// How many changes are in one plan and not the other (counted each way).
+fn changes_differing(shown: &Plan, fresh: &Plan) -> usize {
+    let mut balance: HashMap<&Change, isize> = HashMap::new();
+    for change in shown.changes() {
+        *balance.entry(change).or_default() += 1;
+    }
+    for change in fresh.changes() {
+        *balance.entry(change).or_default() -= 1;
+    }
+    balance.values().map(|n| n.unsigned_abs()).sum()
+}
+
 fn count(counts: &mut ApplyCounts, outcome: &ChangeOutcome) {
     match outcome {
         ChangeOutcome::Done => counts.done += 1,
@@ -184,4 +209,101 @@ fn progress_bar(out: Output, changes: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use users_domain::{Applied, Email, EmailKey};
+    use users_memory::{InMemoryWorld, SeedUser};
+
+    use super::*;
+    use crate::cli::DesiredArgs;
+    use crate::exit::Exit;
+    use crate::fixture::admin_of;
+
+    const FILE: &str = "version = 1\n\n\
+        [[users]]\nemail = \"root@example.com\"\nadmin = true\n\n\
+        [[users]]\nemail = \"ada@example.com\"\n\n\
+        [[users]]\nemail = \"bo@example.com\"\n";
+
+    #[tokio::test]
+    async fn a_plan_made_again_after_another_admin_s_changes_is_refused_with_how_many_differ() {
+        let world = InMemoryWorld::new();
+        let admin = admin_of(&world);
+        let ada = world.seed_user(SeedUser::new("ada@example.com")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.toml");
+        std::fs::write(&path, FILE).unwrap();
+        let args = DesiredArgs {
+            file: Input::File(path),
+            prune: false,
+            max_deactivate: None,
+        };
+        let mut planned = prepare(&admin, &args, "apply").await.unwrap();
+        let unchanged = planned.replan(&admin, &args.file).await.unwrap();
+        // While the question waits, another admin creates bo and promotes ada.
+        world.seed_user(SeedUser::new("bo@example.com")).unwrap();
+        assert_eq!(admin.promote(&ada).await.unwrap(), Applied::Changed);
+
+        let shown = planned.replan(&admin, &args.file).await.unwrap();
+
+        assert_eq!(changes_differing(&unchanged, &shown), 0);
+        let bo = EmailKey::new(Email::parse("bo@example.com").unwrap());
+        assert_eq!(
+            shown.changes(),
+            [Change::CreateUser {
+                email: bo,
+                admin: false
+            }]
+        );
+        assert!(
+            matches!(
+                planned.plan.changes(),
+                [Change::SetAdmin { admin: false, .. }]
+            ),
+            "{:?}",
+            planned.plan
+        );
+        assert_eq!(changes_differing(&shown, &planned.plan), 2);
+        let line = Failure::instance_changed(2).line();
+        assert_eq!(line.exit, Exit::Refused);
+        assert_eq!(
+            line.message,
+            "the instance changed while you were deciding: 2 changes differ"
+        );
+        assert_eq!(
+            line.hint.as_deref(),
+            Some("nothing was sent; run apply again to see the new plan")
+        );
+        assert_eq!(
+            Failure::instance_changed(1).line().message,
+            "the instance changed while you were deciding: 1 change differs"
+        );
+    }
+
+    #[tokio::test]
+    async fn changes_are_compared_as_a_whole_not_by_position() {
+        let world = InMemoryWorld::new();
+        let admin = admin_of(&world);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.toml");
+        std::fs::write(&path, FILE).unwrap();
+        let args = DesiredArgs {
+            file: Input::File(path),
+            prune: false,
+            max_deactivate: None,
+        };
+        // ada and bo both to be created; then ada comes into being.
+        let mut planned = prepare(&admin, &args, "apply").await.unwrap();
+        world.seed_user(SeedUser::new("ada@example.com")).unwrap();
+
+        let shown = planned.replan(&admin, &args.file).await.unwrap();
+
+        assert_eq!(shown.len(), 2);
+        assert_eq!(planned.plan.len(), 1);
+        // bo, in both, moved from second to first: only ada differs.
+        assert_eq!(changes_differing(&shown, &planned.plan), 1);
+        assert_eq!(changes_differing(&planned.plan, &shown), 1);
+        assert_eq!(changes_differing(&shown, &shown), 0);
+    }
 }

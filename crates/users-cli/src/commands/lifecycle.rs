@@ -59,7 +59,7 @@ fn outcome(change: Change, applied: Result<Applied>) -> Outcome {
     match applied {
         Ok(Applied::Changed) => Outcome::Done(done.to_owned()),
         Ok(Applied::AlreadySo) => Outcome::AlreadyDone(already.to_owned()),
-        Err(error) => Outcome::Failed(Failure::from(error)),
+        Err(error) => Outcome::not_done(Failure::from(error)),
     }
 }
 
@@ -89,7 +89,7 @@ pub(crate) async fn changed<R: UserRepository>(
                 outcome(change, change.apply(admin, &user).await),
             )
             .with("username", user.username.as_str()),
-            Err(failure) => Row::new(invitee.to_string(), Outcome::Failed(failure)),
+            Err(failure) => Row::new(invitee.to_string(), Outcome::not_done(failure)),
         };
         rows.push(row);
     }
@@ -134,5 +134,22 @@ mod tests {
         let line = failure.line();
         assert_eq!(line.exit, Exit::Refused);
         assert_eq!(line.hint.as_deref(), Some("nothing was changed"));
+    }
+
+    #[test]
+    fn a_change_whose_answer_was_lost_reads_as_unknown_not_failed() {
+        let lost = outcome(
+            Change::Demote,
+            Err(Error::Ambiguous {
+                operation: "updateUser".into(),
+                reason: "no answer".into(),
+            }),
+        );
+
+        assert_eq!(lost.word(), "unknown");
+        assert_eq!(
+            lost.text(),
+            "unknown: outcome of updateUser is unknown: no answer"
+        );
     }
 }

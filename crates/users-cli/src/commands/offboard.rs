@@ -42,16 +42,24 @@ pub(super) async fn run<R: UserRepository + KeyRepository + TeamRepository>(
     incomplete(&report).map_or(Ok(()), |what| Err(Failure::incomplete(what)))
 }
 
-/// What a report left undone, if anything.
+/// What a report left undone, or may have, if anything.
 fn incomplete(report: &OffboardReport) -> Option<Incomplete> {
-    let failed = report
-        .steps
-        .iter()
-        .filter(|(_, outcome)| matches!(outcome, StepOutcome::Failed(_)))
-        .count();
-    (failed > 0).then(|| Incomplete::Offboarding {
+    let count = |failed: bool| {
+        report
+            .steps
+            .iter()
+            .filter(|(_, outcome)| match outcome {
+                StepOutcome::Failed(_) => failed,
+                StepOutcome::Unknown(_) => !failed,
+                StepOutcome::Done | StepOutcome::AlreadyDone => false,
+            })
+            .count()
+    };
+    let (failed, unknown) = (count(true), count(false));
+    (failed + unknown > 0).then(|| Incomplete::Offboarding {
         user: report.user.label(),
         failed,
+        unknown,
         total: report.steps.len(),
     })
 }
@@ -90,5 +98,45 @@ mod tests {
             "offboarding ada is incomplete: 1 of 2 steps failed (each is reported above)"
         );
         assert!(line.hint.unwrap().contains("wbusers user offboard ada"));
+    }
+
+    #[test]
+    fn a_report_whose_only_trouble_is_unknown_exits_7_and_a_failed_step_outranks_it() {
+        let user = fixture::user("ada", Some(&[]), false);
+        let lost = || {
+            StepOutcome::Unknown(Error::Ambiguous {
+                operation: "updateUser".into(),
+                reason: "no answer".into(),
+            })
+        };
+        let report = |last| OffboardReport {
+            user: user.clone(),
+            steps: vec![
+                (OffboardStep::Demote, lost()),
+                (OffboardStep::Deactivate, last),
+            ],
+        };
+
+        let unknown = Failure::incomplete(incomplete(&report(StepOutcome::Done)).unwrap()).line();
+        let failed = Failure::incomplete(
+            incomplete(&report(StepOutcome::Failed(Error::Unavailable {
+                reason: "x".into(),
+            })))
+            .unwrap(),
+        )
+        .line();
+
+        assert_eq!(unknown.exit, Exit::Ambiguous);
+        assert_eq!(
+            unknown.message,
+            "offboarding ada may be incomplete: 1 of 2 steps has an unknown outcome \
+             (each is reported above)"
+        );
+        assert_eq!(failed.exit, Exit::Partial);
+        assert_eq!(
+            failed.message,
+            "offboarding ada is incomplete: 1 of 2 steps failed, and 1 has an unknown outcome \
+             (each is reported above)"
+        );
     }
 }

@@ -22,8 +22,12 @@ use crate::views::plan::{PlanView, Source, plan_text};
 pub(super) struct Planned {
     /// How messages name the file (`people.toml`, `-`).
     file: String,
+    /// The file as read, for planning again ([`Planned::again`]).
+    declared: DesiredState,
+    /// Checked against `instance`.
     desired: ValidatedState,
     instance: InstanceSnapshot,
+    options: PlanOptions,
     pub(super) plan: Plan,
 }
 
@@ -39,6 +43,26 @@ impl Planned {
     /// The plan, if the safety rails let it through within `limits`.
     pub(super) fn checked(&self, limits: &SafetyLimits) -> Result<CheckedPlan<'_>, Vec<Refusal>> {
         check_safety(&self.plan, &self.instance, limits)
+    }
+
+    /// Plans the same file again, against the instance as it is now (the
+    /// file is `input`, for its problems against it), and returns the plan
+    /// this one replaces.
+    ///
+    /// # Errors
+    ///
+    /// As [`prepare`], but for reading the file and the admin check; the
+    /// plan is left as it was then.
+    pub(super) async fn replan<R: UserRepository + TeamRepository>(
+        &mut self,
+        admin: &UserAdmin<R>,
+        input: &Input,
+    ) -> Result<Plan, Failure> {
+        let (desired, instance, plan) =
+            against_instance(admin, input, &self.file, &self.declared, self.options).await?;
+        self.desired = desired;
+        self.instance = instance;
+        Ok(std::mem::replace(&mut self.plan, plan))
     }
 }
 
@@ -66,21 +90,38 @@ pub(super) async fn prepare<R: UserRepository + TeamRepository>(
     let file = file_name(&args.file);
     let declared = read(&args.file, &file)?;
     require_admin(admin, what).await?;
-    let instance = admin.snapshot_for(&declared).await?;
+    let options = PlanOptions { prune: args.prune };
+    let (desired, instance, plan) =
+        against_instance(admin, &args.file, &file, &declared, options).await?;
+    Ok(Planned {
+        file,
+        declared,
+        desired,
+        instance,
+        options,
+        plan,
+    })
+}
+
+/// Reads the instance, checks `declared` (the file `input`, which messages
+/// name `file`) against it, and plans.
+async fn against_instance<R: UserRepository + TeamRepository>(
+    admin: &UserAdmin<R>,
+    input: &Input,
+    file: &str,
+    declared: &DesiredState,
+    options: PlanOptions,
+) -> Result<(ValidatedState, InstanceSnapshot, Plan), Failure> {
+    let instance = admin.snapshot_for(declared).await?;
     let desired = declared.validate(instance.state()).map_err(|errors| {
         let problems = errors
             .into_iter()
-            .map(|error| FileError::invalid(&file, error))
+            .map(|error| FileError::invalid(file, error))
             .collect();
-        Failure::state_file(&args.file, problems)
+        Failure::state_file(input, problems)
     })?;
-    let plan = plan(&desired, &instance, &PlanOptions { prune: args.prune });
-    Ok(Planned {
-        file,
-        desired,
-        instance,
-        plan,
-    })
+    let plan = plan(&desired, &instance, &options);
+    Ok((desired, instance, plan))
 }
 
 pub(super) async fn run<R: UserRepository + TeamRepository>(

@@ -106,7 +106,10 @@ pub(crate) async fn added<R: UserRepository + TeamRepository>(
                 Outcome::Done(format!("added as {}", member.role)),
             )
             .with("member", MemberView::from(&member)),
-            Err(error) => Row::new(invitee.to_string(), Outcome::Failed(managing(team)(error))),
+            Err(error) => Row::new(
+                invitee.to_string(),
+                Outcome::not_done(managing(team)(error)),
+            ),
         };
         rows.push(row);
     }
@@ -130,7 +133,10 @@ async fn remove<R: UserRepository + TeamRepository>(
         let row = match admin.remove_member(team, invitee).await {
             Ok(member) => Row::new(invitee.to_string(), Outcome::Done("removed".to_owned()))
                 .with("member", MemberView::from(&member)),
-            Err(error) => Row::new(invitee.to_string(), Outcome::Failed(managing(team)(error))),
+            Err(error) => Row::new(
+                invitee.to_string(),
+                Outcome::not_done(managing(team)(error)),
+            ),
         };
         rows.push(row);
     }

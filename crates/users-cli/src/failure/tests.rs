@@ -257,6 +257,33 @@ fn domain_errors_map_to_their_class() {
     }
 }
 
+#[test]
+fn a_member_added_without_their_role_exits_as_setting_the_role_did() {
+    let added = |cause| Error::AddedWithoutRole {
+        team: TeamName::parse("ml").unwrap(),
+        who: users_domain::Invitee::parse("ada").unwrap(),
+        held: users_domain::TeamRole::Member,
+        role: users_domain::TeamRole::Viewer,
+        cause: Box::new(cause),
+    };
+
+    let denied = Failure::from(added(Error::PermissionDenied { reason: "x".into() })).line();
+    let lost = Failure::from(added(Error::Ambiguous {
+        operation: "updateMember".into(),
+        reason: "no answer".into(),
+    }));
+
+    assert_eq!(denied.exit, Exit::Auth);
+    assert!(
+        denied
+            .message
+            .starts_with("ada was added to team ml as member, but setting"),
+        "{denied:?}"
+    );
+    assert_eq!(lost.line().exit, Exit::Ambiguous);
+    assert!(lost.outcome_unknown());
+}
+
 #[cfg(unix)]
 fn set_owner_only(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt as _;
@@ -635,6 +662,7 @@ fn a_service_account_s_key_that_cannot_be_had_or_shown_says_the_account_stays() 
 fn several_failed_rows_make_one_partial_line() {
     let line = Failure::incomplete(Incomplete::Rows {
         failed: 2,
+        unknown: 0,
         total: 5,
         noun: "users",
     })
@@ -642,4 +670,58 @@ fn several_failed_rows_make_one_partial_line() {
 
     assert_eq!(line.exit, Exit::Partial);
     assert_eq!(line.message, "2 of 5 users failed");
+}
+
+#[test]
+fn unknown_rows_alone_exit_7_and_a_failed_one_outranks_them() {
+    let rows = |failed, unknown| {
+        Failure::incomplete(Incomplete::Rows {
+            failed,
+            unknown,
+            total: 5,
+            noun: "users",
+        })
+        .line()
+    };
+    let offboarding = |failed, unknown| {
+        Failure::incomplete(Incomplete::Offboarding {
+            user: "ada".to_owned(),
+            failed,
+            unknown,
+            total: 3,
+        })
+        .line()
+    };
+
+    let (one, two, both) = (rows(0, 1), rows(0, 2), rows(1, 2));
+    let (steps, steps_and_failed) = (offboarding(0, 1), offboarding(1, 1));
+
+    assert_eq!(one.exit, Exit::Ambiguous);
+    assert_eq!(
+        one.message,
+        "1 of 5 users has an unknown outcome: the server's answer was lost"
+    );
+    assert!(one.hint.unwrap().contains("check those"));
+    assert_eq!(
+        two.message,
+        "2 of 5 users have an unknown outcome: the server's answer was lost"
+    );
+    assert_eq!(both.exit, Exit::Partial);
+    assert_eq!(
+        both.message,
+        "1 of 5 users failed, and 2 have an unknown outcome"
+    );
+    assert_eq!(steps.exit, Exit::Ambiguous);
+    assert_eq!(
+        steps.message,
+        "offboarding ada may be incomplete: 1 of 3 steps has an unknown outcome \
+         (each is reported above)"
+    );
+    assert!(steps.hint.unwrap().contains("wbusers user offboard ada"));
+    assert_eq!(steps_and_failed.exit, Exit::Partial);
+    assert_eq!(
+        steps_and_failed.message,
+        "offboarding ada is incomplete: 1 of 3 steps failed, and 1 has an unknown outcome \
+         (each is reported above)"
+    );
 }

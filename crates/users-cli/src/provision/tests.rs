@@ -2,11 +2,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
-use users_domain::{Email, ExposeSecret as _, Result, UserId, UserRepository};
-use users_memory::{InMemoryWorld, SeedUser};
+use users_domain::{Email, Result, UserId, UserRepository};
+use users_memory::InMemoryWorld;
 
 use super::*;
 use crate::cli::FileFormat;
+use crate::fixture::admin_of;
 
 /// What a test's repository does instead of creating a user.
 #[async_trait]
@@ -73,19 +74,6 @@ impl<R: UserRepository> OnCreate<R> for Gauge {
         self.now.fetch_sub(1, Ordering::SeqCst);
         result
     }
-}
-
-fn admin_of(world: &InMemoryWorld) -> UserAdmin<users_memory::InMemoryUserRepository> {
-    let key = InMemoryWorld::generate_secret();
-    let holder = key.clone();
-    world
-        .seed_user(
-            SeedUser::new("root@example.com")
-                .admin(true)
-                .key(users_memory::SeedKey::new(holder.expose_secret())),
-        )
-        .unwrap();
-    UserAdmin::new(world.connect(key))
 }
 
 const FILE: &str = "email,admin\n\

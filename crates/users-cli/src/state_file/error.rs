@@ -10,7 +10,7 @@ use users_domain::{
     TeamRoleError, UsernameError, echo_safe,
 };
 
-use super::{Format, MAX_STATE_FILE_BYTES, SUPPORTED_VERSION};
+use super::{Format, SUPPORTED_VERSION};
 
 /// One problem with a state file: `people.toml:12: <what is wrong>: <what
 /// to do>`, or `people.toml: ...` for the file as a whole.
@@ -67,10 +67,10 @@ pub(crate) enum FileErrorKind {
     /// The file could not be read.
     #[error("cannot read it: {0}: check the path")]
     Read(#[source] io::Error),
-    /// The file is larger than [`MAX_STATE_FILE_BYTES`].
+    /// The file is larger than [`MAX_STATE_FILE_BYTES`](super::MAX_STATE_FILE_BYTES).
     #[error(
-        "it is larger than {} MiB, the most a state file may be: check that this is the state file (10,000 users take about 1 MiB)",
-        MAX_STATE_FILE_BYTES >> 20
+        "it is larger than {}, the most a state file may be: check that this is the state file (10,000 users take about 1 MiB)",
+        super::limit_text()
     )]
     TooLarge,
     /// The file is not UTF-8 (the line is that of the first bad byte).

@@ -40,9 +40,25 @@ pub(crate) use render::{render_json, render_toml};
 /// The one version of the format this wbusers reads and writes.
 pub(crate) const SUPPORTED_VERSION: i64 = 1;
 
-/// The most of a state file that is read: 64 MiB, some 600,000 users. A
-/// larger file is refused rather than read into memory.
-pub(crate) const MAX_STATE_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// The most of a state file that is read: 256 MiB. An export of a million
+/// users (one in three in a team) is some 89 MB, so this holds the largest
+/// instances' with room for users in more teams, while a file that is no
+/// state file (or standard input that never ends) is refused rather than
+/// read into memory. Planning holds the file, its parse and the instance at
+/// once, some 32 times the file's size (`plan` of a million-user export
+/// peaks at 2.6 GiB), so the limit is what bounds memory (about 8 GiB at
+/// most): a larger one would let a plan outgrow the machines it runs on.
+pub(crate) const MAX_STATE_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// [`MAX_STATE_FILE_BYTES`] in words, as messages and `--help` name it.
+pub(crate) fn limit_text() -> String {
+    const GIB: u64 = 1 << 30;
+    if MAX_STATE_FILE_BYTES % GIB == 0 {
+        format!("{} GiB", MAX_STATE_FILE_BYTES / GIB)
+    } else {
+        format!("{} MiB", MAX_STATE_FILE_BYTES >> 20)
+    }
+}
 
 /// The two formats a state file may be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,13 +112,24 @@ pub(crate) fn read(
     file: &str,
     path: Option<&Path>,
 ) -> Result<DesiredState, Vec<FileError>> {
+    read_at_most(reader, file, path, MAX_STATE_FILE_BYTES)
+}
+
+/// [`read`], refusing a file of more than `most` bytes, having read no more
+/// than one byte past them.
+fn read_at_most(
+    reader: impl Read,
+    file: &str,
+    path: Option<&Path>,
+    most: u64,
+) -> Result<DesiredState, Vec<FileError>> {
     let whole = |kind| vec![FileError::new(file, None, kind)];
     let mut bytes = Vec::new();
     reader
-        .take(MAX_STATE_FILE_BYTES + 1)
+        .take(most.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|error| whole(FileErrorKind::Read(error)))?;
-    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > MAX_STATE_FILE_BYTES {
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > most {
         return Err(whole(FileErrorKind::TooLarge));
     }
     let format = Format::detect(path, &bytes);

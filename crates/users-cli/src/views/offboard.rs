@@ -35,6 +35,7 @@ impl<'s> StepView<'s> {
                 Some(team.as_str()),
                 Some(MemberView::from(member)),
             ),
+            OffboardStep::Demote => ("demote", None, None, None),
             OffboardStep::Deactivate => ("deactivate", None, None, None),
         };
         let (outcome, error) = match outcome {
@@ -43,6 +44,9 @@ impl<'s> StepView<'s> {
             Some(StepOutcome::AlreadyDone) => ("already_done", None),
             Some(StepOutcome::Failed(error)) => {
                 ("failed", Some(Failure::from(error.clone()).json_body()))
+            }
+            Some(StepOutcome::Unknown(error)) => {
+                ("unknown", Some(Failure::from(error.clone()).json_body()))
             }
         };
         Self {
@@ -107,6 +111,7 @@ pub(crate) fn step_text(step: &OffboardStep) -> String {
         OffboardStep::LeaveTeam { team, member } => {
             format!("leave team {team} (role {})", member.role)
         }
+        OffboardStep::Demote => "take instance admin away".to_owned(),
         OffboardStep::Deactivate => "deactivate the account".to_owned(),
     }
 }
@@ -145,11 +150,14 @@ fn outcome_text(outcome: &StepOutcome) -> String {
         StepOutcome::Failed(error) => {
             format!("failed: {}", Failure::from(error.clone()).line().message)
         }
+        StepOutcome::Unknown(error) => {
+            format!("unknown: {}", Failure::from(error.clone()).line().message)
+        }
     }
 }
 
-/// Every step with how it went, as a table; then, if nothing failed, what
-/// the user is left as.
+/// Every step with how it went, as a table; then, if every step went
+/// through, what the user is left as.
 pub(crate) fn report_text(report: &OffboardReport) -> String {
     let rows: Vec<Vec<String>> = report
         .steps
@@ -270,6 +278,51 @@ mod tests {
         assert!(
             report_text(&report)
                 .ends_with("\nada is offboarded: deactivated, in no team, holding no api key")
+        );
+    }
+
+    #[test]
+    fn an_admin_s_demotion_is_a_step_and_a_lost_answer_is_unknown_in_text_and_json() {
+        let report = OffboardReport {
+            user: plan().user,
+            steps: vec![
+                (
+                    OffboardStep::Demote,
+                    StepOutcome::Unknown(Error::Ambiguous {
+                        operation: "updateUser".into(),
+                        reason: "no answer".into(),
+                    }),
+                ),
+                (OffboardStep::Deactivate, StepOutcome::Done),
+            ],
+        };
+        let planned = OffboardPlan {
+            steps: vec![OffboardStep::Demote, OffboardStep::Deactivate],
+            ..plan()
+        };
+
+        let text = report_text(&report);
+        let json = serde_json::to_value(OffboardView::reported(&report)).unwrap();
+
+        assert_eq!(
+            plan_text(&planned),
+            "offboarding ada will:\n  1. take instance admin away\n  2. deactivate the account"
+        );
+        assert_eq!(
+            text,
+            "STEP                      OUTCOME\n\
+             take instance admin away  unknown: outcome of updateUser is unknown: no answer\n\
+             deactivate the account    done"
+        );
+        assert_eq!(json["complete"], false);
+        assert_eq!(json["steps"][0]["step"], "demote");
+        assert_eq!(json["steps"][0]["outcome"], "unknown");
+        assert_eq!(json["steps"][0]["error"]["kind"], "ambiguous");
+        assert_eq!(json["steps"][0]["error"]["exit_code"], 7);
+        let planned = serde_json::to_value(OffboardView::planned(&planned, true)).unwrap();
+        assert_eq!(
+            planned["steps"][0],
+            serde_json::json!({"step": "demote", "outcome": "planned", "error": null})
         );
     }
 }

@@ -92,8 +92,23 @@ fn item_text(change: &Change) -> String {
         Change::CreateUser { email, .. } => email.to_string(),
         Change::CreateTeam { name } => name.to_string(),
         Change::Reactivate { user } | Change::Deactivate { user } => user.to_string(),
-        Change::SetAdmin { user, admin: true } => format!("{user}: make instance admin"),
-        Change::SetAdmin { user, .. } => format!("{user}: take instance admin away"),
+        Change::SetAdmin {
+            user,
+            admin,
+            deactivated,
+        } => {
+            let what = if *admin {
+                "make instance admin"
+            } else {
+                "take instance admin away"
+            };
+            let when = if *deactivated {
+                ", while still deactivated"
+            } else {
+                ""
+            };
+            format!("{user}: {what}{when}")
+        }
         Change::AddMember { team, who, role } => format!("{who} to {team} as {role}"),
         Change::ChangeRole {
             team,
@@ -125,6 +140,7 @@ pub(crate) fn kind_word(kind: ChangeKind) -> &'static str {
 
 fn phase_word(phase: Phase) -> &'static str {
     match phase {
+        Phase::Prepare => "prepare",
         Phase::Create => "create",
         Phase::Membership => "membership",
         Phase::Revoke => "revoke",
@@ -141,6 +157,9 @@ pub(crate) struct ChangeView {
     user: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     admin: Option<bool>,
+    /// `set_admin`: whether the user is still deactivated when it is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deactivated: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     team: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,6 +184,7 @@ impl ChangeView {
             phase: phase_word(change.phase()),
             user: None,
             admin: None,
+            deactivated: None,
             team: None,
             who: None,
             role: None,
@@ -183,9 +203,14 @@ impl ChangeView {
             Change::Reactivate { user } | Change::Deactivate { user } => {
                 view.user = Some(user.to_string());
             }
-            Change::SetAdmin { user, admin } => {
+            Change::SetAdmin {
+                user,
+                admin,
+                deactivated,
+            } => {
                 view.user = Some(user.to_string());
                 view.admin = Some(*admin);
+                view.deactivated = Some(*deactivated);
             }
             Change::AddMember {
                 team,

@@ -1,7 +1,8 @@
 //! The report of a command that acts on several users at once (`team
 //! add|remove`, `user deactivate|reactivate|promote|demote`): every row's
 //! outcome, in text or JSON (`docs/json.md`), then the exit the whole ends
-//! with. A failed row never stops the others.
+//! with. A row that failed, or whose outcome is unknown, never stops the
+//! others.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -18,16 +19,30 @@ pub(crate) enum Outcome {
     AlreadyDone(String),
     /// It failed: the failure, reported as the row's reason.
     Failed(Failure),
+    /// The server's answer was lost and reading back could not settle it:
+    /// it may or may not have been done (the failure says why).
+    Unknown(Failure),
 }
 
 impl Outcome {
-    /// The `outcome` field: `done`, `already_done` or `failed`, the words
-    /// `user offboard` uses for its steps too.
+    /// The outcome of a row that did not go through: unknown when the
+    /// change may have been made all the same, else failed.
+    pub(crate) fn not_done(failure: Failure) -> Self {
+        if failure.outcome_unknown() {
+            Self::Unknown(failure)
+        } else {
+            Self::Failed(failure)
+        }
+    }
+
+    /// The `outcome` field: `done`, `already_done`, `failed` or `unknown`,
+    /// the words `user offboard` uses for its steps too.
     pub(crate) fn word(&self) -> &'static str {
         match self {
             Self::Done(_) => "done",
             Self::AlreadyDone(_) => "already_done",
             Self::Failed(_) => "failed",
+            Self::Unknown(_) => "unknown",
         }
     }
 
@@ -36,13 +51,19 @@ impl Outcome {
         match self {
             Self::Done(words) | Self::AlreadyDone(words) => words.clone(),
             Self::Failed(failure) => format!("failed: {}", failure.line().message),
+            Self::Unknown(failure) => format!("unknown: {}", failure.line().message),
         }
     }
 
     /// The `error` field: the failure as an error line's `error` object.
     pub(crate) fn error(&self) -> Option<Value> {
+        self.failure().map(Failure::json_body)
+    }
+
+    /// Why the row did not go through, if it did not.
+    fn failure(&self) -> Option<&Failure> {
         match self {
-            Self::Failed(failure) => Some(failure.json_body()),
+            Self::Failed(failure) | Self::Unknown(failure) => Some(failure),
             Self::Done(_) | Self::AlreadyDone(_) => None,
         }
     }
@@ -91,6 +112,7 @@ struct Summary {
     done: usize,
     already_done: usize,
     failed: usize,
+    unknown: usize,
 }
 
 /// Every row of one command, with the document's first fields (`team`).
@@ -111,6 +133,7 @@ impl Rows {
                 Outcome::Done(_) => summary.done += 1,
                 Outcome::AlreadyDone(_) => summary.already_done += 1,
                 Outcome::Failed(_) => summary.failed += 1,
+                Outcome::Unknown(_) => summary.unknown += 1,
             }
         }
         summary
@@ -144,11 +167,11 @@ impl Rows {
         Value::Object(document)
     }
 
-    /// A table of users and outcomes; nothing when the one row there is
-    /// failed, since the error line says it all.
+    /// A table of users and outcomes; nothing when the one row there
+    /// failed or is unknown, since the error line says it all.
     pub(crate) fn text(&self) -> String {
         if let [only] = self.rows.as_slice() {
-            if matches!(only.outcome, Outcome::Failed(_)) {
+            if only.outcome.failure().is_some() {
                 return String::new();
             }
         }
@@ -160,9 +183,10 @@ impl Rows {
         table(&["USER", "OUTCOME"], &rows)
     }
 
-    /// Prints every row, then ends as the rows say: `Ok` when none failed;
-    /// the one row's own failure when there was one row; else
-    /// [`Incomplete::Rows`] (exit 8) after the rows that say why.
+    /// Prints every row, then ends as the rows say: `Ok` when every one went
+    /// through; the one row's own failure when there was one row; else
+    /// [`Incomplete::Rows`] (exit 8 when a row failed, else 7) after the
+    /// rows that say why.
     pub(crate) fn finish(self, out: Output) -> Result<(), Failure> {
         out.result(&self.json(), &self.text())?;
         self.end()
@@ -170,19 +194,24 @@ impl Rows {
 
     /// How the command ends, once every row is printed.
     fn end(self) -> Result<(), Failure> {
-        let total = self.rows.len();
-        let mut failures = self.rows.into_iter().filter_map(|row| match row.outcome {
-            Outcome::Failed(failure) => Some(failure),
-            Outcome::Done(_) | Outcome::AlreadyDone(_) => None,
-        });
-        let Some(first) = failures.next() else {
+        let Summary {
+            total,
+            failed,
+            unknown,
+            ..
+        } = self.summary();
+        if failed + unknown == 0 {
             return Ok(());
-        };
-        if total == 1 {
-            return Err(first);
+        }
+        if let [_] = self.rows.as_slice() {
+            let only = self.rows.into_iter().next().map(|row| row.outcome);
+            if let Some(Outcome::Failed(failure) | Outcome::Unknown(failure)) = only {
+                return Err(failure);
+            }
         }
         Err(Failure::incomplete(Incomplete::Rows {
-            failed: 1 + failures.count(),
+            failed,
+            unknown,
             total,
             noun: "users",
         }))
@@ -199,6 +228,13 @@ mod tests {
     fn not_found(name: &str) -> Outcome {
         Outcome::Failed(Failure::from(Error::NotFound {
             what: format!("user '{name}'"),
+        }))
+    }
+
+    fn lost(name: &str) -> Outcome {
+        Outcome::not_done(Failure::from(Error::Ambiguous {
+            operation: "createInvite".into(),
+            reason: format!("{name}'s answer was lost"),
         }))
     }
 
@@ -245,7 +281,7 @@ mod tests {
         assert_eq!(json["results"][1]["error"]["kind"], "not_found");
         assert_eq!(
             json["summary"],
-            serde_json::json!({"total": 2, "done": 1, "already_done": 0, "failed": 1})
+            serde_json::json!({"total": 2, "done": 1, "already_done": 0, "failed": 1, "unknown": 0})
         );
     }
 
@@ -267,5 +303,62 @@ mod tests {
         assert_eq!(alone.exit, Exit::NotFound);
         assert_eq!(among.exit, Exit::Partial);
         assert_eq!(among.message, "2 of 3 users failed");
+    }
+
+    #[test]
+    fn a_row_whose_answer_was_lost_is_unknown_in_the_table_and_the_document() {
+        let report = rows(vec![
+            Row::new("ada", Outcome::Done("added as member".into())),
+            Row::new("bo", lost("bo")),
+        ]);
+
+        let json = report.json();
+
+        assert_eq!(
+            report.text(),
+            "USER  OUTCOME\n\
+             ada   added as member\n\
+             bo    unknown: outcome of createInvite is unknown: bo's answer was lost"
+        );
+        assert_eq!(json["results"][1]["outcome"], "unknown");
+        assert_eq!(json["results"][1]["error"]["kind"], "ambiguous");
+        assert_eq!(
+            json["summary"],
+            serde_json::json!({"total": 2, "done": 1, "already_done": 0, "failed": 0, "unknown": 1})
+        );
+    }
+
+    #[test]
+    fn unknown_rows_alone_exit_7_and_a_failed_row_makes_it_8() {
+        let one = rows(vec![Row::new("bo", lost("bo"))]);
+        assert!(one.text().is_empty());
+
+        let alone = one.end().unwrap_err().line();
+        let only_unknown = rows(vec![
+            Row::new("ada", Outcome::Done("added".into())),
+            Row::new("bo", lost("bo")),
+        ])
+        .end()
+        .unwrap_err()
+        .line();
+        let with_failed = rows(vec![
+            Row::new("bo", lost("bo")),
+            Row::new("cy", not_found("cy")),
+        ])
+        .end()
+        .unwrap_err()
+        .line();
+
+        assert_eq!(alone.exit, Exit::Ambiguous);
+        assert_eq!(only_unknown.exit, Exit::Ambiguous);
+        assert_eq!(
+            only_unknown.message,
+            "1 of 2 users has an unknown outcome: the server's answer was lost"
+        );
+        assert_eq!(with_failed.exit, Exit::Partial);
+        assert_eq!(
+            with_failed.message,
+            "1 of 2 users failed, and 1 has an unknown outcome"
+        );
     }
 }

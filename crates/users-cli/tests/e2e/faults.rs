@@ -10,13 +10,13 @@ use users_domain::{
     UserId, UserRepository, Username,
 };
 use users_emulator::MutationKind;
-use users_memory::InMemoryWorld;
+use users_memory::{InMemoryWorld, Seed};
 
 use crate::support::{Run, SENTINEL, Server, run, seed, std_command};
 
 /// What a real server may do that the emulator's own rules never do.
 #[derive(Clone, Copy)]
-enum Quirk {
+pub(crate) enum Quirk {
     /// Refuses every key deletion, as a server with a stricter policy might.
     NoRevoke,
     /// Leaves out of every search the users whose email starts with `ghost`,
@@ -24,13 +24,28 @@ enum Quirk {
     SlowToShow,
     /// Takes a while over each user it creates, as a busy server might.
     SlowToCreate,
+    /// Cannot read a user whose email starts with `ghost` by id, nor a team
+    /// with one among its members, as a server failing on some records
+    /// might: a change to one whose answer was lost cannot be settled by
+    /// reading back.
+    GhostsUnreadable,
 }
 
-/// Whether a [`Quirk::SlowToShow`] server does not show `user` yet.
+/// The answer of a [`Quirk::GhostsUnreadable`] server to a read of a ghost.
+fn unreadable() -> Error {
+    Error::Unavailable {
+        reason: "the server cannot read this now".into(),
+    }
+}
+
+/// Whether a [`Quirk::SlowToShow`] server does not show `user` yet, and a
+/// [`Quirk::GhostsUnreadable`] one cannot read them.
 fn is_ghost(user: &User) -> bool {
-    user.email
-        .as_ref()
-        .is_some_and(|email| email.as_str().starts_with("ghost"))
+    is_ghost_email(user.email.as_ref())
+}
+
+fn is_ghost_email(email: Option<&Email>) -> bool {
+    email.is_some_and(|email| email.as_str().starts_with("ghost"))
 }
 
 /// A repository that behaves as `inner` but for its [`Quirk`].
@@ -64,12 +79,13 @@ impl UserRepository for Quirky {
     }
     async fn user_by_id(&self, id: &UserId) -> Result<User> {
         let user = self.inner.user_by_id(id).await?;
-        if matches!(self.quirk, Quirk::SlowToShow) && is_ghost(&user) {
-            return Err(Error::NotFound {
+        match self.quirk {
+            Quirk::SlowToShow if is_ghost(&user) => Err(Error::NotFound {
                 what: format!("user with id {id}"),
-            });
+            }),
+            Quirk::GhostsUnreadable if is_ghost(&user) => Err(unreadable()),
+            _ => Ok(user),
         }
-        Ok(user)
     }
     async fn create_user(&self, email: &Email, admin: bool) -> Result<User> {
         if let Quirk::SlowToCreate = self.quirk {
@@ -98,7 +114,9 @@ impl KeyRepository for Quirky {
             Quirk::NoRevoke => Err(Error::PermissionDenied {
                 reason: "keys cannot be deleted on this server".into(),
             }),
-            Quirk::SlowToShow | Quirk::SlowToCreate => self.inner.delete_api_key(id).await,
+            Quirk::SlowToShow | Quirk::SlowToCreate | Quirk::GhostsUnreadable => {
+                self.inner.delete_api_key(id).await
+            }
         }
     }
 }
@@ -106,7 +124,13 @@ impl KeyRepository for Quirky {
 #[async_trait]
 impl TeamRepository for Quirky {
     async fn team(&self, name: &TeamName) -> Result<Team> {
-        self.inner.team(name).await
+        let team = self.inner.team(name).await?;
+        let mut members = team.members.iter().flatten();
+        let has_ghost = members.any(|member| is_ghost_email(member.email.as_ref()));
+        if matches!(self.quirk, Quirk::GhostsUnreadable) && has_ghost {
+            return Err(unreadable());
+        }
+        Ok(team)
     }
     async fn create_team(&self, name: &TeamName, admin: Option<Username>) -> Result<Team> {
         self.inner.create_team(name, admin).await
@@ -148,9 +172,14 @@ impl Backend for Quirky {
 
 /// The standard cast, and a root admin, served with `quirk`.
 fn server_with(quirk: Quirk) -> Server {
+    server_seeded(quirk, seed())
+}
+
+/// The users of `seed`, and a root admin, served with `quirk`.
+pub(crate) fn server_seeded(quirk: Quirk, seed: Seed) -> Server {
     let admin_key = InMemoryWorld::generate_secret();
     let world = InMemoryWorld::from_seed(
-        seed().user(
+        seed.user(
             users_memory::SeedUser::new("root@example.com")
                 .admin(true)
                 .key(users_memory::SeedKey::new(admin_key.expose_secret())),

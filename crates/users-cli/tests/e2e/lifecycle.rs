@@ -64,7 +64,7 @@ fn promote_and_demote_change_the_admin_flag_and_report_what_was_so_already() {
     assert_eq!(again["results"][0]["outcome"], "already_done");
     assert_eq!(
         again["summary"],
-        serde_json::json!({"total": 1, "done": 0, "already_done": 1, "failed": 0})
+        serde_json::json!({"total": 1, "done": 0, "already_done": 1, "failed": 0, "unknown": 0})
     );
     assert!(
         demoted.ok().contains("no longer an instance admin"),

@@ -22,5 +22,6 @@ mod state;
 mod state_rails;
 mod state_stopped;
 mod teams;
+mod unknown;
 mod user_agent;
 mod users;

@@ -175,3 +175,35 @@ fn offboarding_nobody_is_not_found_and_needs_an_instance_admin() {
     assert!(member.failed(4).contains("permission denied"), "{member:?}");
     bad.failed(2);
 }
+
+#[test]
+fn an_admin_offboarded_has_admin_taken_away_and_a_reactivation_brings_none_back() {
+    let server = Server::start();
+    run(server.as_admin().args(["user", "promote", "ada"])).ok();
+
+    let planned = run(server
+        .as_admin()
+        .args(["user", "offboard", "ada", "--dry-run"]));
+    let json = run(server
+        .as_admin()
+        .args(["--json", "user", "offboard", "ada", "--yes"]));
+    run(server.as_admin().args(["user", "reactivate", "ada"])).ok();
+    let after = run(server.as_admin().args(["user", "get", "ada", "--json"]));
+
+    assert_eq!(
+        planned.ok(),
+        "offboarding ada@example.com will:\n  1. take instance admin away\n  \
+         2. deactivate the account\n"
+    );
+    assert_eq!(json.code, 0, "{json:?}");
+    let report = json.json();
+    assert_eq!(
+        report["steps"],
+        serde_json::json!([
+            {"step": "demote", "outcome": "done", "error": null},
+            {"step": "deactivate", "outcome": "done", "error": null}
+        ])
+    );
+    assert_eq!(report["complete"], true);
+    assert_eq!(after.json()["admin"], false, "{after:?}");
+}

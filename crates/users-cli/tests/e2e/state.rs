@@ -318,7 +318,7 @@ fn as_json_apply_prints_a_line_per_change_then_the_summary() {
         lines[0],
         serde_json::json!({
             "change": "set_admin", "phase": "create", "user": "cy@example.com", "admin": true,
-            "line": line, "outcome": "done", "needs": null, "error": null
+            "deactivated": false, "line": line, "outcome": "done", "needs": null, "error": null
         })
     );
     let path = server.home.path().join("people.toml").display().to_string();

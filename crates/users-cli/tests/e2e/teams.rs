@@ -186,7 +186,7 @@ fn team_add_adds_each_user_by_username_or_email_and_reports_each() {
     assert!(json["results"][0]["error"].is_null());
     assert_eq!(
         json["summary"],
-        serde_json::json!({"total": 1, "done": 1, "already_done": 0, "failed": 0})
+        serde_json::json!({"total": 1, "done": 1, "already_done": 0, "failed": 0, "unknown": 0})
     );
     let members: Vec<(String, String)> = shown.json()["members"]
         .as_array()

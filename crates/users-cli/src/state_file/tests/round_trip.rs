@@ -73,9 +73,12 @@ fn instance(
                 roles,
                 ..InstanceState::default()
             };
+            let mut taken = std::collections::BTreeSet::new();
             for (email, admin, deactivated, username) in users {
-                // As an export has it: a deactivated user is no admin.
+                // As an export has it: a deactivated user is no admin, and
+                // a username is one user's.
                 let admin = admin && !deactivated;
+                let username = username.filter(|name| taken.insert(name.clone()));
                 let user = UserState {
                     admin,
                     deactivated,

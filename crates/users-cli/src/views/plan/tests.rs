@@ -172,7 +172,7 @@ fn as_json_each_change_has_its_kind_phase_fields_and_line() {
     );
     assert_eq!(
         of("set_admin"),
-        json!({"change": "set_admin", "phase": "revoke", "user": "bob@x.io", "admin": false, "line": 8})
+        json!({"change": "set_admin", "phase": "revoke", "user": "bob@x.io", "admin": false, "deactivated": false, "line": 8})
     );
     assert_eq!(
         of("change_role"),
@@ -245,5 +245,38 @@ fn every_refusal_has_a_kind_of_its_own() {
             "too_many_deactivations",
             "over_deactivation_limit"
         ]
+    );
+}
+
+#[test]
+fn a_stale_admin_flag_is_taken_away_while_the_user_is_still_deactivated() {
+    let mut state = instance().state().clone();
+    if let Some(cy) = state.users.get_mut(&key("cy@x.io")) {
+        cy.admin = true;
+    }
+    let current = InstanceSnapshot::new(state, Identity::Email(key("root@x.io")));
+    let text = "version = 1\n\n[[users]]\nemail = \"root@x.io\"\nadmin = true\n\n\
+                [[users]]\nemail = \"cy@x.io\"\n";
+    let desired = parse(text, FILE, Format::Toml)
+        .unwrap()
+        .validate(current.state())
+        .unwrap();
+    let plan = plan(&desired, &current, &PlanOptions::default());
+    let source = Source {
+        file: FILE,
+        desired: &desired,
+    };
+
+    let json = serde_json::to_value(PlanView::new(&plan, source, &[])).unwrap();
+
+    assert_eq!(
+        json["changes"][0],
+        json!({"change": "set_admin", "phase": "prepare", "user": "cy@x.io", "admin": false, "deactivated": true, "line": 8})
+    );
+    assert!(
+        plan_text(&plan, source)
+            .contains("cy@x.io: take instance admin away, while still deactivated"),
+        "{}",
+        plan_text(&plan, source)
     );
 }

@@ -22,7 +22,7 @@ use crate::views::plan::{PlanView, Source, plan_text};
 pub(super) struct Planned {
     /// How messages name the file (`people.toml`, `-`).
     file: String,
-    /// The file as read, for planning again ([`Planned::again`]).
+    /// The file as read, for planning again ([`Planned::replan`]).
     declared: DesiredState,
     /// Checked against `instance`.
     desired: ValidatedState,

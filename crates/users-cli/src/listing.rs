@@ -554,5 +554,30 @@ pub(crate) fn rendered<L: Listing>(
     String::from_utf8(buffer).unwrap()
 }
 
+/// The end of a walk's closing line: how many users the server did not list
+/// `what` for, and how many could not be read — the two ways a listing is
+/// not the whole answer — or nothing when it is.
+pub(crate) fn walk_caveats(unlisted: u64, what: &str, unreadable: u64) -> String {
+    use std::fmt::Write as _;
+
+    use crate::failure::count;
+    let mut text = String::new();
+    if unlisted > 0 {
+        let _ = write!(
+            text,
+            "; the server did not list the {what} of {}",
+            count(unlisted, "user", "users")
+        );
+    }
+    if unreadable > 0 {
+        let _ = write!(
+            text,
+            "; {} could not be read",
+            count(unreadable, "user", "users")
+        );
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests;

@@ -136,21 +136,9 @@ impl Listing for Audit {
     }
 
     fn closing_text(&self, _rows_shown: bool, unreadable: u64) -> Option<String> {
-        let unknown = if self.unlisted > 0 {
-            format!(
-                "; the server did not list the keys of {}",
-                count(self.unlisted, "user", "users")
-            )
-        } else {
-            String::new()
-        };
-        let unread = if unreadable > 0 {
-            format!("; {} could not be read", count(unreadable, "user", "users"))
-        } else {
-            String::new()
-        };
+        let caveats = listing::walk_caveats(self.unlisted, "keys", unreadable);
         Some(format!(
-            "{} held by {} of {}{unknown}{unread}",
+            "{} held by {} of {}{caveats}",
             count(self.keys, "key", "keys"),
             self.holders,
             count(self.users, "user", "users")

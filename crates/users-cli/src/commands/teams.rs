@@ -210,21 +210,9 @@ impl Listing for AllTeams {
     }
 
     fn closing_text(&self, _rows_shown: bool, unreadable: u64) -> Option<String> {
-        let unknown = if self.unlisted > 0 {
-            format!(
-                "; the server did not list the teams of {}",
-                count(self.unlisted, "user", "users")
-            )
-        } else {
-            String::new()
-        };
-        let unread = if unreadable > 0 {
-            format!("; {} could not be read", count(unreadable, "user", "users"))
-        } else {
-            String::new()
-        };
+        let caveats = listing::walk_caveats(self.unlisted, "teams", unreadable);
         Some(format!(
-            "{} among {}{unknown}{unread}",
+            "{} among {}{caveats}",
             count(self.seen.len() as u64, "team", "teams"),
             count(self.users, "user", "users")
         ))
